@@ -1,0 +1,30 @@
+using AkashML.Data.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace AkashML.Data;
+
+/// <summary>
+/// The platform's database: Identity plus the tables of keys, usage, billing and presets as they arrive.
+/// </summary>
+/// <remarks>
+/// Provider-specific subclasses carry their own migration sets. After a model change add both:
+/// <code>
+/// dotnet ef migrations add NAME --project AkashML.Data --context PostgresAkashDbContext --output-dir Migrations/Postgres
+/// dotnet ef migrations add NAME --project AkashML.Data --context SqliteAkashDbContext --output-dir Migrations/Sqlite
+/// </code>
+/// </remarks>
+public abstract class AkashDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AkashDbContext).Assembly);
+    }
+}
+
+/// <summary>The PostgreSQL flavour (production); migrations in <c>Migrations/Postgres</c>.</summary>
+public sealed class PostgresAkashDbContext(DbContextOptions<PostgresAkashDbContext> options) : AkashDbContext(options);
+
+/// <summary>The SQLite flavour (embedded default); migrations in <c>Migrations/Sqlite</c>.</summary>
+public sealed class SqliteAkashDbContext(DbContextOptions<SqliteAkashDbContext> options) : AkashDbContext(options);

@@ -1,0 +1,62 @@
+using System.Globalization;
+using AkashML.Web.Accounts;
+using AkashML.Web.Hosting;
+using Microsoft.AspNetCore.Identity;
+
+namespace AkashML.Web.Cli;
+
+/// <summary>
+/// The ops CLI: verbs run in the same executable as the host. Plain text on stdout; on failure one line on stderr
+/// and a non-zero exit code.
+/// </summary>
+public static class CommandLine
+{
+    private static readonly string[] Verbs = ["migrate", "users", "keys", "credits", "models", "bench"];
+
+    public static bool HasVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
+
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        try
+        {
+            var arguments = new VerbArguments(args);
+            return arguments.Verb switch
+            {
+                "migrate" => await MigrateAsync(app),
+                "users" when arguments.Sub == "create" => await CreateUserAsync(app, arguments),
+                _ => throw new CommandLineException($"unknown command '{string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}'"),
+            };
+        }
+        catch (CommandLineException ex)
+        {
+            await Console.Error.WriteLineAsync("error: " + ex.Message);
+            return 2;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            await Console.Error.WriteLineAsync("error: " + ex.Message.ReplaceLineEndings(" "));
+            return 1;
+        }
+    }
+
+    private static async Task<int> MigrateAsync(WebApplication app)
+    {
+        var applied = await DatabaseMigrator.MigrateAsync(app.Services, CancellationToken.None);
+        Console.WriteLine(applied.Count == 0
+            ? "database is up to date"
+            : string.Create(CultureInfo.InvariantCulture, $"applied {applied.Count} migrations: {string.Join(", ", applied)}"));
+        return 0;
+    }
+
+    private static async Task<int> CreateUserAsync(WebApplication app, VerbArguments arguments)
+    {
+        await DatabaseMigrator.MigrateAsync(app.Services, CancellationToken.None);
+        var email = arguments.Required("email");
+        var password = arguments.Optional("password");
+        await using var scope = app.Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<AccountProvisioning>();
+        var user = await accounts.CreateConfirmedUserAsync(email, password, arguments.Flag("admin"));
+        Console.WriteLine(user.Id);
+        return 0;
+    }
+}

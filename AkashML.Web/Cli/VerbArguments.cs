@@ -1,0 +1,59 @@
+namespace AkashML.Web.Cli;
+
+/// <summary>Parses <c>verb [sub] [--name value | --flag]...</c>.</summary>
+public sealed class VerbArguments
+{
+    private readonly Dictionary<string, string?> _options = new(StringComparer.OrdinalIgnoreCase);
+
+    public VerbArguments(IReadOnlyList<string> args)
+    {
+        var positional = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                positional.Add(arg);
+                continue;
+            }
+
+            var name = arg[2..];
+            var equals = name.IndexOf('=', StringComparison.Ordinal);
+            if (equals >= 0)
+            {
+                _options[name[..equals]] = name[(equals + 1)..];
+            }
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                _options[name] = args[++i];
+            }
+            else
+            {
+                _options[name] = null;
+            }
+        }
+
+        Verb = positional.Count > 0 ? positional[0] : "";
+        Sub = positional.Count > 1 ? positional[1] : null;
+        Positional = positional.Skip(2).ToList();
+    }
+
+    public string Verb { get; }
+
+    public string? Sub { get; }
+
+    /// <summary>Positional arguments after the verb and its sub-command.</summary>
+    public IReadOnlyList<string> Positional { get; }
+
+    public string Required(string name) =>
+        _options.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value)
+            ? value
+            : throw new CommandLineException($"--{name} is required");
+
+    public string? Optional(string name) => _options.TryGetValue(name, out var value) ? value : null;
+
+    public bool Flag(string name) => _options.ContainsKey(name);
+}
+
+/// <summary>A usage error: reported as one line on stderr.</summary>
+public sealed class CommandLineException(string message) : Exception(message);
