@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: builds the solution, prepares the reference data (npm), starts a throwaway
+# PostgreSQL 15 cluster, runs every test project against it and against SQLite, then stops and deletes the cluster,
+# even when tests fail. Exits non-zero on any failure, or when PostgreSQL cannot start.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+pg_bin="${AKASHML_PG_BIN:-/usr/lib/postgresql/15/bin}"
+configuration="${CONFIGURATION:-Release}"
+results="$repo/artifacts/test-results"
+work="$(mktemp -d /tmp/akashml-test.XXXXXX)"
+chmod 755 "$work"
+pg_dir="$work/pg"
+pg_port=""
+
+log() { printf '==> %s\n' "$*"; }
+
+as_pg_user() {
+  # PostgreSQL refuses to run as root: use the unprivileged postgres account when we are root.
+  if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+stop_postgres() {
+  if [ -n "$pg_port" ] && [ -f "$pg_dir/data/postmaster.pid" ]; then
+    as_pg_user "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap stop_postgres EXIT
+
+install_system_packages() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x "$pg_bin/initdb" ] || missing+=(postgresql-15)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    if [ "$(id -u)" = "0" ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+  fi
+}
+
+start_postgres() {
+  log "starting a throwaway PostgreSQL cluster"
+  mkdir -p "$pg_dir"
+  [ "$(id -u)" = "0" ] && chown postgres "$pg_dir"
+  as_pg_user "$pg_bin/initdb" -D "$pg_dir/data" -U akashml --auth=trust -E UTF8 --no-locale >"$work/initdb.log" 2>&1 \
+    || { cat "$work/initdb.log"; echo "error: PostgreSQL initdb failed" >&2; exit 1; }
+  pg_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  as_pg_user "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
+    || { cat "$pg_dir/server.log" 2>/dev/null; echo "error: PostgreSQL did not start" >&2; exit 1; }
+  "$pg_bin/pg_isready" -h 127.0.0.1 -p "$pg_port" -t 30 >/dev/null || { echo "error: PostgreSQL is not accepting connections" >&2; exit 1; }
+  export AKASHML_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=akashml;Database=postgres;Pooling=true;Maximum Pool Size=50"
+  export AKASHML_REQUIRE_POSTGRES=1
+}
+
+prepare_reference_data() {
+  # Expected tokenizer ids and template renders come from Hugging Face's reference implementations (npm).
+  if [ -f tests/reference/package.json ]; then
+    log "computing reference outputs with Hugging Face's npm packages"
+    npm ci --prefix tests/reference --no-audit --no-fund --loglevel=error >/dev/null
+    export AKASHML_REFERENCE_DIR="$work/reference"
+    mkdir -p "$AKASHML_REFERENCE_DIR"
+    for script in tests/reference/*.mjs; do
+      node "$script" "$AKASHML_REFERENCE_DIR"
+    done
+  fi
+}
+
+install_system_packages
+log "restoring tools and building ($configuration)"
+dotnet tool restore >/dev/null
+dotnet build AkashML.sln -c "$configuration" -nologo -v:q -clp:ErrorsOnly
+prepare_reference_data
+start_postgres
+
+export AKASHML_ARTIFACTS_DIR="$results/artifacts"
+mkdir -p "$results" "$AKASHML_ARTIFACTS_DIR"
+summary="$work/summary.txt"
+: >"$summary"
+status=0
+projects=(tests/*/*.csproj e2e/*/*.csproj)
+for project in "${projects[@]}"; do
+  name="$(basename "$project" .csproj)"
+  log "testing $name"
+  rm -f "$results/$name.trx"
+  set +e
+  dotnet test "$project" -c "$configuration" --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    --logger "console;verbosity=normal" 2>&1 | tee "$work/$name.log" | grep -E '^\s*(Failed|Skipped) |Error Message|^\s*(Passed!|Failed!)|error' || true
+  code=${PIPESTATUS[0]}
+  set -e
+  [ "$code" = "0" ] || status=1
+  trx="$results/$name.trx"
+  if [ -f "$trx" ]; then
+    counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
+    count() { echo "$counters" | grep -oE " $1=\"[0-9]+\"" | grep -oE '[0-9]+' || echo 0; }
+    p=$(count passed); f=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) )); t=$(count total)
+    echo "$name: $p passed, $f failed, $(( t - p - f )) skipped"
+    echo "$p $f $(( t - p - f ))" >>"$summary"
+    [ "$t" != "0" ] || { echo "error: $name ran no tests"; status=1; }
+  else
+    echo "error: $name produced no results (exit $code)"; status=1
+  fi
+done
+
+passed=$(awk '{s+=$1} END {print s+0}' "$summary")
+failed=$(awk '{s+=$2} END {print s+0}' "$summary")
+skipped=$(awk '{s+=$3} END {print s+0}' "$summary")
+echo
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" = "0" ] || status=1
+exit $status
