@@ -1,6 +1,9 @@
 using AkashML.Data.Identity;
+using AkashML.Data.Keys;
+using AkashML.Data.Usage;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace AkashML.Data;
 
@@ -16,6 +19,10 @@ namespace AkashML.Data;
 /// </remarks>
 public abstract class AkashDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
 {
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -27,4 +34,11 @@ public abstract class AkashDbContext(DbContextOptions options) : IdentityDbConte
 public sealed class PostgresAkashDbContext(DbContextOptions<PostgresAkashDbContext> options) : AkashDbContext(options);
 
 /// <summary>The SQLite flavour (embedded default); migrations in <c>Migrations/Sqlite</c>.</summary>
-public sealed class SqliteAkashDbContext(DbContextOptions<SqliteAkashDbContext> options) : AkashDbContext(options);
+public sealed class SqliteAkashDbContext(DbContextOptions<SqliteAkashDbContext> options) : AkashDbContext(options)
+{
+    /// <summary>SQLite has no date-time type: store instants as sortable integers so range queries and ORDER BY run in SQL.</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}

@@ -1,0 +1,40 @@
+using AkashML.Data.Identity;
+
+namespace AkashML.Data.Keys;
+
+/// <summary>
+/// An API key. The secret itself is never stored: only its HMAC-SHA256 (with a server-side pepper), the prefix and
+/// the last four characters.
+/// </summary>
+public sealed class ApiKey
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public required string UserId { get; set; }
+
+    public ApplicationUser? User { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>HMAC-SHA256 of the full secret, hex; unique and indexed for O(1) lookup.</summary>
+    public required string SecretHash { get; set; }
+
+    /// <summary>The recognisable start of the secret (e.g. <c>akml-</c>).</summary>
+    public required string Prefix { get; set; }
+
+    public required string LastFour { get; set; }
+
+    public int? RequestsPerMinute { get; set; }
+
+    public int? TokensPerMinute { get; set; }
+
+    public int? MaxConcurrency { get; set; }
+
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}

@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AkashML.Data.Keys;
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> builder)
+    {
+        builder.ToTable("ApiKeys");
+        builder.HasKey(k => k.Id);
+        builder.Property(k => k.Name).HasMaxLength(100);
+        builder.Property(k => k.SecretHash).HasMaxLength(64);
+        builder.Property(k => k.Prefix).HasMaxLength(16);
+        builder.Property(k => k.LastFour).HasMaxLength(4);
+        builder.HasIndex(k => k.SecretHash).IsUnique();
+        builder.HasIndex(k => k.UserId);
+        builder.HasOne(k => k.User).WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
