@@ -1,11 +1,20 @@
 using AkashML.Web.Cli;
 using AkashML.Web.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+var verb = CommandLine.HasVerb(args);
+var builder = WebApplication.CreateBuilder(verb ? CommandLine.HostArguments(args) : args);
+if (verb)
+{
+    // Verbs print their result on stdout and nothing else; diagnostics go to stderr.
+    builder.Logging.ClearProviders();
+    builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+}
+
 builder.AddAkashMLHost();
 var app = builder.Build();
 
-if (CommandLine.HasVerb(args))
+if (verb)
 {
     return await CommandLine.RunAsync(app, args);
 }

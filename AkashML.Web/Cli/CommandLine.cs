@@ -15,6 +15,15 @@ public static class CommandLine
 
     public static bool HasVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
+    /// <summary>
+    /// The arguments meant for the host's configuration: settings written as <c>--Section:Key=value</c> or
+    /// <c>--urls</c>/<c>--environment</c>; the verb's own options are left out so they do not leak into configuration.
+    /// </summary>
+    public static string[] HostArguments(string[] args) =>
+        args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && (a.Contains(':', StringComparison.Ordinal)
+            || a.StartsWith("--urls=", StringComparison.Ordinal) || a.StartsWith("--environment=", StringComparison.Ordinal)))
+            .ToArray();
+
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
         try
@@ -24,6 +33,7 @@ public static class CommandLine
             {
                 "migrate" => await MigrateAsync(app),
                 "users" when arguments.Sub == "create" => await CreateUserAsync(app, arguments),
+                "keys" => await KeyCommands.RunAsync(app, arguments),
                 _ => throw new CommandLineException($"unknown command '{string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}'"),
             };
         }

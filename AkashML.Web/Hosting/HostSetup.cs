@@ -1,6 +1,7 @@
 using AkashML.Data;
 using AkashML.Data.Identity;
 using AkashML.Web.Accounts;
+using AkashML.Web.Keys;
 using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -52,6 +53,8 @@ public static class HostSetup
 
         services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
         services.AddScoped<AccountProvisioning>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddApiKeys(builder.Configuration);
         return builder;
     }
 
