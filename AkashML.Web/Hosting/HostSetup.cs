@@ -1,6 +1,7 @@
 using AkashML.Data;
 using AkashML.Data.Identity;
 using AkashML.Web.Accounts;
+using AkashML.Web.Api;
 using AkashML.Web.Keys;
 using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
@@ -55,6 +56,7 @@ public static class HostSetup
         services.AddScoped<AccountProvisioning>();
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
+        services.AddPublicApis(builder.Configuration);
         return builder;
     }
 
@@ -83,6 +85,7 @@ public static class HostSetup
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapHealthEndpoints();
+        app.MapPublicApis();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;

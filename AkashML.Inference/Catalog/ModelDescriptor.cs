@@ -1,0 +1,39 @@
+namespace AkashML.Inference.Catalog;
+
+/// <summary>What the platform tells users about a model: identity, limits, prices and playground ranges.</summary>
+public sealed record ModelDescriptor
+{
+    /// <summary>Path of the model folder relative to the models directory, e.g. <c>karpathy/stories260K</c>.</summary>
+    public required string Id { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public string Description { get; init; } = "";
+
+    /// <summary>Absolute path of the GenAI-format folder.</summary>
+    public required string Path { get; init; }
+
+    public required int ContextLength { get; init; }
+
+    public int? MaxOutputTokens { get; init; }
+
+    /// <summary>USD per million input tokens.</summary>
+    public decimal InputPricePerMillion { get; init; }
+
+    /// <summary>USD per million output tokens.</summary>
+    public decimal OutputPricePerMillion { get; init; }
+
+    /// <summary>A generated random-weights model that proves the plumbing, not a useful model.</summary>
+    public bool IsSmokeTest { get; init; }
+
+    /// <summary><c>fp32</c>, <c>fp16</c>, <c>int4</c>…</summary>
+    public string Quantization { get; init; } = "unknown";
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Playground ranges per parameter (temperature, top_p, top_k, max_tokens…).</summary>
+    public IReadOnlyDictionary<string, ParameterRange> Parameters { get; init; } = new Dictionary<string, ParameterRange>();
+}
+
+/// <summary>Min, max and default of a sampling parameter as the playground shows it.</summary>
+public sealed record ParameterRange(double Min, double Max, double Default);

@@ -1,0 +1,170 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AkashML.Inference.Serving;
+using Microsoft.Extensions.Options;
+
+namespace AkashML.Web.Api.Anthropic;
+
+/// <summary><c>POST /anthropic/v1/messages</c> and <c>/messages/count_tokens</c>, as Anthropic's API and Claude Code use them.</summary>
+public static class MessagesApi
+{
+    public static RouteGroupBuilder MapMessagesApi(this RouteGroupBuilder group)
+    {
+        group.MapPost("/messages", CreateAsync).WithName("CreateMessage").WithSummary("Answers a conversation (Anthropic shape)");
+        group.MapPost("/messages/count_tokens", CountTokensAsync).WithName("CountMessageTokens");
+        return group;
+    }
+
+    private static async Task<IResult> CountTokensAsync(HttpContext http, IModelProvider models, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    {
+        var call = ApiCall.Of(http);
+        var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
+        var model = await GenerationGuard.ResolveModelAsync(models, body.RequiredString("model"), call, cancellationToken);
+        var prompt = Prompt(body, model);
+        return TypedResults.Json(new JsonObject { ["input_tokens"] = prompt.Count });
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    {
+        var call = ApiCall.Of(http);
+        var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
+        var model = await GenerationGuard.ResolveModelAsync(models, body.RequiredString("model"), call, cancellationToken);
+        var maxTokens = body.OptionalInt("max_tokens", 1, int.MaxValue) ?? throw ApiException.InvalidParameter("max_tokens", "'max_tokens' is required.");
+        var prompt = Prompt(body, model);
+        var stream = body.OptionalBool("stream") ?? false;
+        var request = new GenerationRequest
+        {
+            PromptTokens = prompt,
+            // Claude Code asks for 32000; a smaller model's remaining context is what it gets.
+            MaxNewTokens = GenerationGuard.FitToContext(model, prompt.Count, maxTokens, clamp: true, "max_tokens", "messages"),
+            Temperature = body.OptionalNumber("temperature", 0, 1) ?? 1.0,
+            TopP = body.OptionalNumber("top_p", 0, 1) ?? 1.0,
+            TopK = body.OptionalInt("top_k", 0, 1_000_000) ?? 0,
+            StopSequences = ReadStopSequences(body),
+        };
+        call.Metered = true;
+        call.Streamed = stream;
+        call.PromptTokens = prompt.Count;
+        var tools = model.SupportsTools ? AnthropicMessages.ToTemplateTools(body.Node("tools")) : null;
+        var id = "msg_" + call.InferenceId[4..];
+        var modelId = body.RequiredString("model");
+
+        if (stream)
+        {
+            ServerSentEvents.Start(http.Response);
+            await ServerSentEvents.WriteEventAsync(http.Response, "message_start", new JsonObject
+            {
+                ["type"] = "message_start",
+                ["message"] = Message(id, modelId, new JsonArray(), null, null, prompt.Count, 0),
+            }, cancellationToken);
+            await ServerSentEvents.WriteEventAsync(http.Response, "content_block_start", new JsonObject
+            {
+                ["type"] = "content_block_start",
+                ["index"] = 0,
+                ["content_block"] = new JsonObject { ["type"] = "text", ["text"] = "" },
+            }, cancellationToken);
+            await ServerSentEvents.WriteEventAsync(http.Response, "ping", new JsonObject { ["type"] = "ping" }, cancellationToken);
+            GenerationUpdate? last = null;
+            await foreach (var update in model.GenerateAsync(request, cancellationToken))
+            {
+                call.FirstToken();
+                if (update.Text.Length > 0)
+                {
+                    await ServerSentEvents.WriteEventAsync(http.Response, "content_block_delta", new JsonObject
+                    {
+                        ["type"] = "content_block_delta",
+                        ["index"] = 0,
+                        ["delta"] = new JsonObject { ["type"] = "text_delta", ["text"] = update.Text },
+                    }, cancellationToken);
+                }
+
+                call.CompletionTokens = update.CompletionTokens;
+                last = update;
+            }
+
+            await ServerSentEvents.WriteEventAsync(http.Response, "content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = 0 }, cancellationToken);
+            await ServerSentEvents.WriteEventAsync(http.Response, "message_delta", new JsonObject
+            {
+                ["type"] = "message_delta",
+                ["delta"] = new JsonObject { ["stop_reason"] = StopReason(last, toolUse: false), ["stop_sequence"] = last?.MatchedStopSequence },
+                ["usage"] = Usage(prompt.Count, call.CompletionTokens),
+            }, cancellationToken);
+            await ServerSentEvents.WriteEventAsync(http.Response, "message_stop", new JsonObject { ["type"] = "message_stop" }, cancellationToken);
+            return TypedResults.Empty;
+        }
+
+        var accumulator = new ChoiceAccumulator();
+        await foreach (var update in model.GenerateAsync(request, cancellationToken))
+        {
+            call.FirstToken();
+            accumulator.Add(update);
+        }
+
+        call.CompletionTokens = accumulator.CompletionTokens;
+        var choice = accumulator.Choices.First();
+        var text = choice.Text.ToString();
+        var content = new JsonArray();
+        var usedTools = false;
+        if (tools is not null)
+        {
+            var (rest, calls) = ToolCallParser.Parse(text);
+            text = rest;
+            foreach (var toolCall in calls)
+            {
+                usedTools = true;
+                content.Add(new JsonObject { ["type"] = "tool_use", ["id"] = "toolu_" + toolCall.Id[5..], ["name"] = toolCall.Name, ["input"] = toolCall.Arguments });
+            }
+        }
+
+        if (text.Length > 0 || content.Count == 0)
+        {
+            content.Insert(0, new JsonObject { ["type"] = "text", ["text"] = text });
+        }
+
+        var final = new GenerationUpdate(0, "", [], null, choice.FinishReason, choice.CompletionTokens, choice.MatchedStopSequence);
+        return TypedResults.Json(Message(id, modelId, content, StopReason(final, usedTools), choice.MatchedStopSequence, prompt.Count, call.CompletionTokens));
+    }
+
+    private static IReadOnlyList<int> Prompt(JsonBody body, ITextModel model)
+    {
+        var messages = AnthropicMessages.ToTemplateMessages(body.Node("system"), body.Node("messages"));
+        var tools = model.SupportsTools ? AnthropicMessages.ToTemplateTools(body.Node("tools")) : null;
+        return model.EncodePrompt(model.RenderChat(messages, tools, addGenerationPrompt: true), isRenderedChat: true);
+    }
+
+    private static IReadOnlyList<string> ReadStopSequences(JsonBody body) => body.Node("stop_sequences") switch
+    {
+        null => [],
+        JsonArray array when array.All(s => s is JsonValue v && v.GetValueKind() == JsonValueKind.String) =>
+            array.Select(s => s!.GetValue<string>()).Where(s => s.Length > 0).ToList(),
+        _ => throw ApiException.InvalidParameter("stop_sequences", "'stop_sequences' must be an array of strings."),
+    };
+
+    private static string StopReason(GenerationUpdate? last, bool toolUse) => last switch
+    {
+        _ when toolUse => "tool_use",
+        { MatchedStopSequence: not null } => "stop_sequence",
+        { FinishReason: FinishReason.Length } => "max_tokens",
+        _ => "end_turn",
+    };
+
+    private static JsonObject Usage(int input, int output) => new()
+    {
+        ["input_tokens"] = input,
+        ["output_tokens"] = output,
+        ["cache_creation_input_tokens"] = 0,
+        ["cache_read_input_tokens"] = 0,
+    };
+
+    private static JsonObject Message(string id, string model, JsonArray content, string? stopReason, string? stopSequence, int input, int output) => new()
+    {
+        ["id"] = id,
+        ["type"] = "message",
+        ["role"] = "assistant",
+        ["model"] = model,
+        ["content"] = content,
+        ["stop_reason"] = stopReason,
+        ["stop_sequence"] = stopSequence,
+        ["usage"] = Usage(input, output),
+    };
+}

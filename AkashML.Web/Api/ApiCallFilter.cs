@@ -1,0 +1,71 @@
+using System.Text.Json;
+using AkashML.Inference.Serving;
+using AkashML.Web.Api.Usage;
+
+namespace AkashML.Web.Api;
+
+/// <summary>
+/// The outermost filter of every API route: starts the <see cref="ApiCall"/> (Inference-Id header), turns failures into
+/// the surface's error shape, and writes the usage record whatever the outcome.
+/// </summary>
+public sealed class ApiCallFilter(ApiSurface surface, UsageRecorder usage, ILogger<ApiCallFilter> logger) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var call = ApiCall.Start(http, surface);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["InferenceId"] = call.InferenceId });
+        string status = "ok";
+        string? error = null;
+        try
+        {
+            var result = await next(context);
+            return result;
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            status = "cancelled";
+            error = "client disconnected";
+            http.Response.StatusCode = 499;
+            return TypedResults.Empty;
+        }
+        catch (Exception ex)
+        {
+            var apiError = Translate(ex);
+            if (apiError.Status >= 500)
+            {
+                logger.LogError(ex, "API request failed");
+            }
+
+            status = "error";
+            error = apiError.Message;
+            if (http.Response.HasStarted)
+            {
+                // Mid-stream failure: the status line is gone; end the stream with an error event instead.
+                await ServerSentEvents.WriteErrorAsync(http, surface, apiError);
+                return TypedResults.Empty;
+            }
+
+            await ApiErrorWriter.WriteAsync(http, surface, apiError);
+            return TypedResults.Empty;
+        }
+        finally
+        {
+            if (call.Metered || status != "ok")
+            {
+                await usage.RecordAsync(call, status, http.Response.StatusCode, error);
+            }
+        }
+    }
+
+    private static ApiException Translate(Exception ex) => ex switch
+    {
+        ApiException api => api,
+        JsonException json => ApiException.InvalidParameter("body", "The request body is not valid JSON: " + json.Message),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            new ApiException(StatusCodes.Status413PayloadTooLarge, ApiErrorKind.RequestTooLarge, "The request body is too large."),
+        BadHttpRequestException bad => new ApiException(bad.StatusCode, ApiErrorKind.InvalidRequest, bad.Message),
+        ModelUnavailableException unavailable => new ApiException(StatusCodes.Status503ServiceUnavailable, ApiErrorKind.Overloaded, unavailable.Message),
+        _ => new ApiException(StatusCodes.Status500InternalServerError, ApiErrorKind.Internal, "The server failed to process the request."),
+    };
+}

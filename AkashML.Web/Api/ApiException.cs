@@ -1,0 +1,42 @@
+namespace AkashML.Web.Api;
+
+/// <summary>
+/// An expected failure of an API request, rendered in the calling surface's error shape with its status code.
+/// </summary>
+public sealed class ApiException(int status, ApiErrorKind kind, string message, string? param = null, string? code = null) : Exception(message)
+{
+    public int Status { get; } = status;
+
+    public ApiErrorKind Kind { get; } = kind;
+
+    public string? Param { get; } = param;
+
+    public string? Code { get; } = code;
+
+    /// <summary>Extra headers (Retry-After…) to send with the error.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    public static ApiException InvalidParameter(string param, string message) =>
+        new(StatusCodes.Status400BadRequest, ApiErrorKind.InvalidRequest, message, param, "invalid_parameter");
+
+    public static ApiException Unauthorized(string message) =>
+        new(StatusCodes.Status401Unauthorized, ApiErrorKind.Authentication, message, code: "invalid_api_key");
+
+    public static ApiException ModelNotFound(string model) =>
+        new(StatusCodes.Status404NotFound, ApiErrorKind.NotFound, $"The model '{model}' does not exist.", "model", "model_not_found");
+}
+
+/// <summary>Error categories; each surface names them its own way.</summary>
+public enum ApiErrorKind
+{
+    InvalidRequest,
+    Authentication,
+    PermissionDenied,
+    NotFound,
+    RequestTooLarge,
+    RateLimited,
+    InsufficientCredits,
+    Internal,
+    Timeout,
+    Overloaded,
+}

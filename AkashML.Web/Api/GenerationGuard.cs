@@ -1,0 +1,69 @@
+using System.Globalization;
+using AkashML.Inference.Serving;
+using AkashML.Inference.Tokenizers;
+
+namespace AkashML.Web.Api;
+
+/// <summary>Checks that apply to every generating route: token ids in range and the context length.</summary>
+public static class GenerationGuard
+{
+    /// <summary>
+    /// The number of new tokens to allow. A prompt that fills the context is always an error; a max that does not fit
+    /// is an error (<paramref name="clamp"/> false, OpenAI) or clamped to what remains (Anthropic, as Claude Code needs).
+    /// </summary>
+    public static int FitToContext(ITextModel model, int promptTokens, int requestedMax, bool clamp, string maxParam, string promptParam)
+    {
+        var context = model.Descriptor.ContextLength;
+        if (promptTokens == 0)
+        {
+            throw ApiException.InvalidParameter(promptParam, $"'{promptParam}' produced no tokens; send some text.");
+        }
+
+        if (requestedMax < 1)
+        {
+            throw ApiException.InvalidParameter(maxParam, $"'{maxParam}' must be at least 1.");
+        }
+
+        if (promptTokens >= context)
+        {
+            throw ApiException.InvalidParameter(promptParam, string.Create(CultureInfo.InvariantCulture,
+                $"The prompt has {promptTokens} tokens, but the model's context length is {context} tokens (at least one token must remain for the output)."));
+        }
+
+        var remaining = context - promptTokens;
+        if (model.Descriptor.MaxOutputTokens is { } maxOutput)
+        {
+            remaining = Math.Min(remaining, maxOutput);
+        }
+
+        if (requestedMax <= remaining)
+        {
+            return requestedMax;
+        }
+
+        return clamp
+            ? remaining
+            : throw ApiException.InvalidParameter(maxParam, string.Create(CultureInfo.InvariantCulture,
+                $"'{maxParam}' is {requestedMax}, but the prompt has {promptTokens} tokens and the context length is {context}: at most {remaining} new tokens fit."));
+    }
+
+    public static void CheckTokenIds(ITokenizer tokenizer, IEnumerable<int> ids, string param)
+    {
+        foreach (var id in ids)
+        {
+            if (id < 0 || id >= tokenizer.VocabularySize)
+            {
+                throw ApiException.InvalidParameter(param, string.Create(CultureInfo.InvariantCulture,
+                    $"Token id {id} is outside the vocabulary (0..{tokenizer.VocabularySize - 1})."));
+            }
+        }
+    }
+
+    /// <summary>Resolves a model id or answers 404.</summary>
+    public static async Task<ITextModel> ResolveModelAsync(IModelProvider models, string id, ApiCall call, CancellationToken cancellationToken)
+    {
+        var descriptor = models.Find(id) ?? throw ApiException.ModelNotFound(id);
+        call.Model = descriptor.Id;
+        return await models.GetAsync(descriptor.Id, cancellationToken);
+    }
+}

@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AkashML.Inference.Serving;
+using Microsoft.Extensions.Options;
+
+namespace AkashML.Web.Api.OpenAi;
+
+/// <summary><c>POST /v1/completions</c>: the legacy text completion API.</summary>
+public static class CompletionsApi
+{
+    private const int DefaultMaxTokens = 16;
+
+    public static RouteGroupBuilder MapCompletionsApi(this RouteGroupBuilder group)
+    {
+        group.MapPost("/completions", CreateAsync).WithName("CreateCompletion").WithSummary("Completes a text prompt");
+        return group;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    {
+        var call = ApiCall.Of(http);
+        var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
+        var model = await GenerationGuard.ResolveModelAsync(models, body.RequiredString("model"), call, cancellationToken);
+        if (body.Has("suffix"))
+        {
+            throw ApiException.InvalidParameter("suffix", $"The model '{model.Descriptor.Id}' does not support 'suffix' (fill-in-the-middle).");
+        }
+
+        var prompts = ReadPrompts(body, model);
+        var echo = body.OptionalBool("echo") ?? false;
+        var logprobs = body.OptionalInt("logprobs", 0, 5);
+        var bestOf = body.OptionalInt("best_of", 1, 16);
+        var asTokenIds = body.OptionalBool("return_tokens_as_token_ids") ?? false;
+        var stream = body.OptionalBool("stream") ?? false;
+        var includeUsage = OpenAiSampling.IncludeUsageInStream(body);
+        var requestedMax = body.OptionalInt("max_tokens", 0, int.MaxValue) ?? DefaultMaxTokens;
+        call.Metered = true;
+        call.Streamed = stream;
+
+        var requests = new List<GenerationRequest>(prompts.Count);
+        foreach (var prompt in prompts)
+        {
+            var max = GenerationGuard.FitToContext(model, prompt.Count, requestedMax, clamp: false, "max_tokens", "prompt");
+            var request = OpenAiSampling.Read(body, prompt, max) with { TopLogprobs = logprobs };
+            if (bestOf is { } b)
+            {
+                if (b < request.N)
+                {
+                    throw ApiException.InvalidParameter("best_of", "'best_of' must be greater than or equal to 'n'.");
+                }
+
+                if (stream && b > request.N)
+                {
+                    throw ApiException.InvalidParameter("best_of", "'best_of' greater than 'n' cannot be streamed.");
+                }
+
+                request = request with { BestOf = b };
+            }
+
+            requests.Add(request);
+        }
+
+        call.PromptTokens = prompts.Sum(p => p.Count);
+        var id = "cmpl-" + call.InferenceId[4..];
+        var created = OpenAiShapes.Created();
+        var modelId = model.Descriptor.Id;
+
+        if (stream)
+        {
+            ServerSentEvents.Start(http.Response);
+            var completionTokens = 0;
+            for (var p = 0; p < requests.Count; p++)
+            {
+                var firstIndex = p * requests[p].N;
+                if (echo)
+                {
+                    for (var i = 0; i < requests[p].N; i++)
+                    {
+                        await ServerSentEvents.WriteDataAsync(http.Response,
+                            Chunk(id, created, modelId, firstIndex + i, model.Tokenizer.Decode(prompts[p]), null, null), cancellationToken);
+                    }
+                }
+
+                await foreach (var update in model.GenerateAsync(requests[p], cancellationToken))
+                {
+                    call.FirstToken();
+                    var lp = logprobs is not null && update.Logprobs is { Count: > 0 } l ? OpenAiLogprobs.Legacy(l, asTokenIds, 0) : null;
+                    if (update.Text.Length > 0 || lp is not null || update.FinishReason is not null)
+                    {
+                        await ServerSentEvents.WriteDataAsync(http.Response,
+                            Chunk(id, created, modelId, firstIndex + update.ChoiceIndex, update.Text, lp,
+                                update.FinishReason is { } r ? OpenAiShapes.FinishReason(r) : null), cancellationToken);
+                    }
+
+                    if (update.FinishReason is not null)
+                    {
+                        completionTokens += update.CompletionTokens;
+                        call.CompletionTokens = completionTokens;
+                    }
+                }
+            }
+
+            if (includeUsage)
+            {
+                await ServerSentEvents.WriteDataAsync(http.Response, new JsonObject
+                {
+                    ["id"] = id,
+                    ["object"] = "text_completion",
+                    ["created"] = created,
+                    ["model"] = modelId,
+                    ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
+                    ["choices"] = new JsonArray(),
+                    ["usage"] = OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens),
+                }, cancellationToken);
+            }
+
+            await ServerSentEvents.WriteDoneAsync(http.Response, cancellationToken);
+            return TypedResults.Empty;
+        }
+
+        var choices = new JsonArray();
+        for (var p = 0; p < requests.Count; p++)
+        {
+            var accumulator = new ChoiceAccumulator();
+            await foreach (var update in model.GenerateAsync(requests[p], cancellationToken))
+            {
+                call.FirstToken();
+                accumulator.Add(update);
+            }
+
+            call.CompletionTokens += accumulator.CompletionTokens;
+            var promptText = echo ? model.Tokenizer.Decode(prompts[p]) : "";
+            foreach (var choice in accumulator.Choices)
+            {
+                choices.Add(new JsonObject
+                {
+                    ["index"] = p * requests[p].N + choice.Index,
+                    ["text"] = promptText + choice.Text,
+                    ["logprobs"] = logprobs is null ? null : OpenAiLogprobs.Legacy(choice.Logprobs, asTokenIds, promptText.Length),
+                    ["finish_reason"] = OpenAiShapes.FinishReason(choice.FinishReason),
+                });
+            }
+        }
+
+        return TypedResults.Json(new JsonObject
+        {
+            ["id"] = id,
+            ["object"] = "text_completion",
+            ["created"] = created,
+            ["model"] = modelId,
+            ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
+            ["choices"] = choices,
+            ["usage"] = OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens),
+        });
+    }
+
+    private static JsonObject Chunk(string id, long created, string model, int index, string text, JsonObject? logprobs, string? finishReason) => new()
+    {
+        ["id"] = id,
+        ["object"] = "text_completion",
+        ["created"] = created,
+        ["model"] = model,
+        ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
+        ["choices"] = new JsonArray(new JsonObject
+        {
+            ["index"] = index,
+            ["text"] = text,
+            ["logprobs"] = logprobs,
+            ["finish_reason"] = finishReason,
+        }),
+    };
+
+    /// <summary>prompt: a string, an array of strings, an array of token ids, or an array of token-id arrays.</summary>
+    private static List<IReadOnlyList<int>> ReadPrompts(JsonBody body, ITextModel model)
+    {
+        const string Param = "prompt";
+        var node = body.Node(Param) ?? throw ApiException.InvalidParameter(Param, "'prompt' is required.");
+        var prompts = new List<IReadOnlyList<int>>();
+        switch (node)
+        {
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                prompts.Add(model.EncodePrompt(v.GetValue<string>(), isRenderedChat: false));
+                break;
+            case JsonArray { Count: 0 }:
+                throw ApiException.InvalidParameter(Param, "'prompt' must not be empty.");
+            case JsonArray array when array.All(i => i is JsonValue s && s.GetValueKind() == JsonValueKind.String):
+                prompts.AddRange(array.Select(i => model.EncodePrompt(i!.GetValue<string>(), isRenderedChat: false)));
+                break;
+            case JsonArray array when array.All(IsTokenId):
+                prompts.Add(array.Select(i => i!.GetValue<int>()).ToList());
+                break;
+            case JsonArray array when array.All(i => i is JsonArray inner && inner.Count > 0 && inner.All(IsTokenId)):
+                prompts.AddRange(array.Select(i => (IReadOnlyList<int>)i!.AsArray().Select(t => t!.GetValue<int>()).ToList()));
+                break;
+            default:
+                throw ApiException.InvalidParameter(Param, "'prompt' must be a string, an array of strings, an array of token ids, or an array of token-id arrays.");
+        }
+
+        if (prompts.Count > 64)
+        {
+            throw ApiException.InvalidParameter(Param, string.Create(CultureInfo.InvariantCulture, $"At most 64 prompts per request, got {prompts.Count}."));
+        }
+
+        foreach (var prompt in prompts)
+        {
+            GenerationGuard.CheckTokenIds(model.Tokenizer, prompt, Param);
+        }
+
+        return prompts;
+    }
+
+    private static bool IsTokenId(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out _);
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AkashML.Inference.Catalog;
+using AkashML.Inference.Serving;
+
+namespace AkashML.Web.Api.OpenAi;
+
+/// <summary><c>GET /v1/models</c> and <c>/v1/models/{id}</c>, with AkashML's pricing and capability fields.</summary>
+public static class OpenAiModelsApi
+{
+    private static readonly string[] SamplingParameters =
+        ["temperature", "top_p", "top_k", "min_p", "frequency_penalty", "presence_penalty", "repetition_penalty", "seed", "stop", "logit_bias", "logprobs", "top_logprobs", "max_tokens"];
+
+    public static RouteGroupBuilder MapOpenAiModelsApi(this RouteGroupBuilder group)
+    {
+        group.MapGet("/models", (IModelProvider models) => TypedResults.Json(new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = new JsonArray(models.List().Select(m => (JsonNode)Entry(m)).ToArray()),
+        })).WithName("ListModels");
+        group.MapGet("/models/{**id}", (string id, IModelProvider models) =>
+            models.Find(id) is { } model ? TypedResults.Json(Entry(model)) : throw ApiException.ModelNotFound(id)).WithName("GetModel");
+        return group;
+    }
+
+    public static JsonObject Entry(ModelDescriptor model) => new()
+    {
+        ["id"] = model.Id,
+        ["object"] = "model",
+        ["created"] = model.CreatedAt.ToUnixTimeSeconds(),
+        ["owned_by"] = model.Id.Contains('/', StringComparison.Ordinal) ? model.Id[..model.Id.IndexOf('/', StringComparison.Ordinal)] : "akashml",
+        ["name"] = model.DisplayName,
+        ["description"] = model.Description,
+        ["context_length"] = model.ContextLength,
+        ["max_output_length"] = model.MaxOutputTokens ?? model.ContextLength,
+        ["pricing"] = new JsonObject
+        {
+            // Per token, as strings: the market's convention (exact decimals, no float rounding).
+            ["prompt"] = PerToken(model.InputPricePerMillion),
+            ["completion"] = PerToken(model.OutputPricePerMillion),
+            ["input_per_million"] = model.InputPricePerMillion.ToString(CultureInfo.InvariantCulture),
+            ["output_per_million"] = model.OutputPricePerMillion.ToString(CultureInfo.InvariantCulture),
+        },
+        ["quantization"] = model.Quantization,
+        ["supported_sampling_parameters"] = new JsonArray(SamplingParameters.Select(p => (JsonNode)p).ToArray()),
+        ["supported_features"] = new JsonArray("streaming", "logprobs", "json_mode", "seed", "stop_sequences"),
+        ["input_modalities"] = new JsonArray("text"),
+        ["output_modalities"] = new JsonArray("text"),
+        ["smoke_test"] = model.IsSmokeTest,
+    };
+
+    private static string PerToken(decimal perMillion) =>
+        (perMillion / 1_000_000m).ToString("0.############################", CultureInfo.InvariantCulture);
+}
