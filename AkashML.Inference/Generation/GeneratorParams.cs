@@ -80,7 +80,11 @@ public sealed class GeneratorParams
         Range(NumReturnSequences, 1, NumBeams, "num_return_sequences", "it must be between 1 and num_beams");
         Range(MaxLength, 1, model.ContextLength, "max_length", "it must be between 1 and the model's context_length");
         Range(MinLength, 0, MaxLength, "min_length", "it must be between 0 and max_length");
-        Range(TopK, 0, vocab, "top_k", "it must be between 0 and vocab_size");
+        if (DoSample)
+        {
+            Range(TopK, 0, vocab, "top_k", "it must be between 0 and vocab_size");
+        }
+
         Range(NoRepeatNgramSize, 0, MaxLength, "no_repeat_ngram_size");
         if (TopP is < 0 or > 1 || float.IsNaN(TopP))
         {
@@ -102,14 +106,6 @@ public sealed class GeneratorParams
             throw Invalid("length_penalty", LengthPenalty, "length_penalty must be a finite number.");
         }
 
-        foreach (var eos in model.EosTokenIds)
-        {
-            if (eos < 0 || eos >= vocab)
-            {
-                throw Invalid("eos_token_id", eos, $"eos_token_id {eos} must be in [0, vocab_size) = [0, {vocab}).");
-            }
-        }
-
         if (NumBeams > 1)
         {
             if ((long)NumBeams * 2 > vocab)
@@ -120,6 +116,14 @@ public sealed class GeneratorParams
             if (!IsGreedy)
             {
                 throw Invalid("do_sample", DoSample, "sampling (do_sample with top_k != 1) cannot be combined with beam search.");
+            }
+        }
+
+        foreach (var eos in model.EosTokenIds)
+        {
+            if (eos < 0 || eos >= vocab)
+            {
+                throw Invalid("eos_token_id", eos, $"eos_token_id {eos} must be in [0, vocab_size) = [0, {vocab}).");
             }
         }
     }
