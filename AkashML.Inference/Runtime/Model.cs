@@ -218,7 +218,7 @@ public sealed class Model : IDisposable
                 }
                 catch (OnnxRuntimeException ex)
                 {
-                    throw new ExecutionProviderUnavailableException(provider, $"The {provider} execution provider could not be enabled: {ex.NativeMessage}", ex);
+                    throw new ExecutionProviderUnavailableException(provider, $"The {provider} execution provider ({providerName}) could not be enabled by '{OnnxRuntimeLibrary.LoadedFrom}': {ex.NativeMessage}", ex);
                 }
             }
 
