@@ -1,0 +1,277 @@
+using System.Runtime.InteropServices;
+
+namespace AkashML.Inference.Native;
+
+/// <summary>
+/// Loads the ONNX Runtime native library once, explicitly, and publishes whether it is usable.
+/// Search order: the configured path (a file or a folder), the folder of this assembly, then the system's library search.
+/// The probe never throws: callers read <see cref="IsSupported"/> / <see cref="NotSupportedReason"/> (health, dashboard),
+/// and anything that needs ORT calls <see cref="EnsureAvailable"/>, which throws <see cref="OnnxRuntimeUnavailableException"/>.
+/// </summary>
+public static unsafe class OnnxRuntimeLibrary
+{
+    /// <summary>The shared library's file name on this platform.</summary>
+    public static readonly string LibraryFileName =
+        OperatingSystem.IsWindows() ? "onnxruntime.dll"
+        : OperatingSystem.IsMacOS() ? "libonnxruntime.dylib"
+        : "libonnxruntime.so.1";
+
+    private static readonly Lock Gate = new();
+    private static string? _configuredPath;
+    private static bool _probed;
+    private static string? _notSupportedReason;
+    private static string? _version;
+    private static string? _loadedFrom;
+    private static string? _buildInfo;
+    private static string[] _providers = [];
+    private static OrtEnvHandle? _env;
+    private static OrtMemoryInfoHandle? _cpuMemoryInfo;
+    private static IntPtr _allocator;
+
+    /// <summary>
+    /// Chooses the library before first use (e.g. a CUDA build): a path to the file or to its folder.
+    /// Null restores the default search. Once loaded, the choice is fixed for the process.
+    /// </summary>
+    public static void Configure(string? libraryPath)
+    {
+        lock (Gate)
+        {
+            if (_probed && !string.Equals(libraryPath, _configuredPath, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"ONNX Runtime is already loaded from '{_loadedFrom ?? "(nowhere)"}'; the library path can only be set before first use.");
+            }
+
+            _configuredPath = string.IsNullOrWhiteSpace(libraryPath) ? null : libraryPath;
+        }
+    }
+
+    /// <summary>True when the library loaded and serves API version <see cref="OrtApi.ApiVersion"/>.</summary>
+    public static bool IsSupported
+    {
+        get
+        {
+            EnsureProbed();
+            return _notSupportedReason is null;
+        }
+    }
+
+    /// <summary>Why ORT cannot be used, or null when it can.</summary>
+    public static string? NotSupportedReason
+    {
+        get
+        {
+            EnsureProbed();
+            return _notSupportedReason;
+        }
+    }
+
+    /// <summary>ORT's version string (e.g. "1.30.0"), or null when not loaded.</summary>
+    public static string? Version
+    {
+        get
+        {
+            EnsureProbed();
+            return _version;
+        }
+    }
+
+    /// <summary>Where the library was loaded from (a path, or the bare name when the system search found it).</summary>
+    public static string? LoadedFrom
+    {
+        get
+        {
+            EnsureProbed();
+            return _loadedFrom;
+        }
+    }
+
+    /// <summary>ORT's build description (git commit, build flags).</summary>
+    public static string? BuildInfo
+    {
+        get
+        {
+            EnsureProbed();
+            return _buildInfo;
+        }
+    }
+
+    /// <summary>Execution providers compiled into the loaded library, e.g. "CPUExecutionProvider".</summary>
+    public static IReadOnlyList<string> AvailableProviders
+    {
+        get
+        {
+            EnsureProbed();
+            return _providers;
+        }
+    }
+
+    /// <summary>Throws <see cref="OnnxRuntimeUnavailableException"/> unless ORT is usable.</summary>
+    public static void EnsureAvailable()
+    {
+        EnsureProbed();
+        if (_notSupportedReason is not null)
+        {
+            throw new OnnxRuntimeUnavailableException(_notSupportedReason);
+        }
+    }
+
+    internal static IntPtr Env
+    {
+        get
+        {
+            EnsureAvailable();
+            return _env!.DangerousGetHandle();
+        }
+    }
+
+    /// <summary>ORT's default CPU allocator (borrowed, never released).</summary>
+    internal static IntPtr Allocator
+    {
+        get
+        {
+            EnsureAvailable();
+            return _allocator;
+        }
+    }
+
+    internal static IntPtr CpuMemoryInfo
+    {
+        get
+        {
+            EnsureAvailable();
+            return _cpuMemoryInfo!.DangerousGetHandle();
+        }
+    }
+
+    private static void EnsureProbed()
+    {
+        if (Volatile.Read(ref _probed))
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            if (_probed)
+            {
+                return;
+            }
+
+            try
+            {
+                _notSupportedReason = Probe();
+            }
+#pragma warning disable CA1031 // The probe reports every failure as a reason instead of crashing the host.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _notSupportedReason = $"ONNX Runtime could not be initialised: {ex.Message}";
+            }
+
+            Volatile.Write(ref _probed, true);
+        }
+    }
+
+    private static string? Probe()
+    {
+        var tried = new List<string>();
+        IntPtr library = IntPtr.Zero;
+        foreach (var candidate in Candidates())
+        {
+            tried.Add(candidate);
+            if (NativeLibrary.TryLoad(candidate, out library))
+            {
+                _loadedFrom = candidate;
+                break;
+            }
+        }
+
+        if (library == IntPtr.Zero)
+        {
+            return $"The ONNX Runtime library '{LibraryFileName}' could not be loaded (tried: {string.Join(", ", tried)}). " +
+                   "Rebuild to provision it, or set Inference:OnnxRuntimePath.";
+        }
+
+        if (!NativeLibrary.TryGetExport(library, "OrtGetApiBase", out var getApiBaseExport))
+        {
+            return $"'{_loadedFrom}' is not an ONNX Runtime library: it does not export OrtGetApiBase.";
+        }
+
+        // OrtApiBase is { const OrtApi* (*GetApi)(uint32_t); const char* (*GetVersionString)(void); }.
+        var apiBase = ((delegate* unmanaged<IntPtr*>)getApiBaseExport)();
+        if (apiBase == null)
+        {
+            return $"'{_loadedFrom}': OrtGetApiBase returned null.";
+        }
+
+        var getVersion = (delegate* unmanaged<byte*>)apiBase[1];
+        _version = Marshal.PtrToStringUTF8((IntPtr)getVersion());
+        var getApi = (delegate* unmanaged<uint, IntPtr*>)apiBase[0];
+        var table = getApi(OrtApi.ApiVersion);
+        if (table == null)
+        {
+            return $"ONNX Runtime {_version} at '{_loadedFrom}' does not serve C API version {OrtApi.ApiVersion}; version 1.{OrtApi.ApiVersion}.0 or newer is required.";
+        }
+
+        OrtApi.Bind(table);
+        _buildInfo = Marshal.PtrToStringUTF8((IntPtr)OrtApi.GetBuildInfoString());
+
+        IntPtr env;
+        fixed (byte* logId = OrtApi.Utf8Z("akashml"))
+        {
+            // 3 = ORT_LOGGING_LEVEL_ERROR: warnings about graph partitioning are noise for a server log.
+            OrtApi.ThrowIfFailed(OrtApi.CreateEnv(3, logId, &env), "CreateEnv");
+        }
+
+        _env = new OrtEnvHandle(env);
+
+        IntPtr allocator;
+        OrtApi.ThrowIfFailed(OrtApi.GetAllocatorWithDefaultOptions(&allocator), "GetAllocatorWithDefaultOptions");
+        _allocator = allocator;
+
+        IntPtr memoryInfo;
+        // OrtArenaAllocator = 1, OrtMemTypeDefault = 0.
+        OrtApi.ThrowIfFailed(OrtApi.CreateCpuMemoryInfo(1, 0, &memoryInfo), "CreateCpuMemoryInfo");
+        _cpuMemoryInfo = new OrtMemoryInfoHandle(memoryInfo);
+
+        byte** names;
+        int count;
+        OrtApi.ThrowIfFailed(OrtApi.GetAvailableProviders(&names, &count), "GetAvailableProviders");
+        try
+        {
+            var providers = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                providers[i] = Marshal.PtrToStringUTF8((IntPtr)names[i]) ?? string.Empty;
+            }
+
+            _providers = providers;
+        }
+        finally
+        {
+            OrtApi.ThrowIfFailed(OrtApi.ReleaseAvailableProviders(names, count), "ReleaseAvailableProviders");
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<string> Candidates()
+    {
+        if (_configuredPath is { } configured)
+        {
+            yield return Directory.Exists(configured) ? Path.Combine(configured, LibraryFileName) : configured;
+            yield break;
+        }
+
+        yield return Path.Combine(AppContext.BaseDirectory, LibraryFileName);
+        var assemblyFolder = Path.GetDirectoryName(typeof(OnnxRuntimeLibrary).Assembly.Location);
+        if (!string.IsNullOrEmpty(assemblyFolder))
+        {
+            yield return Path.Combine(assemblyFolder, LibraryFileName);
+        }
+
+        yield return LibraryFileName;
+        yield return OperatingSystem.IsWindows() ? "onnxruntime" : "libonnxruntime.so";
+    }
+}

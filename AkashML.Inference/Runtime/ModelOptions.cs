@@ -1,0 +1,22 @@
+using AkashML.Inference.Native;
+
+namespace AkashML.Inference.Runtime;
+
+/// <summary>Per-model runtime settings that are not part of the model folder.</summary>
+public sealed class ModelOptions
+{
+    /// <summary>CPU by default; CUDA or DirectML need an ORT build that has them.</summary>
+    public ExecutionProvider ExecutionProvider { get; init; } = ExecutionProvider.Cpu;
+
+    /// <summary>Extra provider options (e.g. "device_id" for CUDA), merged over the config's provider_options entry.</summary>
+    public IReadOnlyDictionary<string, string> ProviderOptions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Threads inside one operator; 0 keeps the config's value or ORT's default.</summary>
+    public int IntraOpThreads { get; init; }
+
+    /// <summary>Threads across operators; 0 keeps the config's value or ORT's default.</summary>
+    public int InterOpThreads { get; init; }
+
+    /// <summary>JSON merged over genai_config.json before it is read (GenAI's config overlay), or null.</summary>
+    public string? ConfigOverlay { get; init; }
+}
