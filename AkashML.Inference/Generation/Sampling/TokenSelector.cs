@@ -181,23 +181,30 @@ public sealed class TokenSelector
 
     private int Sample(ReadOnlySpan<float> logits, Span<float> weights, float max, double total)
     {
+        var temperature = _options.Temperature;
         var topK = _options.TopK;
         if (topK > 0 && topK < _vocabularySize)
         {
-            return SampleFromLargest(logits, weights, topK, findNucleus: _options.TopP < 1f).TokenId;
+            // Only the k candidates need weights at the sampling temperature.
+            return SampleFromLargest(logits, weights, max, topK, weightsScaled: temperature == 1f, nucleusTotal: null).TokenId;
+        }
+
+        if (temperature != 1f)
+        {
+            total = LogitMath.ExpShifted(logits, max, 1f / temperature, weights);
         }
 
         var minP = _options.MinP;
         if (_options.TopP < 1f)
         {
             // Usually the nucleus is a handful of tokens: try a small partial selection before the general search.
-            var (tokenId, settled) = SampleFromLargest(logits, weights, Math.Min(FirstNucleusGuess, _vocabularySize), findNucleus: true, total);
+            var (tokenId, settled) = SampleFromLargest(logits, weights, max, Math.Min(FirstNucleusGuess, _vocabularySize), weightsScaled: true, total);
             if (settled)
             {
                 return tokenId;
             }
 
-            var threshold = LogitMath.NucleusThreshold(logits, weights, max, _options.TopP * total);
+            var threshold = LogitMath.NucleusThreshold(logits, weights, max, temperature, _options.TopP * total);
             total = LogitMath.KeepAtOrAbove(weights, logits, threshold, minP);
         }
         else if (minP > 0f)
@@ -210,16 +217,18 @@ public sealed class TokenSelector
     }
 
     /// <summary>
-    /// Draws among the <paramref name="count"/> most likely tokens, cut further by top-p and min-p. With a known
-    /// <paramref name="nucleusTotal"/> (no top-k) the nucleus must close inside those tokens, else nothing is drawn
-    /// and <c>Settled</c> is false so the caller can widen the window.
+    /// Draws among the <paramref name="count"/> most likely tokens, cut further by top-p and min-p. Top-p mass is
+    /// relative to <paramref name="nucleusTotal"/> (the whole vocabulary) when given, else to the candidates (top-k);
+    /// with a whole-vocabulary total the nucleus must close inside the candidates, otherwise nothing is drawn and
+    /// <c>Settled</c> is false.
     /// </summary>
     private (int TokenId, bool Settled) SampleFromLargest(
         ReadOnlySpan<float> logits,
         ReadOnlySpan<float> weights,
+        float max,
         int count,
-        bool findNucleus,
-        double nucleusTotal = double.NaN)
+        bool weightsScaled,
+        double? nucleusTotal)
     {
         var idBuffer = ArrayPool<int>.Shared.Rent(count);
         var keyBuffer = ArrayPool<float>.Shared.Rent(count);
@@ -227,17 +236,26 @@ public sealed class TokenSelector
         {
             var found = TopSelection.SelectLargest(logits, idBuffer.AsSpan(0, count), keyBuffer.AsSpan(0, count));
             var ids = idBuffer.AsSpan(0, found);
-            var kept = found;
-            if (findNucleus)
+
+            // The keys (logits) are replaced by the candidates' weights at the sampling temperature.
+            var candidateWeights = keyBuffer.AsSpan(0, found);
+            var inverseTemperature = 1f / _options.Temperature;
+            double candidateTotal = 0;
+            for (var i = 0; i < found; i++)
             {
-                var windowIsAll = double.IsNaN(nucleusTotal) || found < count || count == _vocabularySize;
-                var massTotal = double.IsNaN(nucleusTotal) ? SumWeights(ids, weights) : nucleusTotal;
-                var target = _options.TopP * massTotal;
+                candidateWeights[i] = weightsScaled ? weights[ids[i]] : MathF.Exp((candidateWeights[i] - max) * inverseTemperature);
+                candidateTotal += candidateWeights[i];
+            }
+
+            var kept = found;
+            if (_options.TopP < 1f)
+            {
+                var target = _options.TopP * (nucleusTotal ?? candidateTotal);
                 double cumulative = 0;
                 var closed = false;
                 for (var i = 0; i < found; i++)
                 {
-                    cumulative += weights[ids[i]];
+                    cumulative += candidateWeights[i];
                     if (cumulative >= target)
                     {
                         kept = i + 1;
@@ -246,7 +264,8 @@ public sealed class TokenSelector
                     }
                 }
 
-                if (!closed && !windowIsAll)
+                var sawEveryToken = nucleusTotal is null || found < count || count == _vocabularySize;
+                if (!closed && !sawEveryToken)
                 {
                     return (-1, false);
                 }
@@ -254,10 +273,10 @@ public sealed class TokenSelector
 
             if (_options.MinP > 0f)
             {
-                var threshold = _options.MinP * weights[ids[0]];
+                var threshold = _options.MinP * candidateWeights[0];
                 for (var i = 1; i < kept; i++)
                 {
-                    if (weights[ids[i]] < threshold)
+                    if (candidateWeights[i] < threshold)
                     {
                         kept = i;
                         break;
@@ -265,36 +284,30 @@ public sealed class TokenSelector
                 }
             }
 
-            ids = ids[..kept];
-            var draw = _random.NextDouble() * SumWeights(ids, weights);
-            double running = 0;
-            foreach (var id in ids)
+            double keptTotal = 0;
+            foreach (var weight in candidateWeights[..kept])
             {
-                running += weights[id];
+                keptTotal += weight;
+            }
+
+            var draw = _random.NextDouble() * keptTotal;
+            double running = 0;
+            for (var i = 0; i < kept; i++)
+            {
+                running += candidateWeights[i];
                 if (running > draw)
                 {
-                    return (id, true);
+                    return (ids[i], true);
                 }
             }
 
-            return (ids[^1], true);
+            return (ids[kept - 1], true);
         }
         finally
         {
             ArrayPool<int>.Shared.Return(idBuffer);
             ArrayPool<float>.Shared.Return(keyBuffer);
         }
-    }
-
-    private static double SumWeights(ReadOnlySpan<int> ids, ReadOnlySpan<float> weights)
-    {
-        double sum = 0;
-        foreach (var id in ids)
-        {
-            sum += weights[id];
-        }
-
-        return sum;
     }
 
     private static IReadOnlyList<TokenLogprob> TopAlternatives(ReadOnlySpan<float> logits, int count, float logNormalizer)

@@ -23,30 +23,37 @@ internal static class TopSelection
 
         keys = keys[..capacity];
         var count = 0;
-        var width = Vector<float>.Count;
-        ref var start = ref MemoryMarshal.GetReference(values);
         var i = 0;
-        while (i < values.Length)
+        for (; i < values.Length && count < capacity; i++)
         {
-            if (count == capacity && i <= values.Length - width)
+            Offer(values[i], i, ids, keys, ref count);
+        }
+
+        if (count == capacity)
+        {
+            var width = Vector<float>.Count;
+            ref var start = ref MemoryMarshal.GetReference(values);
+            var worst = new Vector<float>(keys[0]);
+            for (; i <= values.Length - width; i += width)
             {
                 // Strictly greater: an equal later value has a higher index and loses the tie.
-                if (!Vector.GreaterThanAny(Vector.LoadUnsafe(ref start, (nuint)i), new Vector<float>(keys[0])))
+                if (!Vector.GreaterThanAny(Vector.LoadUnsafe(ref start, (nuint)i), worst))
                 {
-                    i += width;
                     continue;
                 }
 
-                for (var end = i + width; i < end; i++)
+                for (var lane = i; lane < i + width; lane++)
                 {
-                    Offer(values[i], i, ids, keys, ref count);
+                    Offer(values[lane], lane, ids, keys, ref count);
                 }
 
-                continue;
+                worst = new Vector<float>(keys[0]);
             }
 
-            Offer(values[i], i, ids, keys, ref count);
-            i++;
+            for (; i < values.Length; i++)
+            {
+                Offer(values[i], i, ids, keys, ref count);
+            }
         }
 
         // Heap sort: move the worst entry to the back repeatedly, which leaves the best first.

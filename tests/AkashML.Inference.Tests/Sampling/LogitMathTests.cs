@@ -1,0 +1,61 @@
+using AkashML.Inference.Generation.Sampling;
+
+namespace AkashML.Inference.Tests.Sampling;
+
+public sealed class LogitMathTests
+{
+    [Theory]
+    [InlineData(0.3f, 1f)]
+    [InlineData(0.9f, 0.5f)]
+    [InlineData(0.9f, 2f)]
+    [InlineData(0.99f, 1f)]
+    [InlineData(0.5f, 0.05f)]
+    public void Nucleus_threshold_matches_a_full_sort(float topP, float temperature)
+    {
+        var logits = TestLogits.Gaussian(20011, seed: (int)(topP * 100), scale: 1f);
+        var weights = new float[logits.Length];
+        var max = logits.Max();
+        var total = LogitMath.ExpShifted(logits, max, 1f / temperature, weights);
+
+        var threshold = LogitMath.NucleusThreshold(logits, weights, max, temperature, topP * total);
+
+        var sorted = Enumerable.Range(0, logits.Length).OrderByDescending(i => logits[i]).ToArray();
+        var expectedCount = 0;
+        for (var mass = 0.0; mass < topP * total; expectedCount++)
+        {
+            mass += weights[sorted[expectedCount]];
+        }
+
+        var keptCount = logits.Count(x => x >= threshold);
+        // Summation order differs from the reference, so the boundary may move by one token.
+        Assert.InRange(keptCount, expectedCount - 1, expectedCount + 1);
+    }
+
+    [Fact]
+    public void Draw_index_follows_the_running_sum_and_skips_zero_weights()
+    {
+        var weights = new float[3000];
+        weights[5] = 1f;
+        weights[2500] = 3f;
+
+        Assert.Equal(5, LogitMath.DrawIndex(weights, 0.0));
+        Assert.Equal(5, LogitMath.DrawIndex(weights, 0.999));
+        Assert.Equal(2500, LogitMath.DrawIndex(weights, 1.0));
+        Assert.Equal(2500, LogitMath.DrawIndex(weights, 3.999));
+        Assert.Equal(2500, LogitMath.DrawIndex(weights, 4.5));
+    }
+
+    [Fact]
+    public void Sanitized_max_turns_nan_into_negative_infinity_and_caps_positive_infinity()
+    {
+        var logits = new float[37];
+        logits[3] = float.NaN;
+        logits[36] = float.PositiveInfinity;
+
+        var max = LogitMath.SanitizedMax(logits);
+
+        Assert.Equal(float.MaxValue, max);
+        Assert.Equal(float.NegativeInfinity, logits[3]);
+        Assert.Equal(36, LogitMath.IndexOf(logits, max));
+    }
+}
