@@ -10,9 +10,10 @@ namespace AkashML.Inference.Generation.Sampling;
 /// <para>The caller supplies each token's decoded text (index = token id). Special tokens should be given as empty
 /// strings (or null): they are never allowed, except the end-of-sequence ids, which are allowed only once the object is
 /// complete. Text is matched as UTF-16; a byte-level token that decodes to U+FFFD is accepted inside strings only.</para>
-/// <para>Cost per step: inside a string only the few tokens containing a quote, backslash or control character are
-/// simulated; elsewhere every token is checked, most rejected on their first character through a per-step table of
-/// the 128 ASCII characters, the rest simulated character by character with an early exit.</para>
+/// <para>Cost per step: inside a string only the tokens containing a quote, backslash or control character are
+/// simulated. Elsewhere tokens are grouped at construction by their first non-whitespace character (and whether
+/// whitespace precedes it); a per-step table of the 128 ASCII characters rules out whole groups, only the tokens of
+/// the surviving groups are simulated (with an early exit), and the mask is written as one fill plus the survivors.</para>
 /// </remarks>
 public sealed class JsonConstraint : ITokenConstraint
 {
@@ -26,15 +27,27 @@ public sealed class JsonConstraint : ITokenConstraint
     private const byte Unusable = 1;
     private const byte EndOfSequence = 2;
 
+    // Groups: 0–127 first character (ASCII, not whitespace); 128–255 the same after leading whitespace;
+    // 256 whitespace only. Tokens whose first significant character is not ASCII fit only inside strings.
+    private const int AfterWhitespaceGroups = 128;
+    private const int WhitespaceOnlyGroup = 256;
+    private const int GroupCount = 257;
+
     private readonly char[] _text;
     private readonly int[] _offsets;
     private readonly byte[] _kinds;
-    private readonly int[] _unusableTokens;
+    private readonly int[] _leadingWhitespace;
+    private readonly int[] _groupStarts;
+    private readonly int[] _groupTokens;
     private readonly int[] _endTokens;
+    private readonly int[] _unusableTokens;
     private readonly int[] _stringBreakingTokens;
     private readonly byte[] _committed;
     private readonly byte[] _pushed;
-    private readonly bool[] _asciiAllowed = new bool[128];
+    private readonly bool[] _firstAllowed = new bool[128];
+    private readonly bool[] _afterWhitespaceAllowed = new bool[128];
+    private readonly int[] _allowed;
+    private readonly float[] _allowedLogits;
     private readonly int _maxDepth;
     private readonly int _maxWhitespaceRun;
     private JsonScanState _state;
@@ -75,7 +88,6 @@ public sealed class JsonConstraint : ITokenConstraint
             _kinds[id] = EndOfSequence;
         }
 
-        _offsets = new int[TokenCount + 1];
         var totalLength = 0L;
         var longest = 0;
         for (var id = 0; id < TokenCount; id++)
@@ -86,6 +98,10 @@ public sealed class JsonConstraint : ITokenConstraint
         }
 
         _text = new char[checked((int)totalLength)];
+        _offsets = new int[TokenCount + 1];
+        _leadingWhitespace = new int[TokenCount];
+        var groups = new int[TokenCount];
+        var groupSizes = new int[GroupCount + 1];
         var unusable = new List<int>();
         var stringBreaking = new List<int>();
         var ends = new List<int>();
@@ -96,28 +112,61 @@ public sealed class JsonConstraint : ITokenConstraint
             var text = tokenTexts[id] ?? string.Empty;
             text.CopyTo(_text.AsSpan(offset));
             offset += text.Length;
+            groups[id] = -1;
             if (_kinds[id] == EndOfSequence)
             {
                 ends.Add(id);
+                continue;
             }
-            else if (text.Length == 0)
+
+            if (text.Length == 0)
             {
                 // A token that adds no text could repeat forever without moving the object towards its end.
                 _kinds[id] = Unusable;
                 unusable.Add(id);
+                continue;
             }
-            else if (text.AsSpan().IndexOfAnyInRange('\0', '\u001f') >= 0 || text.AsSpan().IndexOfAny('"', '\\') >= 0)
+
+            if (text.AsSpan().IndexOfAnyInRange('\0', '\u001f') >= 0 || text.AsSpan().IndexOfAny('"', '\\') >= 0)
             {
                 stringBreaking.Add(id);
+            }
+
+            var lead = text.AsSpan().IndexOfAnyExcept(" \t\n\r");
+            _leadingWhitespace[id] = lead < 0 ? text.Length : lead;
+            groups[id] = lead < 0 ? WhitespaceOnlyGroup
+                : text[lead] >= 128 ? -1
+                : lead == 0 ? text[0] : AfterWhitespaceGroups + text[lead];
+            if (groups[id] >= 0)
+            {
+                groupSizes[groups[id] + 1]++;
             }
         }
 
         _offsets[TokenCount] = offset;
+        _groupStarts = new int[GroupCount + 1];
+        for (var group = 0; group < GroupCount; group++)
+        {
+            _groupStarts[group + 1] = _groupStarts[group] + groupSizes[group + 1];
+        }
+
+        _groupTokens = new int[_groupStarts[GroupCount]];
+        var fill = _groupStarts[..GroupCount];
+        for (var id = 0; id < TokenCount; id++)
+        {
+            if (groups[id] >= 0)
+            {
+                _groupTokens[fill[groups[id]]++] = id;
+            }
+        }
+
         _unusableTokens = [.. unusable];
         _stringBreakingTokens = [.. stringBreaking];
         _endTokens = [.. ends];
         _committed = new byte[maxDepth];
         _pushed = new byte[Math.Max(longest, 1)];
+        _allowed = new int[TokenCount];
+        _allowedLogits = new float[TokenCount];
     }
 
     /// <summary>Number of token ids the table covers; logits may be longer (ids past it are always masked).</summary>
@@ -136,63 +185,22 @@ public sealed class JsonConstraint : ITokenConstraint
                 nameof(logits));
         }
 
-        logits[TokenCount..].Fill(float.NegativeInfinity);
-        foreach (var id in _unusableTokens)
-        {
-            logits[id] = float.NegativeInfinity;
-        }
-
-        if (!IsComplete)
-        {
-            foreach (var id in _endTokens)
-            {
-                logits[id] = float.NegativeInfinity;
-            }
-        }
-
         if (_state.IsInPlainString)
         {
-            // Every other token is plain string content here.
-            foreach (var id in _stringBreakingTokens)
-            {
-                if (!Accepts(id))
-                {
-                    logits[id] = float.NegativeInfinity;
-                }
-            }
-
+            MaskInsideString(logits);
             return;
         }
 
-        for (var c = 0; c < _asciiAllowed.Length; c++)
+        var count = CollectAllowedOutsideString();
+        for (var i = 0; i < count; i++)
         {
-            var trial = _state;
-            _asciiAllowed[c] = trial.Step((char)c, _committed, _pushed, _maxDepth, _maxWhitespaceRun);
+            _allowedLogits[i] = logits[_allowed[i]];
         }
 
-        for (var id = 0; id < TokenCount; id++)
+        logits.Fill(float.NegativeInfinity);
+        for (var i = 0; i < count; i++)
         {
-            if (_kinds[id] != Ordinary)
-            {
-                continue;
-            }
-
-            var start = _offsets[id];
-            var first = _text[start];
-            if (first < 128 && (!_asciiAllowed[first] || _offsets[id + 1] - start == 1))
-            {
-                if (!_asciiAllowed[first])
-                {
-                    logits[id] = float.NegativeInfinity;
-                }
-
-                continue;
-            }
-
-            if (!Accepts(id))
-            {
-                logits[id] = float.NegativeInfinity;
-            }
+            logits[_allowed[i]] = _allowedLogits[i];
         }
     }
 
@@ -231,6 +239,109 @@ public sealed class JsonConstraint : ITokenConstraint
         trial.CommittedDepth += trial.PushedDepth;
         trial.PushedDepth = 0;
         _state = trial;
+    }
+
+    // Every token without a quote, backslash or control character is plain string content here.
+    private void MaskInsideString(Span<float> logits)
+    {
+        logits[TokenCount..].Fill(float.NegativeInfinity);
+        foreach (var id in _unusableTokens)
+        {
+            logits[id] = float.NegativeInfinity;
+        }
+
+        foreach (var id in _endTokens)
+        {
+            logits[id] = float.NegativeInfinity;
+        }
+
+        foreach (var id in _stringBreakingTokens)
+        {
+            if (!Accepts(id))
+            {
+                logits[id] = float.NegativeInfinity;
+            }
+        }
+    }
+
+    private int CollectAllowedOutsideString()
+    {
+        for (var c = 0; c < 128; c++)
+        {
+            var trial = _state;
+            _firstAllowed[c] = trial.Step((char)c, _committed, _pushed, _maxDepth, _maxWhitespaceRun);
+        }
+
+        // Whitespace never changes the state except to end a number, so one step tells how every
+        // whitespace-led token continues.
+        var afterWhitespace = _state;
+        var whitespaceAllowed = afterWhitespace.Step(' ', _committed, _pushed, _maxDepth, _maxWhitespaceRun);
+        if (whitespaceAllowed)
+        {
+            for (var c = 0; c < 128; c++)
+            {
+                var trial = afterWhitespace;
+                _afterWhitespaceAllowed[c] = trial.Step((char)c, _committed, _pushed, _maxDepth, _maxWhitespaceRun);
+            }
+        }
+
+        var count = 0;
+        var whitespaceBudget = _maxWhitespaceRun - afterWhitespace.WhitespaceRun + 1;
+        for (var c = 0; c < 128; c++)
+        {
+            if (_firstAllowed[c])
+            {
+                count = CollectGroup(c, count, whitespaceBudget: int.MaxValue);
+            }
+
+            if (whitespaceAllowed && _afterWhitespaceAllowed[c])
+            {
+                count = CollectGroup(AfterWhitespaceGroups + c, count, whitespaceBudget);
+            }
+        }
+
+        if (whitespaceAllowed)
+        {
+            for (var i = _groupStarts[WhitespaceOnlyGroup]; i < _groupStarts[WhitespaceOnlyGroup + 1]; i++)
+            {
+                var id = _groupTokens[i];
+                if (_leadingWhitespace[id] <= whitespaceBudget)
+                {
+                    _allowed[count++] = id;
+                }
+            }
+        }
+
+        if (IsComplete)
+        {
+            foreach (var id in _endTokens)
+            {
+                _allowed[count++] = id;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Adds the group's tokens that fit; those of one significant character need no simulation.</summary>
+    private int CollectGroup(int group, int count, int whitespaceBudget)
+    {
+        for (var i = _groupStarts[group]; i < _groupStarts[group + 1]; i++)
+        {
+            var id = _groupTokens[i];
+            var lead = _leadingWhitespace[id];
+            if (lead > whitespaceBudget)
+            {
+                continue;
+            }
+
+            if (_offsets[id + 1] - _offsets[id] == lead + 1 || Accepts(id))
+            {
+                _allowed[count++] = id;
+            }
+        }
+
+        return count;
     }
 
     private bool Accepts(int tokenId)

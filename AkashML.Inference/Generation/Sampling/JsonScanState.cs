@@ -36,6 +36,9 @@ internal struct JsonScanState
     /// <summary>Containers this trial opened, held in the scratch stack.</summary>
     public int PushedDepth { get; set; }
 
+    /// <summary>Consecutive whitespace characters just read outside strings.</summary>
+    public readonly int WhitespaceRun => _whitespaceRun;
+
     /// <summary>True inside a string where any character but a quote, backslash or control character is fine.</summary>
     public readonly bool IsInPlainString => Mode == JsonScanMode.String && !_lowSurrogatePending;
 

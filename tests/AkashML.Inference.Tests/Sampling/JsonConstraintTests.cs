@@ -35,6 +35,29 @@ public sealed class JsonConstraintTests
     }
 
     [Fact]
+    public void Mask_agrees_with_simulating_every_token_along_random_walks()
+    {
+        for (var seed = 0; seed < 30; seed++)
+        {
+            var random = new Random(seed);
+            var constraint = new JsonConstraint(Vocabulary, [EndToken], maxDepth: 4, maxWhitespaceRun: 3);
+            var prefix = new List<int>();
+            for (var step = 0; step < 40 && !constraint.IsComplete; step++)
+            {
+                var logits = new float[Vocabulary.Length];
+                constraint.Mask(logits);
+                var masked = Enumerable.Range(0, Vocabulary.Length).Where(id => logits[id] == 0f).ToArray();
+                var simulated = Enumerable.Range(0, Vocabulary.Length).Where(id => AdvanceSucceeds(prefix, id)).ToArray();
+
+                Assert.Equal(simulated, masked);
+                var next = masked[random.Next(masked.Length)];
+                constraint.Advance(next);
+                prefix.Add(next);
+            }
+        }
+    }
+
+    [Fact]
     public void Only_an_object_may_start_the_output()
     {
         var allowed = AllowedAfter();
@@ -275,6 +298,25 @@ public sealed class JsonConstraintTests
                 break;
             default:
                 break;
+        }
+    }
+
+    private static bool AdvanceSucceeds(List<int> prefix, int tokenId)
+    {
+        var replay = new JsonConstraint(Vocabulary, [EndToken], maxDepth: 4, maxWhitespaceRun: 3);
+        foreach (var id in prefix)
+        {
+            replay.Advance(id);
+        }
+
+        try
+        {
+            replay.Advance(tokenId);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
