@@ -194,26 +194,66 @@ public sealed class TokenSelector
             total = LogitMath.ExpShifted(logits, max, 1f / temperature, weights);
         }
 
-        var minP = _options.MinP;
         if (_options.TopP < 1f)
         {
             // Usually the nucleus is a handful of tokens: try a small partial selection before the general search.
             var (tokenId, settled) = SampleFromLargest(logits, weights, max, Math.Min(FirstNucleusGuess, _vocabularySize), weightsScaled: true, total);
-            if (settled)
-            {
-                return tokenId;
-            }
-
-            var threshold = LogitMath.NucleusThreshold(logits, weights, max, temperature, _options.TopP * total);
-            total = LogitMath.KeepAtOrAbove(weights, logits, threshold, minP);
+            return settled ? tokenId : SampleFromNucleus(weights, total);
         }
-        else if (minP > 0f)
+
+        if (_options.MinP > 0f)
         {
             // The most likely token has weight exp(0) = 1, so the relative threshold is min_p itself.
-            total = LogitMath.ZeroBelow(weights, minP);
+            total = LogitMath.ZeroBelow(weights, _options.MinP);
         }
 
         return LogitMath.DrawIndex(weights, _random.NextDouble() * total);
+    }
+
+    /// <summary>Top-p (then min-p) over a nucleus too wide for partial selection; see <see cref="NucleusSearch"/>.</summary>
+    private int SampleFromNucleus(ReadOnlySpan<float> weights, double total)
+    {
+        var idBuffer = ArrayPool<int>.Shared.Rent(_vocabularySize);
+        var weightBuffer = ArrayPool<float>.Shared.Rent(_vocabularySize);
+        try
+        {
+            var count = NucleusSearch.GatherCandidates(weights, _options.TopP, total, idBuffer, weightBuffer);
+            var ids = idBuffer.AsSpan(0, count);
+            var candidateWeights = weightBuffer.AsSpan(0, count);
+
+            // The most likely token has weight exp(0) = 1, so the min-p threshold is min_p itself.
+            var threshold = MathF.Max(NucleusSearch.WeightThreshold(candidateWeights, _options.TopP * total), _options.MinP);
+            double keptTotal = 0;
+            foreach (var weight in candidateWeights)
+            {
+                keptTotal += weight >= threshold ? weight : 0f;
+            }
+
+            var draw = _random.NextDouble() * keptTotal;
+            double running = 0;
+            var last = -1;
+            for (var i = 0; i < count; i++)
+            {
+                if (candidateWeights[i] < threshold)
+                {
+                    continue;
+                }
+
+                last = ids[i];
+                running += candidateWeights[i];
+                if (running > draw)
+                {
+                    return last;
+                }
+            }
+
+            return last;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(idBuffer);
+            ArrayPool<float>.Shared.Return(weightBuffer);
+        }
     }
 
     /// <summary>
