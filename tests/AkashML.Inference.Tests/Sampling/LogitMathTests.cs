@@ -1,0 +1,87 @@
+using AkashML.Inference.Generation.Sampling;
+
+namespace AkashML.Inference.Tests.Sampling;
+
+public sealed class LogitMathTests
+{
+    [Theory]
+    [InlineData(0.3f, 1f)]
+    [InlineData(0.9f, 0.5f)]
+    [InlineData(0.9f, 2f)]
+    [InlineData(0.99f, 1f)]
+    [InlineData(0.5f, 0.05f)]
+    public void Nucleus_search_matches_a_full_sort(float topP, float temperature)
+    {
+        var logits = TestLogits.Gaussian(20011, seed: (int)(topP * 100), scale: 1f);
+        var weights = new float[logits.Length];
+        var total = LogitMath.ExpShifted(logits, logits.Max(), 1f / temperature, weights);
+        var ids = new int[logits.Length];
+        var candidateWeights = new float[logits.Length];
+
+        var count = NucleusSearch.GatherCandidates(weights, topP, total, ids, candidateWeights);
+        var threshold = NucleusSearch.WeightThreshold(candidateWeights.AsSpan(0, count), topP * total);
+
+        var sorted = weights.OrderDescending().ToArray();
+        var expectedCount = 0;
+        for (var mass = 0.0; mass < topP * total; expectedCount++)
+        {
+            mass += sorted[expectedCount];
+        }
+
+        var keptCount = candidateWeights.Take(count).Count(w => w >= threshold);
+        // Summation order differs from the reference, so the boundary may move by one token.
+        Assert.InRange(keptCount, expectedCount - 1, expectedCount + 1);
+    }
+
+    [Fact]
+    public void Nucleus_candidates_leave_out_tokens_too_light_to_matter()
+    {
+        // One token holds nearly all the mass: with p = 0.5 no other token can be needed.
+        var weights = Enumerable.Repeat(1e-6f, 5000).Prepend(1f).ToArray();
+        var ids = new int[weights.Length];
+        var candidateWeights = new float[weights.Length];
+
+        var count = NucleusSearch.GatherCandidates(weights, 0.5, weights.Sum(), ids, candidateWeights);
+
+        Assert.Equal(1, count);
+        Assert.Equal(0, ids[0]);
+    }
+
+    [Fact]
+    public void Nucleus_search_keeps_ties_at_the_boundary_together()
+    {
+        var weights = Enumerable.Repeat(0.5f, 2000).Append(1f).ToArray();
+
+        var threshold = NucleusSearch.WeightThreshold(weights, 0.5 * weights.Sum());
+
+        Assert.Equal(0.5f, threshold);
+    }
+
+    [Fact]
+    public void Draw_index_follows_the_running_sum_and_skips_zero_weights()
+    {
+        var weights = new float[3000];
+        weights[5] = 1f;
+        weights[2500] = 3f;
+
+        Assert.Equal(5, LogitMath.DrawIndex(weights, 0.0));
+        Assert.Equal(5, LogitMath.DrawIndex(weights, 0.999));
+        Assert.Equal(2500, LogitMath.DrawIndex(weights, 1.0));
+        Assert.Equal(2500, LogitMath.DrawIndex(weights, 3.999));
+        Assert.Equal(2500, LogitMath.DrawIndex(weights, 4.5));
+    }
+
+    [Fact]
+    public void Sanitized_max_turns_nan_into_negative_infinity_and_caps_positive_infinity()
+    {
+        var logits = new float[37];
+        logits[3] = float.NaN;
+        logits[36] = float.PositiveInfinity;
+
+        var max = LogitMath.SanitizedMax(logits);
+
+        Assert.Equal(float.MaxValue, max);
+        Assert.Equal(float.NegativeInfinity, logits[3]);
+        Assert.Equal(36, LogitMath.IndexOf(logits, max));
+    }
+}
