@@ -31,7 +31,8 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         _specialContents = new HashSet<string>(StringComparer.Ordinal);
         var raw = new List<(string, AddedToken)>();
         var normalized = new List<(string, AddedToken)>();
-        foreach (var token in definition.AddedTokens)
+        AddedTokens = AssignIds(definition);
+        foreach (var token in AddedTokens)
         {
             _addedById[token.Id] = token;
             _addedByContent[token.Content] = token.Id;
@@ -69,6 +70,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         _addedByContent = source._addedByContent;
         _addedDecodeForm = source._addedDecodeForm;
         _specialContents = source._specialContents;
+        AddedTokens = source.AddedTokens;
         Config = source.Config;
         VocabularySize = source.VocabularySize;
         Truncation = truncation;
@@ -84,8 +86,8 @@ public sealed class HuggingFaceTokenizer : ITokenizer
     /// <summary>Padding applied by <see cref="Encode"/>, as saved in tokenizer.json; null for none.</summary>
     public TokenizerPadding? Padding { get; }
 
-    /// <summary>The added tokens (special and normal) in file order.</summary>
-    public IReadOnlyList<AddedToken> AddedTokens => _definition.AddedTokens;
+    /// <summary>The added tokens (special and normal) in file order, with the ids they actually get.</summary>
+    public IReadOnlyList<AddedToken> AddedTokens { get; }
 
     /// <summary>Distinct token strings of the vocabulary and the added tokens (the reference's vocab size with added tokens).</summary>
     public int VocabularySize { get; }
@@ -152,7 +154,9 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         foreach (var id in ids)
         {
             var token = DecodeForm(id);
-            if (token is null || (skipSpecialTokens && _addedById.TryGetValue(id, out var added) && _specialContents.Contains(added.Content)))
+            // Like the reference, "special" is judged on the decoded string: a normalized special token whose
+            // normalized form differs from its content (Llama 2's "▁<s>") is not skipped.
+            if (token is null || (skipSpecialTokens && _specialContents.Contains(token)))
             {
                 continue;
             }
@@ -188,7 +192,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
             if (token is not null)
             {
                 ids.Add(token.Id);
-                surfaces?.Add(null);
+                surfaces?.Add(text[start..end]);
                 continue;
             }
 
@@ -199,7 +203,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
                 if (inner is not null)
                 {
                     ids.Add(inner.Id);
-                    surfaces?.Add(null);
+                    surfaces?.Add(normalized[innerStart..innerEnd]);
                     continue;
                 }
 
@@ -297,6 +301,37 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         return result;
     }
 
+    /// <summary>
+    /// The reference ignores the ids written in added_tokens: a token already in the model vocabulary keeps that id,
+    /// the others are numbered from the model's vocabulary size, in file order.
+    /// </summary>
+    private static List<AddedToken> AssignIds(TokenizerDefinition definition)
+    {
+        var result = new List<AddedToken>(definition.AddedTokens.Count);
+        var byContent = new Dictionary<string, int>(StringComparer.Ordinal);
+        var nextId = definition.Model.VocabularyCount;
+        foreach (var token in definition.AddedTokens)
+        {
+            if (token.Content.Length == 0)
+            {
+                continue;
+            }
+
+            if (byContent.TryGetValue(token.Content, out var index))
+            {
+                // A repeated content updates the earlier entry's flags and keeps its id.
+                result[index] = token with { Id = result[index].Id };
+                continue;
+            }
+
+            var id = definition.Model.TokenToId(token.Content) ?? nextId++;
+            byContent[token.Content] = result.Count;
+            result.Add(token with { Id = id });
+        }
+
+        return result;
+    }
+
     private int CountVocabulary()
     {
         var tokens = new HashSet<string>(StringComparer.Ordinal);
@@ -305,7 +340,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
             tokens.Add(token);
         }
 
-        foreach (var token in _definition.AddedTokens)
+        foreach (var token in AddedTokens)
         {
             tokens.Add(token.Content);
         }

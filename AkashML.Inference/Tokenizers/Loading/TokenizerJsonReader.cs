@@ -192,7 +192,8 @@ internal static class TokenizerJsonReader
             "ByteLevel" => new ByteLevelPreTokenizer(GetBool(p, "add_prefix_space", true), GetBool(p, "use_regex", true)),
             "Split" => new RegexSplitPreTokenizer(ReadPattern(p, "Split pre-tokenizer"), ReadBehavior(p, SplitBehavior.Isolated), GetBool(p, "invert", false)),
             "Metaspace" => new MetaspacePreTokenizer(GetChar(p, "replacement", '\u2581', "Metaspace"), ReadPrependScheme(p), GetBool(p, "split", true)),
-            "Whitespace" => new RegexSplitPreTokenizer(TokenizerRegex.FromOniguruma(@"\w+|[^\w\s]+"), SplitBehavior.Removed, invert: true),
+            "Whitespace" => new RegexSplitPreTokenizer(
+                TokenizerRegex.FromDotNet($"[{UnicodeChars.RustWordClassBody}]+|[^{UnicodeChars.RustWordClassBody}\\s]+"), SplitBehavior.Removed, invert: true),
             "WhitespaceSplit" => new CharSplitPreTokenizer(UnicodeChars.IsWhitespace, SplitBehavior.Removed),
             "BertPreTokenizer" => new SequencePreTokenizer(
             [

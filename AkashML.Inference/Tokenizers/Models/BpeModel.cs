@@ -67,6 +67,8 @@ internal sealed class BpeModel : ITokenizerModel
         }
     }
 
+    public int VocabularyCount => _vocab.Count;
+
     public IEnumerable<KeyValuePair<string, int>> Vocabulary => _vocab;
 
     public int? TokenToId(string token) => _vocab.TryGetValue(token, out var id) ? id : null;

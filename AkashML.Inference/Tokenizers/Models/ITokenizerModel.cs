@@ -14,6 +14,9 @@ internal interface ITokenizerModel
 
     string? IdToToken(int id);
 
+    /// <summary>Number of vocabulary entries (the reference's model vocab size; added-token ids start here).</summary>
+    int VocabularyCount { get; }
+
     /// <summary>Every (token, id) of the model vocabulary.</summary>
     IEnumerable<KeyValuePair<string, int>> Vocabulary { get; }
 }

@@ -45,6 +45,8 @@ internal sealed class UnigramModel : ITokenizerModel
         _unkScore = (pieces.Length == 0 ? 0 : minScore) - UnknownPenalty;
     }
 
+    public int VocabularyCount => _pieces.Length;
+
     public IEnumerable<KeyValuePair<string, int>> Vocabulary => _vocab;
 
     public int? TokenToId(string token) => _vocab.TryGetValue(token, out var id) ? id : null;

@@ -5,6 +5,8 @@ internal sealed class WordLevelModel(Dictionary<string, int> vocab, string? unkT
 {
     private readonly string?[] _idToToken = VocabularyTable.Invert(vocab);
 
+    public int VocabularyCount => vocab.Count;
+
     public IEnumerable<KeyValuePair<string, int>> Vocabulary => vocab;
 
     public int? TokenToId(string token) => vocab.TryGetValue(token, out var id) ? id : null;

@@ -20,6 +20,8 @@ internal sealed class WordPieceModel : ITokenizerModel
         _maxInputCharsPerWord = maxInputCharsPerWord;
     }
 
+    public int VocabularyCount => _vocab.Count;
+
     public IEnumerable<KeyValuePair<string, int>> Vocabulary => _vocab;
 
     public int? TokenToId(string token) => _vocab.TryGetValue(token, out var id) ? id : null;

@@ -8,13 +8,13 @@ namespace AkashML.Inference.Tokenizers.Text;
 /// Translates the Oniguruma (Ruby syntax) regular expressions found in tokenizer.json into .NET syntax.
 /// </summary>
 /// <remarks>
-/// Differences handled: Unicode <c>\w</c> (Oniguruma includes every mark), <c>\h</c> (hex digit, not horizontal space),
+/// Differences handled: Unicode <c>\w</c> (Oniguruma: letters, marks, numbers, connector punctuation), <c>\h</c> (hex digit, not horizontal space),
 /// possessive quantifiers (<c>a*+</c> becomes an atomic group), <c>\x{...}</c> escapes, script properties such as
 /// <c>\p{Han}</c>, Ruby's <c>(?m)</c> (dot matches newline, .NET's <c>s</c>) and <c>\p{^L}</c> negation.
 /// </remarks>
 internal static class OnigurumaPattern
 {
-    private const string WordClassBody = @"\p{L}\p{M}\p{Nd}\p{Pc}";
+    private const string WordClassBody = @"\p{L}\p{M}\p{N}\p{Pc}";
     private const string HexClassBody = "0-9a-fA-F";
 
     private static readonly HashSet<string> GeneralCategories = new(StringComparer.Ordinal)

@@ -36,6 +36,10 @@ internal sealed class TokenizerRegex
     public static TokenizerRegex FromLiteral(string literal) =>
         Cache.GetOrAdd("s:" + literal, static (_, p) => Create(Regex.Escape(p), p), literal);
 
+    /// <summary>Compiles (once per process) a pattern already in .NET syntax.</summary>
+    public static TokenizerRegex FromDotNet(string pattern) =>
+        Cache.GetOrAdd("n:" + pattern, static (_, p) => Create(p, p), pattern);
+
     private static TokenizerRegex Create(string netPattern, string source)
     {
         try

@@ -38,9 +38,12 @@ internal static class UnicodeChars
         or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     /// <summary>Unicode word character as in Rust's regex <c>\w</c>.</summary>
-    public static bool IsWordCharacter(Rune r) => r.Value == '_' || Rune.IsLetterOrDigit(r)
+    public static bool IsWordCharacter(Rune r) => r.Value is '_' or 0x200C or 0x200D || Rune.IsLetterOrDigit(r)
         || Rune.GetUnicodeCategory(r) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark
             or UnicodeCategory.EnclosingMark or UnicodeCategory.ConnectorPunctuation or UnicodeCategory.LetterNumber;
+
+    /// <summary>.NET class body equivalent to Rust regex's Unicode <c>\w</c> (Alphabetic, marks, Nd, Pc, Join_Control).</summary>
+    public const string RustWordClassBody = @"\p{L}\p{Nl}\p{M}\p{Nd}\p{Pc}\u200C\u200D";
 
     /// <summary>Lowercases code point by code point, like Rust's <c>char::to_lowercase</c> (no context rules).</summary>
     public static string ToLower(string text)
