@@ -1,0 +1,100 @@
+namespace AkashML.Inference.Tokenizers.Models;
+
+/// <summary>WordPiece: greedy longest-match-first; a word with any unmatched part becomes the unknown token.</summary>
+internal sealed class WordPieceModel : ITokenizerModel
+{
+    private readonly Dictionary<string, int> _vocab;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly string?[] _idToToken;
+    private readonly string _unkToken;
+    private readonly string _prefix;
+    private readonly int _maxInputCharsPerWord;
+
+    public WordPieceModel(Dictionary<string, int> vocab, string unkToken, string prefix, int maxInputCharsPerWord)
+    {
+        _vocab = vocab;
+        _lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+        _idToToken = VocabularyTable.Invert(vocab);
+        _unkToken = unkToken;
+        _prefix = prefix;
+        _maxInputCharsPerWord = maxInputCharsPerWord;
+    }
+
+    public int VocabularyCount => _vocab.Count;
+
+    public IEnumerable<KeyValuePair<string, int>> Vocabulary => _vocab;
+
+    public int? TokenToId(string token) => _vocab.TryGetValue(token, out var id) ? id : null;
+
+    public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
+
+    public void Tokenize(string piece, List<int> ids, List<string?>? surfaces)
+    {
+        var before = ids.Count;
+        TokenizeIds(piece, ids);
+        for (var i = before; surfaces is not null && i < ids.Count; i++)
+        {
+            surfaces.Add(null);
+        }
+    }
+
+    private void TokenizeIds(string piece, List<int> ids)
+    {
+        if (piece.Length == 0)
+        {
+            return;
+        }
+
+        var codePoints = 0;
+        foreach (var c in piece)
+        {
+            if (!char.IsLowSurrogate(c))
+            {
+                codePoints++;
+            }
+        }
+
+        if (codePoints > _maxInputCharsPerWord)
+        {
+            ids.Add(UnkId());
+            return;
+        }
+
+        var firstNew = ids.Count;
+        var start = 0;
+        while (start < piece.Length)
+        {
+            var end = piece.Length;
+            var found = -1;
+            while (start < end)
+            {
+                var span = piece.AsSpan(start, end - start);
+                int id;
+                var hit = start == 0
+                    ? _lookup.TryGetValue(span, out id)
+                    : _lookup.TryGetValue(string.Concat(_prefix, span), out id);
+                if (hit)
+                {
+                    found = id;
+                    break;
+                }
+
+                end -= end >= 2 && char.IsLowSurrogate(piece[end - 1]) && char.IsHighSurrogate(piece[end - 2]) ? 2 : 1;
+            }
+
+            if (found < 0)
+            {
+                ids.RemoveRange(firstNew, ids.Count - firstNew);
+                ids.Add(UnkId());
+                return;
+            }
+
+            ids.Add(found);
+            start = end;
+        }
+    }
+
+    private int UnkId() => _vocab.TryGetValue(_unkToken, out var id)
+        ? id
+        : throw new TokenizerFormatException($"The WordPiece unknown token '{_unkToken}' is not in the vocabulary.");
+}
