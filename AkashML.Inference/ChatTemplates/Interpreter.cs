@@ -216,8 +216,8 @@ internal sealed class Interpreter
             return;
         }
 
-        var depth = scope.TryGet("loop", out var outer) && outer is LoopContext ? 2 : 1;
-        var loop = new LoopContext(items, depth);
+        // loop.depth counts recursive-loop levels only; plain nested loops are all depth 1, as in Jinja.
+        var loop = new LoopContext(items, 1);
         loopScope.Set("loop", loop);
         for (var i = 0; i < items.Count; i++)
         {

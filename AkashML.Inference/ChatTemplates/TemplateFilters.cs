@@ -246,7 +246,8 @@ internal static partial class TemplateFilters
         {
             "ceil" => Math.Ceiling(number * factor) / factor,
             "floor" => Math.Floor(number * factor) / factor,
-            "common" => Math.Round(number, precision, MidpointRounding.AwayFromZero),
+            // Python's round(): halves go to the even neighbour.
+            "common" => Math.Round(number, precision, MidpointRounding.ToEven),
             _ => throw new TemplateValueError("method must be 'common', 'ceil' or 'floor'"),
         };
     }
