@@ -23,6 +23,7 @@ internal sealed class BpeModel : ITokenizerModel
     private const int MaxCachedPieceLength = 256;
 
     private readonly Dictionary<string, int> _vocab;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly string?[] _idToToken;
     private readonly Dictionary<long, (int Rank, int NewId)> _merges;
     private readonly BpeOptions _options;
@@ -33,6 +34,7 @@ internal sealed class BpeModel : ITokenizerModel
     public BpeModel(Dictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> merges, BpeOptions options)
     {
         _vocab = vocab;
+        _lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
         _options = options;
         _idToToken = VocabularyTable.Invert(vocab);
         _unkId = -1;
@@ -48,7 +50,7 @@ internal sealed class BpeModel : ITokenizerModel
         }
 
         var prefixLength = options.ContinuingSubwordPrefix?.Length ?? 0;
-        _merges = new Dictionary<long, (int, int)>(merges.Count);
+        _merges = new Dictionary<long, (int, int)>(merges.Count, PairComparer.Instance);
         for (var rank = 0; rank < merges.Count; rank++)
         {
             var (left, right) = merges[rank];
@@ -203,19 +205,14 @@ internal sealed class BpeModel : ITokenizerModel
             var length = char.IsHighSurrogate(word[i]) && i + 1 < word.Length && char.IsLowSurrogate(word[i + 1]) ? 2 : 1;
             var isFirst = i == 0;
             var isLast = i + length == word.Length;
-            var s = word.Substring(i, length);
-            if (!isFirst && !string.IsNullOrEmpty(prefix))
+            var s = word.AsSpan(i, length);
+            if ((!isFirst && !string.IsNullOrEmpty(prefix)) || (isLast && !string.IsNullOrEmpty(suffix)))
             {
-                s = prefix + s;
-            }
-
-            if (isLast && !string.IsNullOrEmpty(suffix))
-            {
-                s += suffix;
+                s = string.Concat(isFirst ? string.Empty : prefix, s, isLast ? suffix : string.Empty);
             }
 
             i += length;
-            if (_vocab.TryGetValue(s, out var id))
+            if (_lookup.TryGetValue(s, out var id))
             {
                 if (pendingUnk)
                 {
@@ -256,9 +253,9 @@ internal sealed class BpeModel : ITokenizerModel
         return symbols;
     }
 
-    private bool TryAddBytes(string s, List<int> symbols, Span<byte> buffer)
+    private bool TryAddBytes(ReadOnlySpan<char> s, List<int> symbols, Span<byte> buffer)
     {
-        var bytes = Encoding.UTF8.GetByteCount(s) <= buffer.Length ? buffer[..Encoding.UTF8.GetBytes(s, buffer)] : Encoding.UTF8.GetBytes(s);
+        var bytes = Encoding.UTF8.GetByteCount(s) <= buffer.Length ? buffer[..Encoding.UTF8.GetBytes(s, buffer)] : Encoding.UTF8.GetBytes(s.ToArray());
         foreach (var b in bytes)
         {
             if (_byteIds[b] < 0)
@@ -273,5 +270,18 @@ internal sealed class BpeModel : ITokenizerModel
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// long's default hash XORs its halves, so every (a, b) pair with equal a ^ b collides; vocabulary ids are small,
+    /// which made merge lookups crawl. Multiplicative hashing spreads them.
+    /// </summary>
+    private sealed class PairComparer : IEqualityComparer<long>
+    {
+        public static readonly PairComparer Instance = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long obj) => (int)((ulong)obj * 0x9E3779B97F4A7C15UL >> 32);
     }
 }

@@ -62,6 +62,9 @@ internal sealed class WordPieceModel : ITokenizerModel
 
         var firstNew = ids.Count;
         var start = 0;
+        // Continuation candidates are prefix + substring; build them in one reusable buffer.
+        var buffer = new char[_prefix.Length + piece.Length];
+        _prefix.CopyTo(buffer);
         while (start < piece.Length)
         {
             var end = piece.Length;
@@ -70,9 +73,16 @@ internal sealed class WordPieceModel : ITokenizerModel
             {
                 var span = piece.AsSpan(start, end - start);
                 int id;
-                var hit = start == 0
-                    ? _lookup.TryGetValue(span, out id)
-                    : _lookup.TryGetValue(string.Concat(_prefix, span), out id);
+                bool hit;
+                if (start == 0)
+                {
+                    hit = _lookup.TryGetValue(span, out id);
+                }
+                else
+                {
+                    span.CopyTo(buffer.AsSpan(_prefix.Length));
+                    hit = _lookup.TryGetValue(buffer.AsSpan(0, _prefix.Length + span.Length), out id);
+                }
                 if (hit)
                 {
                     found = id;
