@@ -2,30 +2,6 @@ using System.Text;
 
 namespace AkashML.Inference.ChatTemplates;
 
-/// <summary>Variables visible at one point of the template; for loops and macro calls open a child scope.</summary>
-internal sealed class Scope(Scope? parent)
-{
-    private readonly Dictionary<string, object?> _variables = new(StringComparer.Ordinal);
-
-    public Scope? Parent => parent;
-
-    public bool TryGet(string name, out object? value)
-    {
-        for (var scope = this; scope is not null; scope = scope.Parent)
-        {
-            if (scope._variables.TryGetValue(name, out value))
-            {
-                return true;
-            }
-        }
-
-        value = null;
-        return false;
-    }
-
-    public void Set(string name, object? value) => _variables[name] = value;
-}
-
 /// <summary>Walks the AST of one template for one render. Not thread-safe; create one per render.</summary>
 internal sealed class Interpreter
 {
@@ -280,8 +256,9 @@ internal sealed class Interpreter
         {
             throw Error(expression.Offset, error.Message);
         }
-        catch (InvalidCastException error)
+        catch (Exception error) when (error is InvalidCastException or ArgumentException or OverflowException or FormatException or IndexOutOfRangeException)
         {
+            // Defensive: a .NET library error inside a value operation still surfaces as a template error with a position.
             throw Error(expression.Offset, error.Message);
         }
     }

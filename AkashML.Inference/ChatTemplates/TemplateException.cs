@@ -13,11 +13,13 @@ public class TemplateException : Exception
     public TemplateException(string message)
         : base(message)
     {
+        Reason = message;
     }
 
     public TemplateException(string message, Exception innerException)
         : base(message, innerException)
     {
+        Reason = message;
     }
 
     public TemplateException(string message, int line, int column)

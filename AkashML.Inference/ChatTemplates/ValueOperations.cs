@@ -2,9 +2,6 @@ using System.Text;
 
 namespace AkashML.Inference.ChatTemplates;
 
-/// <summary>Raised by value operations; the interpreter adds the source position and rethrows it as a <see cref="TemplateRuntimeException"/>.</summary>
-internal sealed class TemplateValueError(string message) : Exception(message);
-
 /// <summary>
 /// Python semantics of template values: truthiness, equality, ordering, arithmetic, iteration, membership,
 /// attribute and item access. Values are null (None), <see cref="Undefined"/>, string, bool, long, double,

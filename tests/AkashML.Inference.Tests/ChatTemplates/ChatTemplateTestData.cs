@@ -51,18 +51,6 @@ internal static class ChatTemplateTestData
     }
 }
 
-/// <summary>A fact that is skipped, with the reason, when ../shared/chat_templates is absent.</summary>
-public sealed class ChatTemplatesFactAttribute : FactAttribute
-{
-    public ChatTemplatesFactAttribute()
-    {
-        if (ChatTemplateTestData.ChatTemplatesDirectory is null)
-        {
-            Skip = "shared/chat_templates not found beside the repository (or via AKASHML_SHARED_DIR)";
-        }
-    }
-}
-
 /// <summary>A theory that is skipped, with the reason, when ../shared/chat_templates is absent.</summary>
 public sealed class ChatTemplatesTheoryAttribute : TheoryAttribute
 {
