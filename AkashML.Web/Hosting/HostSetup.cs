@@ -1,6 +1,7 @@
 using AkashML.Data;
 using AkashML.Data.Identity;
 using AkashML.Web.Accounts;
+using AkashML.Inference.Serving;
 using AkashML.Web.Api;
 using AkashML.Web.Keys;
 using AkashML.Web.Components;
@@ -57,6 +58,10 @@ public static class HostSetup
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
         services.AddPublicApis(builder.Configuration);
+        var modelsDirectory = builder.Configuration["Models:Directory"] is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Path.GetFullPath(hostOptions.DataDirectory), "models");
+        services.AddAkashMLInference(builder.Configuration, modelsDirectory);
         return builder;
     }
 

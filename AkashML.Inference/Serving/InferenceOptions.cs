@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+using AkashML.Inference.Native;
+
+namespace AkashML.Inference.Serving;
+
+/// <summary>Settings of the <c>Inference</c> section: the ONNX Runtime library and how models run.</summary>
+public sealed class InferenceOptions
+{
+    public const string SectionName = "Inference";
+
+    /// <summary>Path of <c>libonnxruntime.so.1</c>; empty uses the one the build placed beside the application (ORT 1.30 CPU).</summary>
+    public string OnnxRuntimePath { get; set; } = "";
+
+    /// <summary>Execution provider for models without their own: Cpu, Cuda or DirectML.</summary>
+    public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
+
+    /// <summary>Per-model execution provider, keyed by model id.</summary>
+    public Dictionary<string, ExecutionProvider> ModelExecutionProviders { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Threads ORT uses inside one operator (0 = ORT's default: one per core).</summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Threads ORT uses across operators (0 = ORT's default).</summary>
+    [Range(0, 1024)]
+    public int InterOpThreads { get; set; }
+
+    /// <summary>Requests one model decodes at the same time; later ones queue.</summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentRequestsPerModel { get; set; } = 4;
+}
