@@ -247,9 +247,13 @@ public static class SentencePieceBpeConverter
     }
 
     /// <summary>
-    /// llama2.c models are story completers, not chat models: the template joins the message texts (BOS first), so a
-    /// chat request continues the text the way llama2.c's own prompt does.
+    /// llama2.c models are story completers, not chat models: the template writes BOS, then the text of the user and
+    /// assistant messages (system messages are left out), one per line, so a chat request continues the text exactly
+    /// as llama2.c's own prompt would.
     /// </summary>
     public const string StoryChatTemplate =
-        "{{ bos_token }}{% for message in messages %}{% if not loop.first %}{{ '\\n' }}{% endif %}{{ message['content'] | trim }}{% endfor %}";
+        "{{ bos_token }}{% for message in messages %}{% if message['role'] != 'system' %}"
+        + "{% if message['content'] is string %}{{ message['content'] | trim }}"
+        + "{% else %}{% for part in message['content'] %}{% if part['type'] == 'text' %}{{ part['text'] }}{% endif %}{% endfor %}{% endif %}"
+        + "{% if not loop.last %}{{ '\\n' }}{% endif %}{% endif %}{% endfor %}";
 }
