@@ -19,6 +19,7 @@ public static class Registrations
         services.AddSingleton(new ModelDirectory(Path.GetFullPath(modelsDirectory)));
         services.TryAddTimeProvider();
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<DefaultModelBootstrapper>();
         services.AddSingleton<ModelHost>(sp =>
         {
             var inference = sp.GetRequiredService<IOptions<InferenceOptions>>().Value;

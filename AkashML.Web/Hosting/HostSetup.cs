@@ -1,6 +1,7 @@
 using AkashML.Data;
 using AkashML.Data.Identity;
 using AkashML.Web.Accounts;
+using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
 using AkashML.Web.Api;
 using AkashML.Web.Keys;
@@ -77,6 +78,8 @@ public static class HostSetup
                 app.Logger.LogInformation("Applied {Count} database migrations: {Migrations}", applied.Count, string.Join(", ", applied));
             }
         }
+
+        await app.Services.GetRequiredService<DefaultModelBootstrapper>().EnsureAsync(app.Lifetime.ApplicationStopping);
     }
 
     public static WebApplication UseAkashMLPipeline(this WebApplication app)
