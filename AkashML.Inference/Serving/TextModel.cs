@@ -123,6 +123,8 @@ public sealed class TextModel : ITextModel, IDisposable
             {
                 await foreach (var update in RunChoiceAsync(request, sampling, choice, choice, cancellationToken))
                 {
+                    // Updates decoded ahead of a slow reader are dropped once the caller cancels.
+                    cancellationToken.ThrowIfCancellationRequested();
                     yield return update;
                 }
             }
