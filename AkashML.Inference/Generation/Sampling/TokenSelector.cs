@@ -138,11 +138,6 @@ public sealed class TokenSelector
             }
             else
             {
-                if (_options.Temperature != 1f)
-                {
-                    total = LogitMath.ExpShifted(logits, max, 1f / _options.Temperature, weights);
-                }
-
                 tokenId = Sample(logits, weights, max, total);
             }
 
@@ -183,6 +178,7 @@ public sealed class TokenSelector
         }
     }
 
+    /// <summary>Draws a token; <paramref name="weights"/> hold exp(logit − max) on entry and sum to <paramref name="total"/>.</summary>
     private int Sample(ReadOnlySpan<float> logits, Span<float> weights, float max, double total)
     {
         var temperature = _options.Temperature;
