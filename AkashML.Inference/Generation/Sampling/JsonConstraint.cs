@@ -1,19 +1,18 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace AkashML.Inference.Generation.Sampling;
 
 /// <summary>
-/// Constrains generation to one JSON object (OpenAI <c>response_format: json_object</c>): masks every token whose
-/// text would make the output stop being a prefix of valid JSON, and reports when the object is closed.
+/// Constrains one sequence to a single JSON object (OpenAI <c>response_format: json_object</c>): masks every token
+/// whose text would make the output stop being a prefix of valid JSON, and reports when the object is closed.
+/// Holds the sequence's parser state: one per sequence, not thread-safe; share the <see cref="JsonVocabulary"/>.
 /// </summary>
 /// <remarks>
-/// <para>The caller supplies each token's decoded text (index = token id). Special tokens should be given as empty
-/// strings (or null): they are never allowed, except the end-of-sequence ids, which are allowed only once the object is
-/// complete. Text is matched as UTF-16; a byte-level token that decodes to U+FFFD is accepted inside strings only.</para>
-/// <para>Cost per step: inside a string only the tokens containing a quote, backslash or control character are
-/// simulated. Elsewhere tokens are grouped at construction by their first non-whitespace character (and whether
-/// whitespace precedes it); a per-step table of the 128 ASCII characters rules out whole groups, only the tokens of
-/// the surviving groups are simulated (with an early exit), and the mask is written as one fill plus the survivors.</para>
+/// Cost per step: inside a string only the tokens containing a quote, backslash or control character are
+/// simulated. Elsewhere a table of the 128 ASCII characters (from the current state, and after one whitespace) rules
+/// out whole groups of tokens by their first significant character; only tokens in the surviving groups are
+/// simulated, with an early exit, and the mask is written as one fill plus the survivors.
 /// </remarks>
 public sealed class JsonConstraint : ITokenConstraint
 {
@@ -23,154 +22,42 @@ public sealed class JsonConstraint : ITokenConstraint
     /// <summary>Default limit on consecutive whitespace characters outside strings.</summary>
     public const int DefaultMaxWhitespaceRun = 32;
 
-    private const byte Ordinary = 0;
-    private const byte Unusable = 1;
-    private const byte EndOfSequence = 2;
-
-    // Groups: 0–127 first character (ASCII, not whitespace); 128–255 the same after leading whitespace;
-    // 256 whitespace only. Tokens whose first significant character is not ASCII fit only inside strings.
-    private const int AfterWhitespaceGroups = 128;
-    private const int WhitespaceOnlyGroup = 256;
-    private const int GroupCount = 257;
-
-    private readonly char[] _text;
-    private readonly int[] _offsets;
-    private readonly byte[] _kinds;
-    private readonly int[] _leadingWhitespace;
-    private readonly int[] _groupStarts;
-    private readonly int[] _groupTokens;
-    private readonly int[] _endTokens;
-    private readonly int[] _unusableTokens;
-    private readonly int[] _stringBreakingTokens;
+    private readonly JsonVocabulary _vocabulary;
     private readonly byte[] _committed;
     private readonly byte[] _pushed;
     private readonly bool[] _firstAllowed = new bool[128];
     private readonly bool[] _afterWhitespaceAllowed = new bool[128];
-    private readonly int[] _allowed;
-    private readonly float[] _allowedLogits;
     private readonly int _maxDepth;
     private readonly int _maxWhitespaceRun;
     private JsonScanState _state;
 
-    /// <param name="tokenTexts">Decoded text of every token id.</param>
-    /// <param name="endTokenIds">End-of-sequence ids, allowed once the object is complete.</param>
+    /// <param name="vocabulary">The model's indexed token texts.</param>
     /// <param name="maxDepth">Deepest nesting of objects and arrays allowed.</param>
     /// <param name="maxWhitespaceRun">Most consecutive whitespace characters allowed outside strings.</param>
+    public JsonConstraint(JsonVocabulary vocabulary, int maxDepth = DefaultMaxDepth, int maxWhitespaceRun = DefaultMaxWhitespaceRun)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxDepth);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxWhitespaceRun);
+        _vocabulary = vocabulary;
+        _maxDepth = maxDepth;
+        _maxWhitespaceRun = maxWhitespaceRun;
+        _committed = new byte[maxDepth];
+        _pushed = new byte[Math.Max(vocabulary.LongestToken, 1)];
+    }
+
+    /// <summary>Indexes <paramref name="tokenTexts"/> for this sequence alone; prefer sharing a <see cref="JsonVocabulary"/>.</summary>
     public JsonConstraint(
         IReadOnlyList<string?> tokenTexts,
         IEnumerable<int> endTokenIds,
         int maxDepth = DefaultMaxDepth,
         int maxWhitespaceRun = DefaultMaxWhitespaceRun)
+        : this(new JsonVocabulary(tokenTexts, endTokenIds), maxDepth, maxWhitespaceRun)
     {
-        ArgumentNullException.ThrowIfNull(tokenTexts);
-        ArgumentNullException.ThrowIfNull(endTokenIds);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxDepth);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxWhitespaceRun);
-        if (tokenTexts.Count == 0)
-        {
-            throw new ArgumentException("The token table is empty.", nameof(tokenTexts));
-        }
-
-        _maxDepth = maxDepth;
-        _maxWhitespaceRun = maxWhitespaceRun;
-        TokenCount = tokenTexts.Count;
-        _kinds = new byte[TokenCount];
-        foreach (var id in endTokenIds)
-        {
-            if ((uint)id >= (uint)TokenCount)
-            {
-                throw new ArgumentOutOfRangeException(
-                    nameof(endTokenIds),
-                    id,
-                    string.Create(CultureInfo.InvariantCulture, $"End token ids must be below the table size {TokenCount}."));
-            }
-
-            _kinds[id] = EndOfSequence;
-        }
-
-        var totalLength = 0L;
-        var longest = 0;
-        for (var id = 0; id < TokenCount; id++)
-        {
-            var length = tokenTexts[id]?.Length ?? 0;
-            totalLength += length;
-            longest = Math.Max(longest, length);
-        }
-
-        _text = new char[checked((int)totalLength)];
-        _offsets = new int[TokenCount + 1];
-        _leadingWhitespace = new int[TokenCount];
-        var groups = new int[TokenCount];
-        var groupSizes = new int[GroupCount + 1];
-        var unusable = new List<int>();
-        var stringBreaking = new List<int>();
-        var ends = new List<int>();
-        var offset = 0;
-        for (var id = 0; id < TokenCount; id++)
-        {
-            _offsets[id] = offset;
-            var text = tokenTexts[id] ?? string.Empty;
-            text.CopyTo(_text.AsSpan(offset));
-            offset += text.Length;
-            groups[id] = -1;
-            if (_kinds[id] == EndOfSequence)
-            {
-                ends.Add(id);
-                continue;
-            }
-
-            if (text.Length == 0)
-            {
-                // A token that adds no text could repeat forever without moving the object towards its end.
-                _kinds[id] = Unusable;
-                unusable.Add(id);
-                continue;
-            }
-
-            if (text.AsSpan().IndexOfAnyInRange('\0', '\u001f') >= 0 || text.AsSpan().IndexOfAny('"', '\\') >= 0)
-            {
-                stringBreaking.Add(id);
-            }
-
-            var lead = text.AsSpan().IndexOfAnyExcept(" \t\n\r");
-            _leadingWhitespace[id] = lead < 0 ? text.Length : lead;
-            groups[id] = lead < 0 ? WhitespaceOnlyGroup
-                : text[lead] >= 128 ? -1
-                : lead == 0 ? text[0] : AfterWhitespaceGroups + text[lead];
-            if (groups[id] >= 0)
-            {
-                groupSizes[groups[id] + 1]++;
-            }
-        }
-
-        _offsets[TokenCount] = offset;
-        _groupStarts = new int[GroupCount + 1];
-        for (var group = 0; group < GroupCount; group++)
-        {
-            _groupStarts[group + 1] = _groupStarts[group] + groupSizes[group + 1];
-        }
-
-        _groupTokens = new int[_groupStarts[GroupCount]];
-        var fill = _groupStarts[..GroupCount];
-        for (var id = 0; id < TokenCount; id++)
-        {
-            if (groups[id] >= 0)
-            {
-                _groupTokens[fill[groups[id]]++] = id;
-            }
-        }
-
-        _unusableTokens = [.. unusable];
-        _stringBreakingTokens = [.. stringBreaking];
-        _endTokens = [.. ends];
-        _committed = new byte[maxDepth];
-        _pushed = new byte[Math.Max(longest, 1)];
-        _allowed = new int[TokenCount];
-        _allowedLogits = new float[TokenCount];
     }
 
     /// <summary>Number of token ids the table covers; logits may be longer (ids past it are always masked).</summary>
-    public int TokenCount { get; }
+    public int TokenCount => _vocabulary.TokenCount;
 
     /// <summary>True once the top-level object is closed.</summary>
     public bool IsComplete => _state.Mode == JsonScanMode.Done;
@@ -191,16 +78,26 @@ public sealed class JsonConstraint : ITokenConstraint
             return;
         }
 
-        var count = CollectAllowedOutsideString();
-        for (var i = 0; i < count; i++)
+        var allowed = ArrayPool<int>.Shared.Rent(TokenCount);
+        var allowedLogits = ArrayPool<float>.Shared.Rent(TokenCount);
+        try
         {
-            _allowedLogits[i] = logits[_allowed[i]];
-        }
+            var count = CollectAllowedOutsideString(allowed);
+            for (var i = 0; i < count; i++)
+            {
+                allowedLogits[i] = logits[allowed[i]];
+            }
 
-        logits.Fill(float.NegativeInfinity);
-        for (var i = 0; i < count; i++)
+            logits.Fill(float.NegativeInfinity);
+            for (var i = 0; i < count; i++)
+            {
+                logits[allowed[i]] = allowedLogits[i];
+            }
+        }
+        finally
         {
-            logits[_allowed[i]] = _allowedLogits[i];
+            ArrayPool<int>.Shared.Return(allowed);
+            ArrayPool<float>.Shared.Return(allowedLogits);
         }
     }
 
@@ -212,14 +109,14 @@ public sealed class JsonConstraint : ITokenConstraint
             throw new ArgumentOutOfRangeException(nameof(tokenId), tokenId, "The token is outside the token table.");
         }
 
-        switch (_kinds[tokenId])
+        switch (_vocabulary.KindOf(tokenId))
         {
-            case EndOfSequence when IsComplete:
+            case JsonVocabulary.EndOfSequence when IsComplete:
                 return;
-            case EndOfSequence:
+            case JsonVocabulary.EndOfSequence:
                 throw new InvalidOperationException(
                     string.Create(CultureInfo.InvariantCulture, $"End-of-sequence token {tokenId} came before the JSON object was complete."));
-            case Unusable:
+            case JsonVocabulary.Unusable:
                 throw new InvalidOperationException(
                     string.Create(CultureInfo.InvariantCulture, $"Token {tokenId} has no text and is never allowed in JSON output."));
             default:
@@ -232,7 +129,7 @@ public sealed class JsonConstraint : ITokenConstraint
             throw new InvalidOperationException(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"Token {tokenId} (\"{new string(TextOf(tokenId))}\") would make the output invalid JSON."));
+                    $"Token {tokenId} (\"{new string(_vocabulary.TextOf(tokenId))}\") would make the output invalid JSON."));
         }
 
         _pushed.AsSpan(0, trial.PushedDepth).CopyTo(_committed.AsSpan(trial.CommittedDepth));
@@ -245,17 +142,17 @@ public sealed class JsonConstraint : ITokenConstraint
     private void MaskInsideString(Span<float> logits)
     {
         logits[TokenCount..].Fill(float.NegativeInfinity);
-        foreach (var id in _unusableTokens)
+        foreach (var id in _vocabulary.UnusableTokens)
         {
             logits[id] = float.NegativeInfinity;
         }
 
-        foreach (var id in _endTokens)
+        foreach (var id in _vocabulary.EndTokens)
         {
             logits[id] = float.NegativeInfinity;
         }
 
-        foreach (var id in _stringBreakingTokens)
+        foreach (var id in _vocabulary.StringBreakingTokens)
         {
             if (!Accepts(id))
             {
@@ -264,7 +161,7 @@ public sealed class JsonConstraint : ITokenConstraint
         }
     }
 
-    private int CollectAllowedOutsideString()
+    private int CollectAllowedOutsideString(Span<int> allowed)
     {
         for (var c = 0; c < 128; c++)
         {
@@ -291,32 +188,31 @@ public sealed class JsonConstraint : ITokenConstraint
         {
             if (_firstAllowed[c])
             {
-                count = CollectGroup(c, count, whitespaceBudget: int.MaxValue);
+                count = CollectGroup(c, allowed, count, whitespaceBudget: int.MaxValue);
             }
 
             if (whitespaceAllowed && _afterWhitespaceAllowed[c])
             {
-                count = CollectGroup(AfterWhitespaceGroups + c, count, whitespaceBudget);
+                count = CollectGroup(JsonVocabulary.AfterWhitespaceGroups + c, allowed, count, whitespaceBudget);
             }
         }
 
         if (whitespaceAllowed)
         {
-            for (var i = _groupStarts[WhitespaceOnlyGroup]; i < _groupStarts[WhitespaceOnlyGroup + 1]; i++)
+            foreach (var id in _vocabulary.Group(JsonVocabulary.WhitespaceOnlyGroup))
             {
-                var id = _groupTokens[i];
-                if (_leadingWhitespace[id] <= whitespaceBudget)
+                if (_vocabulary.LeadingWhitespace(id) <= whitespaceBudget)
                 {
-                    _allowed[count++] = id;
+                    allowed[count++] = id;
                 }
             }
         }
 
         if (IsComplete)
         {
-            foreach (var id in _endTokens)
+            foreach (var id in _vocabulary.EndTokens)
             {
-                _allowed[count++] = id;
+                allowed[count++] = id;
             }
         }
 
@@ -324,20 +220,19 @@ public sealed class JsonConstraint : ITokenConstraint
     }
 
     /// <summary>Adds the group's tokens that fit; those of one significant character need no simulation.</summary>
-    private int CollectGroup(int group, int count, int whitespaceBudget)
+    private int CollectGroup(int group, Span<int> allowed, int count, int whitespaceBudget)
     {
-        for (var i = _groupStarts[group]; i < _groupStarts[group + 1]; i++)
+        foreach (var id in _vocabulary.Group(group))
         {
-            var id = _groupTokens[i];
-            var lead = _leadingWhitespace[id];
+            var lead = _vocabulary.LeadingWhitespace(id);
             if (lead > whitespaceBudget)
             {
                 continue;
             }
 
-            if (_offsets[id + 1] - _offsets[id] == lead + 1 || Accepts(id))
+            if (_vocabulary.LengthOf(id) == lead + 1 || Accepts(id))
             {
-                _allowed[count++] = id;
+                allowed[count++] = id;
             }
         }
 
@@ -352,7 +247,7 @@ public sealed class JsonConstraint : ITokenConstraint
 
     private bool Run(ref JsonScanState state, int tokenId)
     {
-        foreach (var c in TextOf(tokenId))
+        foreach (var c in _vocabulary.TextOf(tokenId))
         {
             if (!state.Step(c, _committed, _pushed, _maxDepth, _maxWhitespaceRun))
             {
@@ -362,6 +257,4 @@ public sealed class JsonConstraint : ITokenConstraint
 
         return true;
     }
-
-    private ReadOnlySpan<char> TextOf(int tokenId) => _text.AsSpan(_offsets[tokenId], _offsets[tokenId + 1] - _offsets[tokenId]);
 }

@@ -1,177 +1,137 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace AkashML.Inference.Generation.Sampling;
 
 /// <summary>
-/// Top-p (nucleus) boundary for wide nuclei without sorting the vocabulary: drop the tokens that provably cannot be
-/// in the nucleus, bisect a weight threshold over the rest with vectorised passes, and sort only the few weights
-/// left between the bounds.
+/// The top-p (nucleus) boundary for nuclei too wide for partial selection, without sorting: a radix select over the
+/// weights' bit patterns (non-negative floats order like their bits). Three passes narrow the threshold by 12, 12 and
+/// 7 bits, each histogramming the mass of the weights that share the prefix found so far; the cost does not depend
+/// on the nucleus size.
 /// </summary>
 internal static class NucleusSearch
 {
-    /// <summary>Bounds are narrowed until at most this many weights lie between them; those are sorted.</summary>
-    private const int MaxBand = 512;
+    private const int FirstShift = 19;
+    private const int SecondShift = 7;
+    private const int Buckets = 1 << 12;
+    private const int LastBuckets = 1 << SecondShift;
 
-    /// <summary>Bisections before the band is first counted again (counting costs as much as a bisection).</summary>
-    private const int BisectionsBeforeCounting = 10;
-
-    private const int PositiveInfinityBits = 0x7F800000;
+    // The first pass spreads consecutive weights over separate histograms so that runs landing in one bucket do not
+    // wait on each other's additions.
+    private const int Lanes = 4;
 
     /// <summary>
-    /// Copies (id, weight) of every token that can be in a nucleus of mass p × total: weight ≥ (1 − p) × total / V,
-    /// since all lighter tokens together weigh less than (1 − p) × total. Returns the number copied.
+    /// The largest weight τ such that the weights ≥ τ add up to at least <paramref name="targetMass"/>; every
+    /// weight equal to τ is in the nucleus. Weights must be finite and non-negative.
     /// </summary>
-    public static int GatherCandidates(ReadOnlySpan<float> weights, double topP, double total, Span<int> ids, Span<float> candidateWeights)
+    public static float WeightThreshold(ReadOnlySpan<float> weights, double targetMass)
     {
-        var floor = MathF.Max((float)((1.0 - topP) * total / weights.Length), float.Epsilon);
-        var width = Vector<float>.Count;
-        var floorV = new Vector<float>(floor);
-        ref var start = ref MemoryMarshal.GetReference(weights);
-        var count = 0;
-        var i = 0;
-        for (; i <= weights.Length - width; i += width)
+        var rented = ArrayPool<double>.Shared.Rent(Buckets * Lanes);
+        try
         {
-            if (!Vector.GreaterThanOrEqualAny(Vector.LoadUnsafe(ref start, (nuint)i), floorV))
+            var histogram = rented.AsSpan(0, Buckets * Lanes);
+            histogram.Clear();
+            var bits = MemoryMarshal.Cast<float, int>(weights);
+            var i = 0;
+            for (; i <= bits.Length - Lanes; i += Lanes)
+            {
+                for (var lane = 0; lane < Lanes; lane++)
+                {
+                    histogram[(lane * Buckets) + (bits[i + lane] >> FirstShift)] += weights[i + lane];
+                }
+            }
+
+            for (; i < bits.Length; i++)
+            {
+                histogram[bits[i] >> FirstShift] += weights[i];
+            }
+
+            for (var lane = 1; lane < Lanes; lane++)
+            {
+                for (var bucket = 0; bucket < Buckets; bucket++)
+                {
+                    histogram[bucket] += histogram[(lane * Buckets) + bucket];
+                }
+            }
+
+            var massAbove = 0.0;
+            var first = Crossing(histogram[..Buckets], targetMass, ref massAbove);
+            if (first < 0)
+            {
+                // Rounding kept the whole mass below the target: the nucleus is everything.
+                return 0f;
+            }
+
+            var second = Crossing(Refine(bits, weights, first, FirstShift, SecondShift, Buckets, histogram), targetMass, ref massAbove);
+            var prefix = (first << (FirstShift - SecondShift)) | Math.Max(second, 0);
+            var last = Crossing(Refine(bits, weights, prefix, SecondShift, 0, LastBuckets, histogram), targetMass, ref massAbove);
+            return BitConverter.Int32BitsToSingle((prefix << SecondShift) | Math.Max(last, 0));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The highest bucket at which the mass from the top reaches the target, or −1; adds the buckets above it.</summary>
+    private static int Crossing(ReadOnlySpan<double> histogram, double targetMass, ref double massAbove)
+    {
+        for (var bucket = histogram.Length - 1; bucket >= 0; bucket--)
+        {
+            if (massAbove + histogram[bucket] >= targetMass)
+            {
+                return bucket;
+            }
+
+            massAbove += histogram[bucket];
+        }
+
+        return -1;
+    }
+
+    /// <summary>Histograms, by the bits below <paramref name="prefixShift"/>, the mass of the weights whose higher bits equal the prefix.</summary>
+    private static Span<double> Refine(
+        ReadOnlySpan<int> bits,
+        ReadOnlySpan<float> weights,
+        int prefix,
+        int prefixShift,
+        int bucketShift,
+        int buckets,
+        Span<double> histogram)
+    {
+        histogram = histogram[..buckets];
+        histogram.Clear();
+        var width = Vector<int>.Count;
+        var prefixV = new Vector<int>(prefix);
+        ref var start = ref MemoryMarshal.GetReference(bits);
+        var mask = buckets - 1;
+        var i = 0;
+        for (; i <= bits.Length - width; i += width)
+        {
+            // Most vectors hold no weight with this prefix.
+            if (!Vector.EqualsAny(Vector.ShiftRightLogical(Vector.LoadUnsafe(ref start, (nuint)i), prefixShift), prefixV))
             {
                 continue;
             }
 
             for (var lane = i; lane < i + width; lane++)
             {
-                if (weights[lane] >= floor)
+                if (bits[lane] >> prefixShift == prefix)
                 {
-                    ids[count] = lane;
-                    candidateWeights[count++] = weights[lane];
+                    histogram[(bits[lane] >> bucketShift) & mask] += weights[lane];
                 }
             }
         }
 
-        for (; i < weights.Length; i++)
+        for (; i < bits.Length; i++)
         {
-            if (weights[i] >= floor)
+            if (bits[i] >> prefixShift == prefix)
             {
-                ids[count] = i;
-                candidateWeights[count++] = weights[i];
+                histogram[(bits[i] >> bucketShift) & mask] += weights[i];
             }
         }
 
-        return count;
-    }
-
-    /// <summary>
-    /// The largest weight τ such that the weights ≥ τ add up to <paramref name="targetMass"/> (ties at τ all count).
-    /// Bisects over the bit patterns of non-negative floats, which are ordered like the values (so the search is
-    /// logarithmic in the weights' dynamic range too).
-    /// </summary>
-    public static float WeightThreshold(ReadOnlySpan<float> weights, double targetMass)
-    {
-        // Invariant: the mass at or above `low` reaches the target; the mass at or above `high` (massHigh) does not.
-        var low = 0;
-        var high = PositiveInfinityBits;
-        var massHigh = 0.0;
-        for (var iteration = 0; high - low > 1; iteration++)
-        {
-            var counting = iteration == 0 || (iteration >= BisectionsBeforeCounting && iteration % 2 == 0);
-            if (counting && CountInBand(weights, Value(low), Value(high)) <= MaxBand)
-            {
-                return ResolveBand(weights, Value(low), Value(high), targetMass - massHigh);
-            }
-
-            var middle = low + ((high - low) / 2);
-            var mass = MassAtOrAbove(weights, Value(middle));
-            if (mass >= targetMass)
-            {
-                low = middle;
-            }
-            else
-            {
-                (high, massHigh) = (middle, mass);
-            }
-        }
-
-        return Value(low);
-    }
-
-    private static float Value(int bits) => BitConverter.Int32BitsToSingle(bits);
-
-    /// <summary>Sorts the few weights in [low, high) and takes them, heaviest first, until the missing mass is covered.</summary>
-    private static float ResolveBand(ReadOnlySpan<float> weights, float low, float high, double missingMass)
-    {
-        Span<float> band = stackalloc float[MaxBand];
-        var count = 0;
-        foreach (var weight in weights)
-        {
-            if (weight >= low && weight < high)
-            {
-                band[count++] = weight;
-            }
-        }
-
-        band = band[..count];
-        band.Sort();
-        double cumulative = 0;
-        for (var j = count - 1; j >= 0; j--)
-        {
-            cumulative += band[j];
-            if (cumulative >= missingMass)
-            {
-                return band[j];
-            }
-        }
-
-        return low;
-    }
-
-    private static int CountInBand(ReadOnlySpan<float> weights, float low, float high)
-    {
-        var width = Vector<float>.Count;
-        var lowV = new Vector<float>(low);
-        var highV = new Vector<float>(high);
-        var countV = Vector<int>.Zero;
-        ref var start = ref MemoryMarshal.GetReference(weights);
-        var i = 0;
-        for (; i <= weights.Length - width; i += width)
-        {
-            var w = Vector.LoadUnsafe(ref start, (nuint)i);
-            // Comparison lanes are all ones (−1) where true.
-            countV -= Vector.GreaterThanOrEqual(w, lowV) & Vector.LessThan(w, highV);
-        }
-
-        var count = Vector.Sum(countV);
-        for (; i < weights.Length; i++)
-        {
-            if (weights[i] >= low && weights[i] < high)
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
-
-    private static double MassAtOrAbove(ReadOnlySpan<float> weights, float threshold)
-    {
-        var width = Vector<float>.Count;
-        var thresholdV = new Vector<float>(threshold);
-        var sumV = Vector<float>.Zero;
-        ref var start = ref MemoryMarshal.GetReference(weights);
-        var i = 0;
-        for (; i <= weights.Length - width; i += width)
-        {
-            var w = Vector.LoadUnsafe(ref start, (nuint)i);
-            sumV += Vector.ConditionalSelect(Vector.GreaterThanOrEqual(w, thresholdV), w, Vector<float>.Zero);
-        }
-
-        double sum = Vector.Sum(sumV);
-        for (; i < weights.Length; i++)
-        {
-            if (weights[i] >= threshold)
-            {
-                sum += weights[i];
-            }
-        }
-
-        return sum;
+        return histogram;
     }
 }

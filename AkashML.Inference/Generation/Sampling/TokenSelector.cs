@@ -14,12 +14,16 @@ namespace AkashML.Inference.Generation.Sampling;
 /// <para>Reproducibility: with a seed, the same logits sequence yields the same tokens on this implementation and
 /// machine (the generator is xoshiro256** seeded by SplitMix64; vectorised sums depend on the CPU's vector width).
 /// Different <c>stream</c> values give independent draws for the same seed.</para>
-/// <para>Cost: a few vectorised passes over the vocabulary and partial selection (bounded heaps) instead of sorts;
-/// vocabulary-sized scratch comes from <see cref="ArrayPool{T}.Shared"/> for the duration of one call.</para>
+/// <para>Min-p keeps tokens whose probability at the sampling temperature is at least min_p times the top one. Ties in
+/// top-k keep the lower ids; a wide top-p nucleus keeps every token tied at its boundary.</para>
+/// <para>Cost: a few vectorised passes over the vocabulary, a bounded heap for top-k (and for the usual small
+/// nucleus), and a radix select for wide nuclei (<see cref="NucleusSearch"/>) — never a sort of the vocabulary.
+/// Vocabulary-sized scratch comes from <see cref="ArrayPool{T}.Shared"/> for the duration of one call; the only
+/// allocation per call is the top-logprobs list.</para>
 /// </remarks>
 public sealed class TokenSelector
 {
-    // Top-p first looks for the nucleus among this many most likely tokens, then bisects a logit threshold.
+    // Top-p first looks for the nucleus among this many most likely tokens, then falls back to a radix select.
     private const int FirstNucleusGuess = 128;
 
     private readonly SamplingOptions _options;
@@ -134,11 +138,6 @@ public sealed class TokenSelector
             }
             else
             {
-                if (_options.Temperature != 1f)
-                {
-                    total = LogitMath.ExpShifted(logits, max, 1f / _options.Temperature, weights);
-                }
-
                 tokenId = Sample(logits, weights, max, total);
             }
 
@@ -179,6 +178,7 @@ public sealed class TokenSelector
         }
     }
 
+    /// <summary>Draws a token; <paramref name="weights"/> hold exp(logit − max) on entry and sum to <paramref name="total"/>.</summary>
     private int Sample(ReadOnlySpan<float> logits, Span<float> weights, float max, double total)
     {
         var temperature = _options.Temperature;
@@ -198,62 +198,21 @@ public sealed class TokenSelector
         {
             // Usually the nucleus is a handful of tokens: try a small partial selection before the general search.
             var (tokenId, settled) = SampleFromLargest(logits, weights, max, Math.Min(FirstNucleusGuess, _vocabularySize), weightsScaled: true, total);
-            return settled ? tokenId : SampleFromNucleus(weights, total);
-        }
+            if (settled)
+            {
+                return tokenId;
+            }
 
-        if (_options.MinP > 0f)
+            // The most likely token has weight exp(0) = 1, so the min-p threshold is min_p itself.
+            var threshold = MathF.Max(NucleusSearch.WeightThreshold(weights, _options.TopP * total), _options.MinP);
+            total = LogitMath.ZeroBelow(weights, threshold);
+        }
+        else if (_options.MinP > 0f)
         {
-            // The most likely token has weight exp(0) = 1, so the relative threshold is min_p itself.
             total = LogitMath.ZeroBelow(weights, _options.MinP);
         }
 
         return LogitMath.DrawIndex(weights, _random.NextDouble() * total);
-    }
-
-    /// <summary>Top-p (then min-p) over a nucleus too wide for partial selection; see <see cref="NucleusSearch"/>.</summary>
-    private int SampleFromNucleus(ReadOnlySpan<float> weights, double total)
-    {
-        var idBuffer = ArrayPool<int>.Shared.Rent(_vocabularySize);
-        var weightBuffer = ArrayPool<float>.Shared.Rent(_vocabularySize);
-        try
-        {
-            var count = NucleusSearch.GatherCandidates(weights, _options.TopP, total, idBuffer, weightBuffer);
-            var ids = idBuffer.AsSpan(0, count);
-            var candidateWeights = weightBuffer.AsSpan(0, count);
-
-            // The most likely token has weight exp(0) = 1, so the min-p threshold is min_p itself.
-            var threshold = MathF.Max(NucleusSearch.WeightThreshold(candidateWeights, _options.TopP * total), _options.MinP);
-            double keptTotal = 0;
-            foreach (var weight in candidateWeights)
-            {
-                keptTotal += weight >= threshold ? weight : 0f;
-            }
-
-            var draw = _random.NextDouble() * keptTotal;
-            double running = 0;
-            var last = -1;
-            for (var i = 0; i < count; i++)
-            {
-                if (candidateWeights[i] < threshold)
-                {
-                    continue;
-                }
-
-                last = ids[i];
-                running += candidateWeights[i];
-                if (running > draw)
-                {
-                    return last;
-                }
-            }
-
-            return last;
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(idBuffer);
-            ArrayPool<float>.Shared.Return(weightBuffer);
-        }
     }
 
     /// <summary>

@@ -22,12 +22,14 @@ public sealed class JsonConstraintTests
         " }", "\n  ", "{\"a\":[", "nul", "tr", "ue", "fal", "se", "\"x\":", "[{", "\t\"",
     ];
 
+    private static readonly JsonVocabulary Indexed = new(Vocabulary, [EndToken]);
+
     [Fact]
     public void Random_generation_under_the_constraint_is_always_one_valid_json_object()
     {
         for (var seed = 0; seed < 60; seed++)
         {
-            var (text, complete) = Generate(Vocabulary, seed, maxSteps: 400, new JsonConstraint(Vocabulary, [EndToken]));
+            var (text, complete) = Generate(Vocabulary, seed, maxSteps: 400, new JsonConstraint(Indexed));
 
             Assert.True(complete, $"seed {seed}: object not closed within the step budget: {text}");
             AssertIsJsonObject(text, seed);
@@ -186,6 +188,21 @@ public sealed class JsonConstraintTests
     }
 
     [Fact]
+    public void Sequences_sharing_a_vocabulary_keep_their_own_state()
+    {
+        var first = new JsonConstraint(Indexed);
+        var second = new JsonConstraint(Indexed);
+
+        Advance(first, "{\"", "a", "\":", "1", "}");
+        Advance(second, "{\"");
+
+        Assert.True(first.IsComplete);
+        Assert.False(second.IsComplete);
+        Assert.Contains("a", Allowed(second));
+        Assert.DoesNotContain("a", Allowed(first));
+    }
+
+    [Fact]
     public void Advancing_with_a_masked_token_is_a_clear_error()
     {
         var constraint = new JsonConstraint(Vocabulary, [EndToken]);
@@ -216,9 +233,10 @@ public sealed class JsonConstraintTests
     public void Random_generation_with_a_real_32k_vocabulary_is_valid_json()
     {
         var (texts, end) = SharedTokenizerVocabulary.Load("llama-2");
+        var vocabulary = new JsonVocabulary(texts, [end]);
         for (var seed = 0; seed < 4; seed++)
         {
-            var (text, complete) = Generate(texts, seed, maxSteps: 600, new JsonConstraint(texts, [end]));
+            var (text, complete) = Generate(texts, seed, maxSteps: 600, new JsonConstraint(vocabulary));
 
             Assert.True(complete, $"seed {seed}: object not closed within the step budget: {text}");
             AssertIsJsonObject(text, seed);
