@@ -13,6 +13,9 @@ public sealed class ModelCatalog(IOptions<ModelCatalogOptions> options, ModelDir
     /// <summary>The built-in smoke-test model's id.</summary>
     public const string TinyRandomId = "akashml/tiny-random";
 
+    /// <summary>Answer length cap of the smoke-test model unless configured otherwise.</summary>
+    public const int SmokeTestMaxOutputTokens = 256;
+
     private readonly Lock _gate = new();
     private IReadOnlyList<ModelDescriptor> _models = [];
     private DateTimeOffset _scannedAt = DateTimeOffset.MinValue;
@@ -100,7 +103,8 @@ public sealed class ModelCatalog(IOptions<ModelCatalogOptions> options, ModelDir
                 ? "A tiny model with random weights, built on first start so every feature works offline. Its output is gibberish."
                 : ""),
             ContextLength = entry?.ContextLength is { } configured ? Math.Min(configured, contextLength) : contextLength,
-            MaxOutputTokens = entry?.MaxOutputTokens,
+            // The smoke-test model rarely samples its end token: cap its answers so clients are not kept waiting.
+            MaxOutputTokens = entry?.MaxOutputTokens ?? (smoke ? SmokeTestMaxOutputTokens : null),
             InputPricePerMillion = entry?.InputPricePerMillion ?? options.Value.DefaultInputPricePerMillion,
             OutputPricePerMillion = entry?.OutputPricePerMillion ?? options.Value.DefaultOutputPricePerMillion,
             IsSmokeTest = smoke,

@@ -42,6 +42,9 @@ public static class MessagesApi
             TopK = body.OptionalInt("top_k", 0, 1_000_000) ?? 0,
             StopSequences = ReadStopSequences(body),
         };
+        // Hitting a limit the server imposed (the model's context or output cap) is the end of the model's turn; only the
+        // client's own max_tokens is reported as "max_tokens" (Claude Code retries that as an over-long answer).
+        var clamped = request.MaxNewTokens < maxTokens;
         call.Metered = true;
         call.Streamed = stream;
         call.PromptTokens = prompt.Count;
@@ -86,7 +89,7 @@ public static class MessagesApi
             await ServerSentEvents.WriteEventAsync(http.Response, "message_delta", new JsonObject
             {
                 ["type"] = "message_delta",
-                ["delta"] = new JsonObject { ["stop_reason"] = StopReason(last, toolUse: false), ["stop_sequence"] = last?.MatchedStopSequence },
+                ["delta"] = new JsonObject { ["stop_reason"] = StopReason(last, toolUse: false, clamped), ["stop_sequence"] = last?.MatchedStopSequence },
                 ["usage"] = Usage(prompt.Count, call.CompletionTokens),
             }, cancellationToken);
             await ServerSentEvents.WriteEventAsync(http.Response, "message_stop", new JsonObject { ["type"] = "message_stop" }, cancellationToken);
@@ -122,7 +125,7 @@ public static class MessagesApi
         }
 
         var final = new GenerationUpdate(0, "", [], null, choice.FinishReason, choice.CompletionTokens, choice.MatchedStopSequence);
-        return TypedResults.Json(Message(id, modelId, content, StopReason(final, usedTools), choice.MatchedStopSequence, prompt.Count, call.CompletionTokens));
+        return TypedResults.Json(Message(id, modelId, content, StopReason(final, usedTools, clamped), choice.MatchedStopSequence, prompt.Count, call.CompletionTokens));
     }
 
     private static IReadOnlyList<int> Prompt(JsonBody body, ITextModel model)
@@ -140,11 +143,11 @@ public static class MessagesApi
         _ => throw ApiException.InvalidParameter("stop_sequences", "'stop_sequences' must be an array of strings."),
     };
 
-    private static string StopReason(GenerationUpdate? last, bool toolUse) => last switch
+    private static string StopReason(GenerationUpdate? last, bool toolUse, bool clamped) => last switch
     {
         _ when toolUse => "tool_use",
         { MatchedStopSequence: not null } => "stop_sequence",
-        { FinishReason: FinishReason.Length } => "max_tokens",
+        { FinishReason: FinishReason.Length } when !clamped => "max_tokens",
         _ => "end_turn",
     };
 
