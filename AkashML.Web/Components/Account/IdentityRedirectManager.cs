@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
-using AkashML.Data;
 using AkashML.Data.Identity;
 
 namespace AkashML.Web.Components.Account;
@@ -40,8 +39,15 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectToWithStatus(string uri, string message, HttpContext context)
     {
-        context.Response.Cookies.Append(StatusCookieName, message, StatusCookieBuilder.Build(context));
+        SetStatus(context, message);
         RedirectTo(uri);
+    }
+
+    /// <summary>Leaves a one-shot message for the next page's <c>StatusMessage</c> (a short-lived cookie).</summary>
+    public static void SetStatus(HttpContext context, string message)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Cookies.Append(StatusCookieName, message, StatusCookieBuilder.Build(context));
     }
 
     private string CurrentPath => navigationManager.ToAbsoluteUri(navigationManager.Uri).GetLeftPart(UriPartial.Path);
