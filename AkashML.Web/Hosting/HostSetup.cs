@@ -49,7 +49,7 @@ public static class HostSetup
         }
 
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
-        app.UseAntiforgery();
+        app.UseAntiforgeryWithErrorPage();
         app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapRazorComponents<App>();
