@@ -12,6 +12,10 @@ public static class HostSetup
 {
     public static WebApplicationBuilder AddAkashMLHost(this WebApplicationBuilder builder)
     {
+        // Serve wwwroot and package assets (Radzen's theme) from a build output in any environment, not only
+        // Development; a published app has them in wwwroot and no manifest, so this does nothing there.
+        builder.WebHost.UseStaticWebAssets();
+
         var services = builder.Services;
         services.AddOptions<AkashMLOptions>()
             .Bind(builder.Configuration.GetSection(AkashMLOptions.SectionName))
