@@ -121,6 +121,31 @@ public sealed class ExternalSignInTests(ExternalProvidersHostPool pool) : IClass
     }
 
     [Theory, SqliteData, PostgresData]
+    public async Task A_signed_in_person_links_GitHub_from_settings_even_with_another_email(DatabaseKind kind)
+    {
+        var host = await pool.GetAsync(kind);
+        using var browser = host.NewBrowser();
+        var email = AccountFlows.NewEmail("settings");
+        await AccountFlows.CreateConfirmedUserAsync(host, email);
+        await AccountFlows.SignInAsync(browser, email, AccountFlows.GoodPassword);
+        var github = new FakeAccount(NextId(), "Work Account", [new FakeEmail(AccountFlows.NewEmail("work"), Primary: true, Verified: true)]);
+        pool.GitHub.NextAccount = github;
+
+        var settings = await browser.GetAsync("Account/Manage/ExternalLogins");
+        var linked = await browser.SubmitAsync(settings, settings.Form("Account/Manage/LinkExternalLogin"), button: new("Provider", "GitHub"));
+
+        Assert.Equal("/Account/Manage/ExternalLogins", linked.Path);
+        Assert.Contains("The external login was added", linked.Text, StringComparison.Ordinal);
+        var user = await host.FindUserAsync(email);
+        Assert.Equal([("GitHub", github.Id)], await LoginsAsync(host, user!));
+
+        // From now on GitHub signs in to this account, whatever its email says.
+        using var later = host.NewBrowser();
+        var home = await SignInWithAsync(later, pool.GitHub, "GitHub", github);
+        Assert.Contains(email, home.Text, StringComparison.Ordinal);
+    }
+
+    [Theory, SqliteData, PostgresData]
     public async Task Linking_to_an_unconfirmed_account_confirms_it_and_drops_the_unproven_password(DatabaseKind kind)
     {
         var host = await pool.GetAsync(kind);
