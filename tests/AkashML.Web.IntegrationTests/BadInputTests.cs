@@ -147,6 +147,29 @@ public sealed class BadInputTests(HostPool hosts) : IClassFixture<HostPool>
         Assert.Contains("that sign-in provider is not available", page.Text, StringComparison.Ordinal);
     }
 
+    [Theory, SqliteData, PostgresData]
+    public async Task A_return_url_to_another_site_is_ignored_after_sign_in(DatabaseKind kind)
+    {
+        var host = await hosts.GetAsync(kind);
+        var email = AccountFlows.NewEmail("redirect");
+        await AccountFlows.CreateConfirmedUserAsync(host, email);
+
+        foreach (var target in new[] { "https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)" })
+        {
+            using var browser = host.NewBrowser();
+            var page = await AccountFlows.SignInAsync(browser, email, AccountFlows.GoodPassword, "Account/Login?ReturnUrl=" + Uri.EscapeDataString(target));
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+            Assert.Equal(AkashWebHost.BaseAddress.Authority, page.Url.Authority);
+            Assert.Equal("/", page.Path);
+            Assert.True(AccountFlows.IsSignedIn(page));
+        }
+
+        // A return URL on this site is honoured.
+        using var local = host.NewBrowser();
+        var settings = await AccountFlows.SignInAsync(local, email, AccountFlows.GoodPassword, "Account/Login?ReturnUrl=" + Uri.EscapeDataString("Account/Manage/Email"));
+        Assert.Equal("/Account/Manage/Email", settings.Path);
+    }
+
     private static Task<int> CountUsersAsync(AkashWebHost host) =>
         host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().Users.CountAsync());
 }
