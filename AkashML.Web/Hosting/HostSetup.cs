@@ -1,5 +1,4 @@
 using AkashML.Data;
-using AkashML.Data.Identity;
 using AkashML.Web.Accounts;
 using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
@@ -7,8 +6,6 @@ using AkashML.Web.Api;
 using AkashML.Web.Keys;
 using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
-using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Radzen;
 
@@ -19,6 +16,10 @@ public static class HostSetup
 {
     public static WebApplicationBuilder AddAkashMLHost(this WebApplicationBuilder builder)
     {
+        // Serve wwwroot and package assets (Radzen's theme) from a build output in any environment, not only
+        // Development; a published app has them in wwwroot and no manifest, so this does nothing there.
+        builder.WebHost.UseStaticWebAssets();
+
         var services = builder.Services;
         services.AddOptions<AkashMLOptions>()
             .Bind(builder.Configuration.GetSection(AkashMLOptions.SectionName))
@@ -30,32 +31,7 @@ public static class HostSetup
 
         services.AddRazorComponents();
         services.AddRadzenComponents();
-        services.AddCascadingAuthenticationState();
-        services.AddScoped<IdentityRedirectManager>();
-        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
-
-        services.AddAuthentication(options =>
-            {
-                options.DefaultScheme = IdentityConstants.ApplicationScheme;
-                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
-            })
-            .AddIdentityCookies();
-
-        services.AddIdentityCore<ApplicationUser>(options =>
-            {
-                options.SignIn.RequireConfirmedAccount = true;
-                options.Stores.SchemaVersion = IdentityStoreSettings.SchemaVersion;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-                options.User.RequireUniqueEmail = true;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<AkashDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
-
-        services.AddSingleton<IEmailSender<ApplicationUser>, IdentityNoOpEmailSender>();
-        services.AddScoped<AccountProvisioning>();
+        builder.AddAkashMLAccounts();
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
         services.AddPublicApis(builder.Configuration);
@@ -89,8 +65,8 @@ public static class HostSetup
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-        app.UseAntiforgery();
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        app.UseAntiforgeryWithErrorPage();
         app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapPublicApis();

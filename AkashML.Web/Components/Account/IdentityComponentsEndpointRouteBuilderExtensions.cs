@@ -1,43 +1,41 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.AspNetCore.Antiforgery;
+using AkashML.Data.Identity;
+using AkashML.Web.Components.Account.Pages;
+using AkashML.Web.Components.Account.Pages.Manage;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Primitives;
-using AkashML.Web.Components.Account.Pages;
-using AkashML.Web.Components.Account.Pages.Manage;
-using AkashML.Data;
-using AkashML.Data.Identity;
 
-namespace Microsoft.AspNetCore.Routing;
+namespace AkashML.Web.Components.Account;
 
+/// <summary>The form-post endpoints the account pages need besides the pages themselves (external challenge, sign-out, data export).</summary>
 internal static class IdentityComponentsEndpointRouteBuilderExtensions
 {
-    // These endpoints are required by the Identity Razor components defined in the /Components/Account/Pages directory of this project.
     public static IEndpointConventionBuilder MapAdditionalIdentityEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
 
         var accountGroup = endpoints.MapGroup("/Account");
 
-        accountGroup.MapPost("/PerformExternalLogin", (
+        accountGroup.MapPost("/PerformExternalLogin", async (
             HttpContext context,
             [FromServices] SignInManager<ApplicationUser> signInManager,
             [FromForm] string provider,
-            [FromForm] string returnUrl) =>
+            [FromForm] string? returnUrl) =>
         {
+            if (!await IsExternalSchemeAsync(signInManager, provider))
+            {
+                return UnknownProvider(context, "Account/Login");
+            }
+
             IEnumerable<KeyValuePair<string, StringValues>> query = [
                 new("ReturnUrl", returnUrl),
                 new("Action", ExternalLogin.LoginCallbackAction)];
 
-            var redirectUrl = UriHelper.BuildRelative(
-                context.Request.PathBase,
-                "/Account/ExternalLogin",
-                QueryString.Create(query));
-
+            var redirectUrl = UriHelper.BuildRelative(context.Request.PathBase, "/Account/ExternalLogin", QueryString.Create(query));
             var properties = signInManager.ConfigureExternalAuthenticationProperties(provider, redirectUrl);
             return TypedResults.Challenge(properties, [provider]);
         });
@@ -45,49 +43,11 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         accountGroup.MapPost("/Logout", async (
             ClaimsPrincipal user,
             [FromServices] SignInManager<ApplicationUser> signInManager,
-            [FromForm] string returnUrl) =>
+            [FromForm] string? returnUrl) =>
         {
             await signInManager.SignOutAsync();
-            return TypedResults.LocalRedirect($"~/{returnUrl}");
-        });
-
-        accountGroup.MapPost("/PasskeyCreationOptions", async (
-            HttpContext context,
-            [FromServices] UserManager<ApplicationUser> userManager,
-            [FromServices] SignInManager<ApplicationUser> signInManager,
-            [FromServices] IAntiforgery antiforgery) =>
-        {
-            await antiforgery.ValidateRequestAsync(context);
-
-            var user = await userManager.GetUserAsync(context.User);
-            if (user is null)
-            {
-                return Results.NotFound($"Unable to load user with ID '{userManager.GetUserId(context.User)}'.");
-            }
-
-            var userId = await userManager.GetUserIdAsync(user);
-            var userName = await userManager.GetUserNameAsync(user) ?? "User";
-            var optionsJson = await signInManager.MakePasskeyCreationOptionsAsync(new()
-            {
-                Id = userId,
-                Name = userName,
-                DisplayName = userName
-            });
-            return TypedResults.Content(optionsJson, contentType: "application/json");
-        });
-
-        accountGroup.MapPost("/PasskeyRequestOptions", async (
-            HttpContext context,
-            [FromServices] UserManager<ApplicationUser> userManager,
-            [FromServices] SignInManager<ApplicationUser> signInManager,
-            [FromServices] IAntiforgery antiforgery,
-            [FromQuery] string? username) =>
-        {
-            await antiforgery.ValidateRequestAsync(context);
-
-            var user = string.IsNullOrEmpty(username) ? null : await userManager.FindByNameAsync(username);
-            var optionsJson = await signInManager.MakePasskeyRequestOptionsAsync(user);
-            return TypedResults.Content(optionsJson, contentType: "application/json");
+            var target = "~/" + (returnUrl ?? "").TrimStart('/');
+            return TypedResults.LocalRedirect(IsLocal(target) ? target : "~/");
         });
 
         var manageGroup = accountGroup.MapGroup("/Manage").RequireAuthorization();
@@ -97,6 +57,11 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] SignInManager<ApplicationUser> signInManager,
             [FromForm] string provider) =>
         {
+            if (!await IsExternalSchemeAsync(signInManager, provider))
+            {
+                return UnknownProvider(context, "Account/Manage/ExternalLogins");
+            }
+
             // Clear the existing external cookie to ensure a clean login process
             await context.SignOutAsync(IdentityConstants.ExternalScheme);
 
@@ -114,8 +79,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
 
         manageGroup.MapPost("/DownloadPersonalData", async (
             HttpContext context,
-            [FromServices] UserManager<ApplicationUser> userManager,
-            [FromServices] AuthenticationStateProvider authenticationStateProvider) =>
+            [FromServices] UserManager<ApplicationUser> userManager) =>
         {
             var user = await userManager.GetUserAsync(context.User);
             if (user is null)
@@ -141,7 +105,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
                 personalData.Add($"{l.LoginProvider} external login provider key", l.ProviderKey);
             }
 
-            personalData.Add("Authenticator Key", (await userManager.GetAuthenticatorKeyAsync(user))!);
+            personalData.Add("Authenticator Key", await userManager.GetAuthenticatorKeyAsync(user) ?? "");
             var fileBytes = JsonSerializer.SerializeToUtf8Bytes(personalData);
 
             context.Response.Headers.TryAdd("Content-Disposition", "attachment; filename=PersonalData.json");
@@ -150,4 +114,18 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
 
         return accountGroup;
     }
+
+    private static async Task<bool> IsExternalSchemeAsync(SignInManager<ApplicationUser> signInManager, string? provider) =>
+        !string.IsNullOrEmpty(provider)
+        && (await signInManager.GetExternalAuthenticationSchemesAsync()).Any(s => string.Equals(s.Name, provider, StringComparison.Ordinal));
+
+    private static IResult UnknownProvider(HttpContext context, string page)
+    {
+        IdentityRedirectManager.SetStatus(context, "Error: that sign-in provider is not available.");
+        return TypedResults.LocalRedirect("~/" + page);
+    }
+
+    // The same rule as LocalRedirect's own check, so a crafted return URL redirects home instead of failing.
+    private static bool IsLocal(string url) =>
+        url.Length == 2 || (url[2] != '/' && url[2] != '\\' && !url.Any(char.IsControl));
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
-using AkashML.Data;
 using AkashML.Data.Identity;
 
 namespace AkashML.Web.Components.Account;
@@ -21,11 +20,14 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
     {
         uri ??= "";
 
-        // Prevent open redirects.
+        // Prevent open redirects: only this site's own addresses are followed; anything else goes home.
         if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
+            || uri.StartsWith("//", StringComparison.Ordinal)
+            || uri.StartsWith("/\\", StringComparison.Ordinal))
         {
-            uri = navigationManager.ToBaseRelativePath(uri);
+            uri = uri.StartsWith(navigationManager.BaseUri, StringComparison.OrdinalIgnoreCase)
+                ? navigationManager.ToBaseRelativePath(uri)
+                : "";
         }
 
         navigationManager.NavigateTo(uri);
@@ -40,8 +42,15 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectToWithStatus(string uri, string message, HttpContext context)
     {
-        context.Response.Cookies.Append(StatusCookieName, message, StatusCookieBuilder.Build(context));
+        SetStatus(context, message);
         RedirectTo(uri);
+    }
+
+    /// <summary>Leaves a one-shot message for the next page's <c>StatusMessage</c> (a short-lived cookie).</summary>
+    public static void SetStatus(HttpContext context, string message)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Cookies.Append(StatusCookieName, message, StatusCookieBuilder.Build(context));
     }
 
     private string CurrentPath => navigationManager.ToAbsoluteUri(navigationManager.Uri).GetLeftPart(UriPartial.Path);

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace AkashML.E2E.Infrastructure;
+
+/// <summary>
+/// The real AkashML host as a child process (<c>dotnet AkashML.Web.dll</c>) on a free 127.0.0.1 port chosen by Kestrel,
+/// over SQLite in a temporary data directory. Its output is kept for failure messages.
+/// </summary>
+public sealed partial class HostProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private HostProcess(Process process, string dataDirectory)
+    {
+        _process = process;
+        DataDirectory = dataDirectory;
+    }
+
+    public Uri BaseAddress { get; private set; } = default!;
+
+    public string DataDirectory { get; }
+
+    /// <summary>Everything the host wrote so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<HostProcess> StartAsync()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException("The host is not next to the tests; build e2e/AkashML.E2E (it references AkashML.Web).", dll);
+        }
+
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "akashml-e2e-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["AkashML__DataDirectory"] = dataDirectory;
+        // Whatever the surrounding environment says, this host runs on embedded SQLite and offers no external providers.
+        start.Environment["ConnectionStrings__Postgres"] = "";
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var host = new HostProcess(process, dataDirectory);
+        process.OutputDataReceived += (_, e) => host.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => host.OnLine(e.Data);
+        process.Exited += (_, _) => host._listening.TrySetException(new InvalidOperationException("The host exited during start:\n" + host.Output));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            host.BaseAddress = await host._listening.Task.WaitAsync(StartTimeout);
+            await host.WaitUntilHealthyAsync();
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (Listening().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups["url"].Value + "/"));
+        }
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri("healthz", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not accepting connections yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("The host did not become healthy:\n" + Output);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (?<url>http://127\.0\.0\.1:\d+)")]
+    private static partial Regex Listening();
+}

@@ -1,0 +1,121 @@
+using System.Text.RegularExpressions;
+using AkashML.E2E.Infrastructure;
+using Microsoft.Playwright;
+
+namespace AkashML.E2E;
+
+/// <summary>
+/// A person signs up, confirms through the dev outbox, signs in and out, in Chromium against the real host. Every step
+/// leaves a screenshot.
+/// </summary>
+public sealed partial class SignUpAndSignInTests : IAsyncLifetime
+{
+    private const string Password = "Corr3ct-Horse!";
+    private HostProcess _host = default!;
+    private IPlaywright _playwright = default!;
+    private IBrowser _browser = default!;
+
+    public async Task InitializeAsync()
+    {
+        if (Chromium.MissingReason is not null)
+        {
+            return;
+        }
+
+        _host = await HostProcess.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await Chromium.LaunchAsync(_playwright);
+    }
+
+    [ChromiumFact]
+    public async Task Sign_up_confirm_via_outbox_sign_in_and_sign_out()
+    {
+        var shots = new Screenshots("sign-up-and-sign-in");
+        var email = $"ada-{Guid.NewGuid():N}"[..12] + "@example.test";
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = _host.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+
+        // Signed out, the home page is the sign-in page.
+        await page.GotoAsync("/");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to AkashML" })).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "sign-in");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(RegisterUrl());
+
+        // A malformed address is refused on the page itself.
+        await page.GetByLabel("Email").FillAsync("not-an-email");
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Confirm password").FillAsync(Password);
+        await page.GetByTestId("register").ClickAsync();
+        await Assertions.Expect(page.GetByText("Enter a valid email address")).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "register-invalid-email");
+
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByLabel("Confirm password").FillAsync(Password);
+        await shots.TakeAsync(page, "register-filled");
+        await page.GetByTestId("register").ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Check your email" })).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "check-your-email");
+
+        await page.GetByTestId("outbox-link").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dev outbox" })).ToBeVisibleAsync();
+        var row = page.Locator($"tr[data-to='{email}'][data-purpose='ConfirmAccount']");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await shots.TakeAsync(page, "dev-outbox");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "Confirm account" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Email confirmed" })).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "email-confirmed");
+
+        await page.GetByTestId("continue").ClickAsync();
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync("Wrong-Passw0rd!");
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.GetByText("Invalid email or password.")).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "sign-in-wrong-password");
+
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(email);
+        // The first account of a fresh instance is its administrator.
+        await Assertions.Expect(page.Locator(".am-role")).ToHaveTextAsync("Admin");
+        await shots.TakeAsync(page, "dashboard");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Settings" }).First.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Settings" })).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "settings");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to AkashML" })).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "signed-out");
+
+        Assert.True(File.Exists(Path.Combine(shots.Directory, "01-sign-in.png")));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [GeneratedRegex("/Account/Register")]
+    private static partial Regex RegisterUrl();
+}

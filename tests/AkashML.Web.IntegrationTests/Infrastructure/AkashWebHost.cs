@@ -1,0 +1,86 @@
+using AkashML.Data.Identity;
+using AkashML.Web.Accounts.Email;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AkashML.Web.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The whole AkashML host, in process, over one <see cref="TestDatabase"/>. It runs the real <c>Program</c> (migrations
+/// at start included) in the Production environment, so error pages and antiforgery behave as deployed.
+/// </summary>
+public sealed class AkashWebHost : WebApplicationFactory<Program>
+{
+    /// <summary>The address the in-process test server answers on; https so that secure cookies flow.</summary>
+    public static readonly Uri BaseAddress = new("https://localhost/");
+
+    private readonly Dictionary<string, string?> _settings;
+
+    private AkashWebHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings)
+    {
+        Database = database;
+        _settings = new Dictionary<string, string?>(database.Settings, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in settings)
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public TestDatabase Database { get; }
+
+    /// <summary>Creates a fresh database of <paramref name="kind"/> and starts a host on it.</summary>
+    public static async Task<AkashWebHost> StartAsync(DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var database = await TestDatabase.CreateAsync(kind);
+        var host = new AkashWebHost(database, settings ?? new Dictionary<string, string?>());
+        try
+        {
+            // Building the server runs Program: configuration, validation, migrations.
+            _ = host.Server;
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A browser-like client: keeps cookies, follows redirects itself, posts forms with their antiforgery token.</summary>
+    public BrowserSession NewBrowser() =>
+        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = BaseAddress }));
+
+    /// <summary>Runs <paramref name="action"/> with the host's own services in a fresh scope (to inspect what was stored).</summary>
+    public async Task<T> WithServicesAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public Task<ApplicationUser?> FindUserAsync(string email) =>
+        WithServicesAsync(sp => sp.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email));
+
+    public DevOutbox Outbox => Services.GetRequiredService<DevOutbox>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment(Environments.Production);
+        foreach (var (key, value) in _settings)
+        {
+            // UseSetting is visible to Program while it reads configuration, unlike configuration sources added later.
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
