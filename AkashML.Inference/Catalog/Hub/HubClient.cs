@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -135,7 +136,7 @@ public sealed class HubClient : IDisposable
         var failures = 0;
         var resumed = false;
         var restartedAfterMismatch = false;
-        long transferred = 0;
+        var transferred = new StrongBox<long>();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -152,7 +153,7 @@ public sealed class HubClient : IDisposable
                 resumed |= existing > 0;
                 try
                 {
-                    transferred += await FetchAsync(url, partial, existing, repo, revision, file.Path, onBytes, cancellationToken);
+                    await FetchAsync(url, partial, existing, repo, revision, file.Path, onBytes, transferred, cancellationToken);
                     if (file.Size is { } want && new FileInfo(partial).Length < want)
                     {
                         throw new IOException($"the connection closed after {new FileInfo(partial).Length} of {want} bytes");
@@ -181,7 +182,7 @@ public sealed class HubClient : IDisposable
             if (problem is null)
             {
                 File.Move(partial, destination, overwrite: true);
-                return transferred;
+                return transferred.Value;
             }
 
             File.Delete(partial);
@@ -218,7 +219,8 @@ public sealed class HubClient : IDisposable
         return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    private async Task<long> FetchAsync(Uri url, string partial, long existing, string repo, string revision, string path, Action<long>? onBytes, CancellationToken cancellationToken)
+    /// <summary>One GET of the file, appending to or replacing <paramref name="partial"/>; counts bytes received into <paramref name="transferred"/> as they arrive (a dropped connection still counts what came).</summary>
+    private async Task FetchAsync(Uri url, string partial, long existing, string repo, string revision, string path, Action<long>? onBytes, StrongBox<long> transferred, CancellationToken cancellationToken)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(Options.IdleTimeout);
@@ -252,7 +254,7 @@ public sealed class HubClient : IDisposable
                 case HttpStatusCode.RequestedRangeNotSatisfiable:
                     if (response.Content.Headers.ContentRange?.Length == existing)
                     {
-                        return 0; // already complete (size was not known up front)
+                        return; // already complete (size was not known up front)
                     }
 
                     File.Delete(partial);
@@ -267,7 +269,6 @@ public sealed class HubClient : IDisposable
             }
 
             var written = append ? existing : 0;
-            long transferred = 0;
             await using var body = await response.Content.ReadAsStreamAsync(idle.Token);
             await using var output = new FileStream(partial, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
             var buffer = new byte[BufferSize];
@@ -291,11 +292,9 @@ public sealed class HubClient : IDisposable
 
                 await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 written += read;
-                transferred += read;
+                transferred.Value += read;
                 onBytes?.Invoke(written);
             }
-
-            return transferred;
         }
     }
 
@@ -484,7 +483,7 @@ public sealed class HubClient : IDisposable
     {
         var status = (int)response.StatusCode;
         var code = Header(response, "X-Error-Code");
-        var detail = Header(response, "X-Error-Message") is { Length: > 0 } message ? $" ({OneLine(message)})" : "";
+        var detail = Header(response, "X-Error-Message") is { Length: > 0 } message ? $" ({OneLine(message).TrimEnd('.')})" : "";
         var text = response.StatusCode switch
         {
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden when code == "RepoNotFound" =>
@@ -497,7 +496,7 @@ public sealed class HubClient : IDisposable
             HttpStatusCode.NotFound => $"repository or revision not found: {repo}@{revision}",
             _ => $"the Hub answered {status} {response.ReasonPhrase} for {repo}@{revision}{(path is null ? "" : " " + path)}",
         };
-        return new HubException(string.Create(CultureInfo.InvariantCulture, $"{text} (HTTP {status}){detail.TrimEnd('.', ')')}{(detail.Length > 0 ? ")" : "")}."), response.StatusCode);
+        return new HubException(string.Create(CultureInfo.InvariantCulture, $"{text} (HTTP {status}){detail}."), response.StatusCode);
     }
 
     private Uri Address(string relative) => new(Options.Endpoint.AbsoluteUri.TrimEnd('/') + "/" + relative);
