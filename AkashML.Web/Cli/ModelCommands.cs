@@ -96,6 +96,8 @@ internal static class ModelCommands
 
     private static async Task<int> BuildAsync(VerbArguments arguments, string modelsDirectory)
     {
+        var int4 = Flag(arguments, "int4");
+        var force = Flag(arguments, "force");
         if (arguments.Positional.Count != 2 || arguments.Positional[0] is not ("llama2c" or "hf"))
         {
             throw new CommandLineException(Usage);
@@ -103,8 +105,6 @@ internal static class ModelCommands
 
         var source = arguments.Positional[1];
         var output = ResolveOutput(arguments.Required("out"), modelsDirectory);
-        var int4 = Flag(arguments, "int4");
-        var force = Flag(arguments, "force");
         var result = arguments.Positional[0] == "llama2c"
             ? await ModelBuilder.BuildFromLlama2CAsync(source, arguments.Required("tokenizer"), output, int4, force)
             : await ModelBuilder.BuildFromHuggingFaceAsync(source, output, int4, force);
@@ -115,6 +115,7 @@ internal static class ModelCommands
 
     private static async Task<int> PullAsync(VerbArguments arguments, string modelsDirectory, ModelCatalog catalog)
     {
+        var force = Flag(arguments, "force");
         if (arguments.Positional.Count != 1)
         {
             throw new CommandLineException("usage: models pull <owner/repo> [--revision R] [--include GLOB] [--id ID] [--force]");
@@ -125,7 +126,7 @@ internal static class ModelCommands
             Revision = arguments.Optional("revision") ?? "main",
             Include = arguments.Optional("include"),
             Id = arguments.Optional("id"),
-            Overwrite = Flag(arguments, "force"),
+            Overwrite = force,
         };
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -168,14 +169,14 @@ internal static class ModelCommands
 
     private static async Task<int> ImportAsync(WebApplication app, VerbArguments arguments, string modelsDirectory)
     {
+        var link = Flag(arguments, "link");
+        var force = Flag(arguments, "force");
         if (arguments.Positional.Count != 1)
         {
             throw new CommandLineException("usage: models import <path> [--id owner/name] [--link] [--force]");
         }
 
         var id = arguments.Optional("id");
-        var link = Flag(arguments, "link");
-        var force = Flag(arguments, "force");
         var result = await ModelImporter.ImportAsync(arguments.Positional[0], modelsDirectory, id, link, force, RuntimeOptions(app.Services, id));
         app.Services.GetRequiredService<ModelCatalog>().Invalidate();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -16,7 +16,7 @@ internal sealed class ProgressBar(TextWriter writer) : IProgress<HubDownloadProg
 
     private readonly Lock _gate = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _drawnAt = TimeSpan.MinValue;
+    private TimeSpan? _drawnAt;
     private int _drawnLength;
     private HubDownloadProgress? _last;
     private long _firstBytes = -1;
@@ -32,7 +32,7 @@ internal sealed class ProgressBar(TextWriter writer) : IProgress<HubDownloadProg
             }
 
             var now = _clock.Elapsed;
-            if (now - _drawnAt >= Interval)
+            if (_drawnAt is not { } drawn || now - drawn >= Interval)
             {
                 Draw(value, now);
             }
