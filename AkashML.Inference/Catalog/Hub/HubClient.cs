@@ -16,6 +16,7 @@ public sealed class HubClient : IDisposable
 {
     private const int BufferSize = 1 << 20;
     private const int MaxListingPages = 10_000;
+    private const long MaxListingBytes = 256L << 20;
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
@@ -323,7 +324,18 @@ public sealed class HubClient : IDisposable
         timeout.CancelAfter(Options.IdleTimeout);
         try
         {
-            return await SendAsync(url, range: null, timeout.Token);
+            var response = await SendAsync(url, range: null, timeout.Token);
+            try
+            {
+                // Read the whole (small) listing under the same deadline, so a stalled body cannot hang the pull.
+                await response.Content.LoadIntoBufferAsync(MaxListingBytes, timeout.Token);
+                return response;
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
         }
         catch (HttpRequestException ex)
         {
