@@ -59,9 +59,12 @@ public static class ChatCompletionsApi
                     Chunk(id, created, modelId, i, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null, null), cancellationToken);
             }
 
+            var finishedTokens = 0;
             await foreach (var update in model.GenerateAsync(request, cancellationToken))
             {
                 call.FirstToken();
+                // Kept current on every update so a cancelled stream is billed for what it produced.
+                call.CompletionTokens = finishedTokens + update.CompletionTokens;
                 var lp = wantLogprobs && update.Logprobs is { Count: > 0 } l ? OpenAiLogprobs.Chat(l, asTokenIds) : null;
                 if (update.Text.Length > 0 || lp is not null)
                 {
@@ -71,7 +74,7 @@ public static class ChatCompletionsApi
 
                 if (update.FinishReason is { } reason)
                 {
-                    call.CompletionTokens += update.CompletionTokens;
+                    finishedTokens += update.CompletionTokens;
                     await ServerSentEvents.WriteDataAsync(http.Response,
                         Chunk(id, created, modelId, update.ChoiceIndex, new JsonObject(), null, OpenAiShapes.FinishReason(reason)), cancellationToken);
                 }

@@ -85,6 +85,8 @@ public static class CompletionsApi
                 await foreach (var update in model.GenerateAsync(requests[p], cancellationToken))
                 {
                     call.FirstToken();
+                    // Kept current on every update so a cancelled stream is billed for what it produced.
+                    call.CompletionTokens = completionTokens + update.CompletionTokens;
                     var lp = logprobs is not null && update.Logprobs is { Count: > 0 } l ? OpenAiLogprobs.Legacy(l, asTokenIds, 0) : null;
                     if (update.Text.Length > 0 || lp is not null || update.FinishReason is not null)
                     {
@@ -96,7 +98,6 @@ public static class CompletionsApi
                     if (update.FinishReason is not null)
                     {
                         completionTokens += update.CompletionTokens;
-                        call.CompletionTokens = completionTokens;
                     }
                 }
             }

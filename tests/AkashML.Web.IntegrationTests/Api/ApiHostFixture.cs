@@ -32,7 +32,11 @@ public sealed class ApiHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Host = await AkashWebHost.StartAsync(DatabaseKind.Sqlite, realHttp: true);
+        // Longer answers than the smoke-test default, so a stream is still running when a test walks away from it.
+        Host = await AkashWebHost.StartAsync(DatabaseKind.Sqlite, new Dictionary<string, string?>
+        {
+            ["Models:Entries:akashml/tiny-random:MaxOutputTokens"] = "8192",
+        }, realHttp: true);
         (UserId, ApiKey) = await Host.WithServicesAsync(async services =>
         {
             var user = await services.GetRequiredService<AccountProvisioning>().CreateConfirmedUserAsync($"api-{Guid.NewGuid():N}@example.test", "Passw0rd!api", admin: false);
