@@ -1,7 +1,9 @@
+using AkashML.Billing;
 using AkashML.Data;
 using AkashML.Data.Identity;
 using AkashML.Web.Accounts;
 using AkashML.Web.Api;
+using AkashML.Web.Billing;
 using AkashML.Web.Keys;
 using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
@@ -57,6 +59,7 @@ public static class HostSetup
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
         services.AddPublicApis(builder.Configuration);
+        services.AddAkashMLBilling(builder.Configuration);
         return builder;
     }
 
@@ -86,6 +89,7 @@ public static class HostSetup
         app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapPublicApis();
+        app.MapStripeWebhook();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;
