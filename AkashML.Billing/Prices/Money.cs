@@ -16,7 +16,7 @@ public static class Money
     /// <exception cref="ArgumentOutOfRangeException">The amount has more than six decimals or does not fit.</exception>
     public static long UsdToMicros(decimal usd)
     {
-        var micros = usd * MicrosPerUsd;
+        var micros = Scale(usd, MicrosPerUsd);
         if (micros != decimal.Truncate(micros))
         {
             throw new ArgumentOutOfRangeException(nameof(usd), usd, "USD amounts have at most six decimals (one micro-dollar).");
@@ -33,7 +33,7 @@ public static class Money
     /// <exception cref="ArgumentOutOfRangeException">The amount is not a whole number of cents or does not fit.</exception>
     public static long UsdToCents(decimal usd)
     {
-        var cents = usd * 100;
+        var cents = Scale(usd, 100);
         if (cents != decimal.Truncate(cents))
         {
             throw new ArgumentOutOfRangeException(nameof(usd), usd, "Amounts are charged in whole cents.");
@@ -53,6 +53,18 @@ public static class Money
     /// </summary>
     public static long MicrosToCents(long micros, MidpointRounding rounding) =>
         (long)Math.Round(micros / (decimal)MicrosPerCent, 0, rounding);
+
+    private static decimal Scale(decimal usd, long factor)
+    {
+        try
+        {
+            return usd * factor;
+        }
+        catch (OverflowException ex)
+        {
+            throw new ArgumentOutOfRangeException(nameof(usd), usd, "The amount is too large: " + ex.Message);
+        }
+    }
 
     /// <summary>Plain invariant USD, at least two decimals and as many as needed (<c>12.50</c>, <c>0.000123</c>).</summary>
     public static string FormatUsd(long micros) =>

@@ -31,6 +31,12 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
             var now = clock.GetUtcNow();
             var payment = await db.Payments.SingleAsync(p => p.Id == paymentId, ct);
             payment.PaymentIntentId ??= paymentIntentId;
+            if (payment.Kind == PaymentKind.TopUp && paymentMethodId is not null && account.PaymentMethodId is null && options.Value.TopUp.SaveCardForAutoTopUp)
+            {
+                // The session event (no card) and the PaymentIntent event (card) come in either order.
+                account.PaymentMethodId = paymentMethodId;
+            }
+
             if (payment.Kind == PaymentKind.Verification || payment.Status == PaymentStatus.Succeeded)
             {
                 return PaymentOutcome.AlreadyApplied;
@@ -60,10 +66,6 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
                 account.AutoTopUpDeclines = 0;
                 account.AutoTopUpLastError = null;
                 account.AutoTopUpLastErrorAt = null;
-            }
-            else if (paymentMethodId is not null && account.PaymentMethodId is null && options.Value.TopUp.SaveCardForAutoTopUp)
-            {
-                account.PaymentMethodId = paymentMethodId;
             }
 
             if (payment.RefundedCents > 0)
