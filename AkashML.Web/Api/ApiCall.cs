@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AkashML.Billing.Reservations;
 using AkashML.Web.Keys;
 
 namespace AkashML.Web.Api;
@@ -31,6 +32,12 @@ public sealed class ApiCall
     public bool Metered { get; set; }
 
     public int? TimeToFirstTokenMs { get; private set; }
+
+    /// <summary>Credits held for this call until it settles.</summary>
+    public RequestReservation? Reservation { get; set; }
+
+    /// <summary>What the call cost once settled, in micro-dollars.</summary>
+    public long CostMicros { get; set; }
 
     public int ElapsedMs => (int)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
 

@@ -36,6 +36,7 @@ public static class CommandLine
                 "keys" => await KeyCommands.RunAsync(app, arguments),
                 "models" => await ModelCommands.RunAsync(app, arguments),
                 "bench" => await BenchCommands.RunAsync(app, arguments),
+                "credits" => await CreditCommands.RunAsync(app, arguments),
                 _ => throw new CommandLineException($"unknown command '{string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}'"),
             };
         }

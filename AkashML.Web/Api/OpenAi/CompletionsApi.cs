@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
+using AkashML.Web.Api.Metering;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Api.OpenAi;
@@ -17,7 +18,7 @@ public static class CompletionsApi
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, CreditMetering metering, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var call = ApiCall.Of(http);
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
@@ -62,7 +63,8 @@ public static class CompletionsApi
         }
 
         call.PromptTokens = prompts.Sum(p => p.Count);
-        var id = "cmpl-" + call.InferenceId[4..];
+
+        await metering.ReserveAsync(call, model.Descriptor, call.PromptTokens, requests.Sum(r => r.MaxNewTokens * Math.Max(r.N, r.BestOf)), cancellationToken);        var id = "cmpl-" + call.InferenceId[4..];
         var created = OpenAiShapes.Created();
         var modelId = model.Descriptor.Id;
 

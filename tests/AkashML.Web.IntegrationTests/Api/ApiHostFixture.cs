@@ -1,7 +1,9 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net.Http.Headers;
+using AkashML.Billing.Ledger;
 using AkashML.Data;
+using AkashML.Data.Billing;
 using AkashML.Data.Usage;
 using AkashML.Web.Accounts;
 using AkashML.Web.IntegrationTests.Infrastructure;
@@ -41,6 +43,7 @@ public sealed class ApiHostFixture : IAsyncLifetime
         {
             var user = await services.GetRequiredService<AccountProvisioning>().CreateConfirmedUserAsync($"api-{Guid.NewGuid():N}@example.test", "Passw0rd!api", admin: false);
             var (_, secret) = await services.GetRequiredService<ApiKeyService>().CreateAsync(user.Id, "tests", ApiKeyLimits.None, CancellationToken.None);
+            await services.GetRequiredService<CreditLedger>().GrantAsync(user.Id, CreditSource.AdminGrant, 100_000_000, null, "api tests", null, CancellationToken.None);
             return (user.Id, secret);
         });
     }
@@ -60,6 +63,16 @@ public sealed class ApiHostFixture : IAsyncLifetime
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key ?? ApiKey);
         return client;
     }
+
+    /// <summary>A second account with a key and no credits at all.</summary>
+    public Task<string> CreateBrokeKeyAsync() => Host.WithServicesAsync(async services =>
+    {
+        var user = await services.GetRequiredService<AccountProvisioning>().CreateConfirmedUserAsync($"broke-{Guid.NewGuid():N}@example.test", "Passw0rd!api", admin: false);
+        return (await services.GetRequiredService<ApiKeyService>().CreateAsync(user.Id, "broke", ApiKeyLimits.None, CancellationToken.None)).Secret;
+    });
+
+    public async Task<long> BalanceMicrosAsync() =>
+        (await Host.WithServicesAsync(sp => sp.GetRequiredService<CreditLedger>().GetBalanceAsync(UserId, CancellationToken.None))).UsableMicros;
 
     public Task<UsageRecord?> UsageAsync(string inferenceId) =>
         Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.AsNoTracking().SingleOrDefaultAsync(u => u.InferenceId == inferenceId));

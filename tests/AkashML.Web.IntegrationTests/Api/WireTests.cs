@@ -193,9 +193,24 @@ public sealed class WireTests(ApiHostFixture fixture) : IClassFixture<ApiHostFix
     public async Task A_client_that_disconnects_mid_stream_cancels_generation_and_is_recorded()
     {
         using var http = fixture.Http();
+        // Ban the end tokens so the stream is certainly still running when the client leaves.
+        var bias = new JsonObject();
+        foreach (var end in new[] { "<|end_of_text|>", "<|im_end|>" })
+        {
+            var ids = await PostAsync(http, "tokenize", new JsonObject { ["model"] = ApiHostFixture.Model, ["prompt"] = end });
+            bias[ids["tokens"]!.AsArray()[^1]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture)] = -100;
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/completions")
         {
-            Content = new StringContent(new JsonObject { ["model"] = ApiHostFixture.Model, ["prompt"] = "go", ["max_tokens"] = 8000, ["stream"] = true }.ToJsonString(), Encoding.UTF8, "application/json"),
+            Content = new StringContent(new JsonObject
+            {
+                ["model"] = ApiHostFixture.Model,
+                ["prompt"] = "go",
+                ["max_tokens"] = 8000,
+                ["stream"] = true,
+                ["logit_bias"] = bias,
+            }.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         string inferenceId;
         using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
