@@ -84,16 +84,7 @@ public static class ChatCompletionsApi
 
             if (includeUsage)
             {
-                await ServerSentEvents.WriteDataAsync(http.Response, new JsonObject
-                {
-                    ["id"] = id,
-                    ["object"] = "chat.completion.chunk",
-                    ["created"] = created,
-                    ["model"] = modelId,
-                    ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
-                    ["choices"] = new JsonArray(),
-                    ["usage"] = OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens),
-                }, cancellationToken);
+                await ServerSentEvents.WriteDataAsync(http.Response, OpenAiShapes.Envelope(id, "chat.completion.chunk", created, modelId, [], OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)), cancellationToken);
             }
 
             await ServerSentEvents.WriteDoneAsync(http.Response, cancellationToken);
@@ -139,33 +130,17 @@ public static class ChatCompletionsApi
             });
         }
 
-        return TypedResults.Json(new JsonObject
-        {
-            ["id"] = id,
-            ["object"] = "chat.completion",
-            ["created"] = created,
-            ["model"] = modelId,
-            ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
-            ["choices"] = choices,
-            ["usage"] = OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens),
-        });
+        return TypedResults.Json(OpenAiShapes.Envelope(id, "chat.completion", created, modelId, choices, OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)));
     }
 
-    private static JsonObject Chunk(string id, long created, string model, int index, JsonObject delta, JsonObject? logprobs, string? finishReason) => new()
-    {
-        ["id"] = id,
-        ["object"] = "chat.completion.chunk",
-        ["created"] = created,
-        ["model"] = model,
-        ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
-        ["choices"] = new JsonArray(new JsonObject
+    private static JsonObject Chunk(string id, long created, string model, int index, JsonObject delta, JsonObject? logprobs, string? finishReason) =>
+        OpenAiShapes.Envelope(id, "chat.completion.chunk", created, model, new JsonArray(new JsonObject
         {
             ["index"] = index,
             ["delta"] = delta,
             ["logprobs"] = logprobs,
             ["finish_reason"] = finishReason,
-        }),
-    };
+        }));
 
     /// <summary>Tools go into the chat template; a model whose template has no tool format cannot take them.</summary>
     private static JsonArray? ReadTools(JsonBody body, ITextModel model)

@@ -106,16 +106,7 @@ public static class CompletionsApi
 
             if (includeUsage)
             {
-                await ServerSentEvents.WriteDataAsync(http.Response, new JsonObject
-                {
-                    ["id"] = id,
-                    ["object"] = "text_completion",
-                    ["created"] = created,
-                    ["model"] = modelId,
-                    ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
-                    ["choices"] = new JsonArray(),
-                    ["usage"] = OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens),
-                }, cancellationToken);
+                await ServerSentEvents.WriteDataAsync(http.Response, OpenAiShapes.Envelope(id, "text_completion", created, modelId, [], OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)), cancellationToken);
             }
 
             await ServerSentEvents.WriteDoneAsync(http.Response, cancellationToken);
@@ -146,33 +137,17 @@ public static class CompletionsApi
             }
         }
 
-        return TypedResults.Json(new JsonObject
-        {
-            ["id"] = id,
-            ["object"] = "text_completion",
-            ["created"] = created,
-            ["model"] = modelId,
-            ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
-            ["choices"] = choices,
-            ["usage"] = OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens),
-        });
+        return TypedResults.Json(OpenAiShapes.Envelope(id, "text_completion", created, modelId, choices, OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)));
     }
 
-    private static JsonObject Chunk(string id, long created, string model, int index, string text, JsonObject? logprobs, string? finishReason) => new()
-    {
-        ["id"] = id,
-        ["object"] = "text_completion",
-        ["created"] = created,
-        ["model"] = model,
-        ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
-        ["choices"] = new JsonArray(new JsonObject
+    private static JsonObject Chunk(string id, long created, string model, int index, string text, JsonObject? logprobs, string? finishReason) =>
+        OpenAiShapes.Envelope(id, "text_completion", created, model, new JsonArray(new JsonObject
         {
             ["index"] = index,
             ["text"] = text,
             ["logprobs"] = logprobs,
             ["finish_reason"] = finishReason,
-        }),
-    };
+        }));
 
     /// <summary>prompt: a string, an array of strings, an array of token ids, or an array of token-id arrays.</summary>
     private static List<IReadOnlyList<int>> ReadPrompts(JsonBody body, ITextModel model)
