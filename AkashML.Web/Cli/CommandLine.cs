@@ -34,6 +34,7 @@ public static class CommandLine
                 "migrate" => await MigrateAsync(app),
                 "users" when arguments.Sub == "create" => await CreateUserAsync(app, arguments),
                 "keys" => await KeyCommands.RunAsync(app, arguments),
+                "bench" => await GatewayBench.RunAsync(arguments),
                 _ => throw new CommandLineException($"unknown command '{string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}'"),
             };
         }

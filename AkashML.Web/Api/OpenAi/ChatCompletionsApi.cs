@@ -46,6 +46,7 @@ public static class ChatCompletionsApi
         call.Metered = true;
         call.Streamed = stream;
         call.PromptTokens = prompt.Count;
+        await call.ReserveTokensAsync(prompt.Count, (long)request.MaxNewTokens * Math.Max(request.N, request.BestOf), cancellationToken);
 
         var id = "chatcmpl-" + call.InferenceId[4..];
         var created = OpenAiShapes.Created();

@@ -62,6 +62,7 @@ public static class CompletionsApi
         }
 
         call.PromptTokens = prompts.Sum(p => p.Count);
+        await call.ReserveTokensAsync(call.PromptTokens, requests.Sum(r => (long)r.MaxNewTokens * Math.Max(r.N, r.BestOf)), cancellationToken);
         var id = "cmpl-" + call.InferenceId[4..];
         var created = OpenAiShapes.Created();
         var modelId = model.Descriptor.Id;
