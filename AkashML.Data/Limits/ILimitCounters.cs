@@ -32,6 +32,17 @@ public interface ILimitCounters
     /// <summary>Extends leases that are still held (requests still running on this replica).</summary>
     ValueTask RenewAsync(IReadOnlyCollection<ConcurrencyLease> leases, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What a request does on arrival, in one round trip where the store allows it: counts one request for
+    /// <paramref name="minute"/> when <paramref name="countRequest"/>, and takes a concurrency slot when
+    /// <paramref name="maxConcurrency"/> is set. Both happen whatever the other's outcome; the caller undoes one when the
+    /// other refuses.
+    /// </summary>
+    ValueTask<Arrival> ArriveAsync(Guid keyId, long minute, bool countRequest, int? maxConcurrency, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>What a request does when it ends, in one round trip where the store allows it: gives back its slot and settles its tokens.</summary>
+    ValueTask DepartAsync(ConcurrencyLease? lease, WindowAdjustment? tokens, CancellationToken cancellationToken);
+
     /// <summary>How many of the key's slots are held by live leases.</summary>
     ValueTask<int> InFlightAsync(Guid keyId, DateTimeOffset now, CancellationToken cancellationToken);
 }
@@ -41,3 +52,12 @@ public readonly record struct WindowState(long Minute, long Count, long Previous
 
 /// <summary>A held concurrency slot.</summary>
 public sealed record ConcurrencyLease(Guid KeyId, int Slot, Guid LeaseId);
+
+/// <summary>The outcome of <see cref="ILimitCounters.ArriveAsync"/>: the request window (if counted) and the slot (if one was free).</summary>
+public readonly record struct Arrival(WindowState? Requests, ConcurrencyLease? Lease);
+
+/// <summary>
+/// A correction to a window: a negative <paramref name="Amount"/> is refunded from <paramref name="Minute"/> (where it
+/// was charged); a positive one is added to <paramref name="Minute"/> (the current minute).
+/// </summary>
+public readonly record struct WindowAdjustment(Guid KeyId, RateLimitKind Kind, long Minute, long Amount);

@@ -127,6 +127,30 @@ public sealed class InProcessLimitCounters : ILimitCounters
         return ValueTask.CompletedTask;
     }
 
+    public async ValueTask<Arrival> ArriveAsync(Guid keyId, long minute, bool countRequest, int? maxConcurrency, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        WindowState? requests = countRequest ? await AddAsync(keyId, RateLimitKind.Requests, minute, 1, cancellationToken) : null;
+        var lease = maxConcurrency is { } max ? await TryAcquireAsync(keyId, max, now, leaseUntil, cancellationToken) : null;
+        return new Arrival(requests, lease);
+    }
+
+    public async ValueTask DepartAsync(ConcurrencyLease? lease, WindowAdjustment? tokens, CancellationToken cancellationToken)
+    {
+        if (lease is not null)
+        {
+            await ReleaseAsync(lease, cancellationToken);
+        }
+
+        if (tokens is { Amount: < 0 } refund)
+        {
+            await RefundAsync(refund.KeyId, refund.Kind, refund.Minute, -refund.Amount, cancellationToken);
+        }
+        else if (tokens is { Amount: > 0 } charge)
+        {
+            await AddAsync(charge.KeyId, charge.Kind, charge.Minute, charge.Amount, cancellationToken);
+        }
+    }
+
     public ValueTask<int> InFlightAsync(Guid keyId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!_slots.TryGetValue(keyId, out var slots))

@@ -31,32 +31,24 @@ public sealed class KeyLimitsFilter(KeyLimiter limiter, GatewayMetrics metrics, 
         var reachedHandler = false;
         try
         {
-            if (limits.RequestsPerMinute is { } rpm)
+            var admission = await limiter.AdmitAsync(key.KeyId, limits.RequestsPerMinute, limits.MaxConcurrency, http.RequestAborted);
+            if (admission.Requests is { Allowed: false } refused)
             {
-                var requests = await limiter.AdmitRequestAsync(key.KeyId, rpm, http.RequestAborted);
-                if (!requests.Allowed)
-                {
-                    throw TooMany(requests, string.Create(CultureInfo.InvariantCulture,
-                        $"Rate limit reached for requests per minute on this API key (limit {rpm}). Retry after {RateLimitHeaders.Seconds(requests.RetryAfter ?? TimeSpan.Zero)} s."));
-                }
+                throw TooMany(refused, string.Create(CultureInfo.InvariantCulture,
+                    $"Rate limit reached for requests per minute on this API key (limit {refused.Limit}). Retry after {RateLimitHeaders.Seconds(refused.RetryAfter ?? TimeSpan.Zero)} s."));
+            }
 
+            if (admission.Requests is { } requests)
+            {
                 RateLimitHeaders.Apply(http.Response.Headers, requests);
-                if (limits.MaxConcurrency is { } max)
-                {
-                    lease = await limiter.TryEnterAsync(key.KeyId, max, http.RequestAborted);
-                    if (lease is null)
-                    {
-                        // Refused requests do not count against the per-minute limit.
-                        await limiter.RefundAsync(key.KeyId, requests);
-                        throw TooManyConcurrent(max);
-                    }
-                }
-            }
-            else if (limits.MaxConcurrency is { } max)
-            {
-                lease = await limiter.TryEnterAsync(key.KeyId, max, http.RequestAborted) ?? throw TooManyConcurrent(max);
             }
 
+            if (admission.ConcurrencyRefused)
+            {
+                throw TooManyConcurrent(limits.MaxConcurrency ?? 0);
+            }
+
+            lease = admission.Lease;
             if (limits.TokensPerMinute is { } tpm)
             {
                 call.OnReserveTokens(async (prompt, maxCompletion, cancellationToken) =>
@@ -92,27 +84,12 @@ public sealed class KeyLimitsFilter(KeyLimiter limiter, GatewayMetrics metrics, 
             var settling = Stopwatch.GetTimestamp();
             try
             {
-                if (tokens is { } reservation)
-                {
-                    await limiter.SettleTokensAsync(key.KeyId, reservation, call.PromptTokens + call.CompletionTokens);
-                }
+                await limiter.FinishAsync(key.KeyId, lease, tokens, call.PromptTokens + call.CompletionTokens);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                logger.LogError(ex, "Could not settle the token reservation of {InferenceId}", call.InferenceId);
-            }
-
-            try
-            {
-                if (lease is not null)
-                {
-                    await limiter.ExitAsync(lease);
-                }
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The lease expires on its own once this replica stops renewing it.
-                logger.LogError(ex, "Could not release the concurrency slot of {InferenceId}", call.InferenceId);
+                // A slot that could not be released expires once this replica stops renewing it.
+                logger.LogError(ex, "Could not release the limits of {InferenceId}", call.InferenceId);
             }
 
             metrics.Record(call.AuthDuration, spent + Stopwatch.GetElapsedTime(settling));

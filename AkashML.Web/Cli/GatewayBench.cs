@@ -22,7 +22,7 @@ namespace AkashML.Web.Cli;
 internal static class GatewayBench
 {
     private const string Usage =
-        "usage: bench gateway [--clients 64] [--requests 2000] [--keys 1] [--endpoint models|completions] [--warmup 200] [--postgres ADMIN_CONNECTION] [--json]";
+        "usage: bench gateway [--clients 64] [--requests 2000] [--keys 1] [--endpoint models|completions] [--limits all|requests|none] [--warmup 200] [--postgres ADMIN_CONNECTION] [--json]";
 
     public static async Task<int> RunAsync(VerbArguments arguments)
     {
@@ -41,11 +41,22 @@ internal static class GatewayBench
             throw new CommandLineException($"--endpoint must be models or completions, got '{endpoint}'");
         }
 
+        var limitSet = arguments.Optional("limits") ?? "all";
+        var limits = limitSet switch
+        {
+            // Every limit on (so every check runs), high enough never to refuse.
+            "all" => new ApiKeyLimits(RequestsPerMinute: 100_000_000, TokensPerMinute: 1_000_000_000, MaxConcurrency: clients * 2, ExpiresAt: null),
+            "requests" => new ApiKeyLimits(RequestsPerMinute: 100_000_000, null, null, null),
+            "none" => ApiKeyLimits.None,
+            _ => throw new CommandLineException($"--limits must be all, requests or none, got '{limitSet}'"),
+        };
+
         var dataDirectory = Path.Combine(Path.GetTempPath(), "akashml-bench-" + Guid.NewGuid().ToString("N"));
         var postgres = arguments.Optional("postgres") is { Length: > 0 } admin ? await BenchDatabase.CreateAsync(admin) : null;
         try
         {
-            var result = await MeasureAsync(dataDirectory, postgres?.ConnectionString, clients, requests, keyCount, warmup, endpoint);
+            var result = await MeasureAsync(dataDirectory, postgres?.ConnectionString, clients, requests, keyCount, warmup, endpoint, limits);
+            result["limits"] = limitSet;
             Console.WriteLine(arguments.Flag("json") ? result.ToJsonString() : Describe(result));
             return 0;
         }
@@ -68,13 +79,15 @@ internal static class GatewayBench
         }
     }
 
-    private static async Task<JsonObject> MeasureAsync(string dataDirectory, string? postgres, int clients, int requests, int keyCount, int warmup, string endpoint)
+    private static async Task<JsonObject> MeasureAsync(string dataDirectory, string? postgres, int clients, int requests, int keyCount, int warmup, string endpoint, ApiKeyLimits limits)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AkashML:DataDirectory"] = dataDirectory,
             ["ConnectionStrings:Postgres"] = postgres ?? "",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -87,7 +100,7 @@ internal static class GatewayBench
         await app.StartAsync();
         try
         {
-            var secrets = await CreateKeysAsync(app, keyCount, clients);
+            var secrets = await CreateKeysAsync(app, keyCount, limits);
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
             {
                 BaseAddress = new Uri(app.Urls.First()),
@@ -143,14 +156,12 @@ internal static class GatewayBench
         }
     }
 
-    private static async Task<IReadOnlyList<string>> CreateKeysAsync(WebApplication app, int keyCount, int clients)
+    private static async Task<IReadOnlyList<string>> CreateKeysAsync(WebApplication app, int keyCount, ApiKeyLimits limits)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var accounts = scope.ServiceProvider.GetRequiredService<AccountProvisioning>();
         var keys = scope.ServiceProvider.GetRequiredService<ApiKeyService>();
         var user = await accounts.CreateConfirmedUserAsync("bench-" + Guid.NewGuid().ToString("N") + "@example.test", null, admin: false);
-        // Every limit is on (so every check runs) and high enough never to refuse.
-        var limits = new ApiKeyLimits(RequestsPerMinute: 100_000_000, TokensPerMinute: 1_000_000_000, MaxConcurrency: clients * 2, ExpiresAt: null);
         var secrets = new List<string>(keyCount);
         for (var i = 0; i < keyCount; i++)
         {
@@ -214,7 +225,7 @@ internal static class GatewayBench
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"gateway bench: {result["database"]}, {result["endpoint"]}, {result["clients"]} clients, {result["requests"]} requests, {result["keys"]} key(s), {result["failed"]} failed, {result["requests_per_second"]} req/s");
+            $"gateway bench: {result["database"]}, {result["endpoint"]}, {result["clients"]} clients, {result["requests"]} requests, {result["keys"]} key(s), limits {result["limits"]}, {result["failed"]} failed, {result["requests_per_second"]} req/s");
         foreach (var (label, name) in new[] { ("auth+limits", "gateway_ms"), ("  auth", "auth_ms"), ("  limits", "limits_ms"), ("request (client)", "request_ms") })
         {
             var p = result[name]!.AsObject();

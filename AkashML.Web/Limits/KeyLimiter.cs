@@ -20,9 +20,69 @@ public sealed class KeyLimiter(ILimitCounters counters, TimeProvider clock, IOpt
 
     public ILimitCounters Counters => counters;
 
-    /// <summary>Counts one request against a requests-per-minute limit.</summary>
-    public ValueTask<LimitDecision> AdmitRequestAsync(Guid keyId, long limit, CancellationToken cancellationToken) =>
-        ChargeAsync(keyId, RateLimitKind.Requests, limit, 1, 1, cancellationToken);
+    /// <summary>
+    /// Admits a request under its key's request-per-minute and concurrency limits (either may be null), in one round
+    /// trip to the counters. A request refused by one limit is not counted by the other.
+    /// </summary>
+    public async ValueTask<Admission> AdmitAsync(Guid keyId, int? requestsPerMinute, int? maxConcurrency, CancellationToken cancellationToken)
+    {
+        if (requestsPerMinute is null && maxConcurrency is null)
+        {
+            return new Admission(null, null, false);
+        }
+
+        var now = clock.GetUtcNow();
+        var (minute, elapsed) = SlidingWindow.Position(now);
+        var arrival = await counters.ArriveAsync(keyId, minute, requestsPerMinute is not null, maxConcurrency, now,
+            now + options.Value.ConcurrencyLeaseDuration, cancellationToken);
+        if (arrival.Lease is { } taken)
+        {
+            _held[taken.LeaseId] = taken;
+        }
+
+        var requests = arrival.Requests is { } window && requestsPerMinute is { } rpm ? Decide(RateLimitKind.Requests, rpm, 1, 1, window, minute, elapsed) : null;
+        var concurrencyRefused = maxConcurrency is not null && arrival.Lease is null;
+        if (requests is { Allowed: false } || concurrencyRefused)
+        {
+            // Refused: a refused request is not counted, and holds no slot.
+            if (arrival.Lease is { } lease)
+            {
+                _held.TryRemove(lease.LeaseId, out _);
+            }
+
+            var uncount = arrival.Requests is { } counted ? new WindowAdjustment(keyId, RateLimitKind.Requests, counted.Minute, -1) : (WindowAdjustment?)null;
+            await counters.DepartAsync(arrival.Lease, uncount, CancellationToken.None);
+
+            return new Admission(requests, null, concurrencyRefused);
+        }
+
+        return new Admission(requests, arrival.Lease, false);
+    }
+
+    /// <summary>
+    /// Ends an admitted request: gives back its concurrency slot and brings its token reservation in line with what it
+    /// used (refunding the rest, or charging the excess). Safe from any exit path: it ignores the request's cancellation.
+    /// </summary>
+    public async ValueTask FinishAsync(Guid keyId, ConcurrencyLease? lease, LimitDecision? tokens, long usedTokens)
+    {
+        if (lease is not null)
+        {
+            _held.TryRemove(lease.LeaseId, out _);
+        }
+
+        WindowAdjustment? adjustment = null;
+        if (tokens is { Charged: var charged, Minute: var chargedMinute } && usedTokens != charged)
+        {
+            adjustment = usedTokens < charged
+                ? new WindowAdjustment(keyId, RateLimitKind.Tokens, chargedMinute, usedTokens - charged)
+                : new WindowAdjustment(keyId, RateLimitKind.Tokens, SlidingWindow.Position(clock.GetUtcNow()).Minute, usedTokens - charged);
+        }
+
+        if (lease is not null || adjustment is not null)
+        {
+            await counters.DepartAsync(lease, adjustment, CancellationToken.None);
+        }
+    }
 
     /// <summary>
     /// Reserves prompt tokens plus the requested maximum against a tokens-per-minute limit. A request that asks for more
@@ -39,52 +99,6 @@ public sealed class KeyLimiter(ILimitCounters counters, TimeProvider clock, IOpt
         }
 
         return ChargeAsync(keyId, RateLimitKind.Tokens, limit, requested, Math.Min(requested, limit), cancellationToken);
-    }
-
-    /// <summary>Brings a token reservation in line with what the request used: refunds the rest, or charges the excess.</summary>
-    public async ValueTask SettleTokensAsync(Guid keyId, LimitDecision reservation, long used)
-    {
-        ArgumentNullException.ThrowIfNull(reservation);
-        var difference = used - reservation.Charged;
-        if (difference < 0)
-        {
-            await counters.RefundAsync(keyId, RateLimitKind.Tokens, reservation.Minute, -difference, CancellationToken.None);
-        }
-        else if (difference > 0)
-        {
-            var (minute, _) = SlidingWindow.Position(clock.GetUtcNow());
-            await counters.AddAsync(keyId, RateLimitKind.Tokens, minute, difference, CancellationToken.None);
-        }
-    }
-
-    /// <summary>Takes back a charge (the request was refused by a later limit).</summary>
-    public ValueTask RefundAsync(Guid keyId, LimitDecision decision)
-    {
-        ArgumentNullException.ThrowIfNull(decision);
-        return decision.Charged > 0
-            ? counters.RefundAsync(keyId, decision.Kind, decision.Minute, decision.Charged, CancellationToken.None)
-            : ValueTask.CompletedTask;
-    }
-
-    /// <summary>Takes one of the key's concurrency slots; null when all are in use.</summary>
-    public async ValueTask<ConcurrencyLease?> TryEnterAsync(Guid keyId, int maxConcurrency, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var lease = await counters.TryAcquireAsync(keyId, maxConcurrency, now, now + options.Value.ConcurrencyLeaseDuration, cancellationToken);
-        if (lease is not null)
-        {
-            _held[lease.LeaseId] = lease;
-        }
-
-        return lease;
-    }
-
-    /// <summary>Gives the slot back; safe to call from any exit path (it ignores the request's cancellation).</summary>
-    public async ValueTask ExitAsync(ConcurrencyLease lease)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        _held.TryRemove(lease.LeaseId, out _);
-        await counters.ReleaseAsync(lease, CancellationToken.None);
     }
 
     /// <summary>Extends the leases this replica holds (their requests are still running).</summary>
@@ -114,6 +128,18 @@ public sealed class KeyLimiter(ILimitCounters counters, TimeProvider clock, IOpt
     {
         var (minute, elapsed) = SlidingWindow.Position(clock.GetUtcNow());
         var state = await counters.AddAsync(keyId, kind, minute, charge, cancellationToken);
+        var decision = Decide(kind, limit, requested, charge, state, minute, elapsed);
+        if (!decision.Allowed)
+        {
+            await counters.RefundAsync(keyId, kind, state.Minute, charge, CancellationToken.None);
+        }
+
+        return decision;
+    }
+
+    /// <summary>Judges a window that already includes <paramref name="charge"/>.</summary>
+    private static LimitDecision Decide(RateLimitKind kind, long limit, long requested, long charge, WindowState state, long minute, long elapsed)
+    {
         if (state.Minute > minute)
         {
             // Another replica's clock is ahead and already counts the next minute: join it at its start.
@@ -126,7 +152,6 @@ public sealed class KeyLimiter(ILimitCounters counters, TimeProvider clock, IOpt
                 TimeSpan.FromMilliseconds(SlidingWindow.ResetMs(state.PreviousCount, state.Count, elapsed)), null, requested, charge, state.Minute);
         }
 
-        await counters.RefundAsync(keyId, kind, state.Minute, charge, CancellationToken.None);
         var before = state.Count - charge;
         var wait = SlidingWindow.WaitMs(limit, state.PreviousCount, before, elapsed, charge);
         return new LimitDecision(kind, false, limit, SlidingWindow.Remaining(limit, state.PreviousCount, before, elapsed),
