@@ -1,3 +1,4 @@
+using AkashML.Data.Billing;
 using AkashML.Data.Identity;
 using AkashML.Data.Keys;
 using AkashML.Data.Usage;
@@ -22,6 +23,20 @@ public abstract class AkashDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
+
+    public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
+
+    public DbSet<CreditPool> CreditPools => Set<CreditPool>();
+
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+
+    public DbSet<CreditReservation> CreditReservations => Set<CreditReservation>();
+
+    public DbSet<Payment> Payments => Set<Payment>();
+
+    public DbSet<StripeEventRecord> StripeEvents => Set<StripeEventRecord>();
+
+    public DbSet<TrialClaim> TrialClaims => Set<TrialClaim>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

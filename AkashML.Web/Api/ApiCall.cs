@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AkashML.Billing.Reservations;
 using AkashML.Web.Keys;
 
 namespace AkashML.Web.Api;
@@ -43,13 +44,19 @@ public sealed class ApiCall
     /// <summary>Time spent authenticating the key (the gateway metric).</summary>
     public TimeSpan AuthDuration { get; set; }
 
+    /// <summary>Credits held for this call until it settles.</summary>
+    public RequestReservation? Reservation { get; set; }
+
+    /// <summary>What the call cost once settled, in micro-dollars.</summary>
+    public long CostMicros { get; set; }
+
     public int ElapsedMs => (int)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
 
     /// <summary>Marks the first generated token (once).</summary>
     public void FirstToken() => TimeToFirstTokenMs ??= ElapsedMs;
 
     /// <summary>
-    /// Adds a step to run when the handler reserves tokens (a tokens-per-minute limit, credits): the gateway filters
+    /// Adds a step to run when the handler reserves tokens (the key's tokens-per-minute limit): the gateway filters
     /// register these, the handler calls <see cref="ReserveTokensAsync"/> once it knows the prompt and the maximum.
     /// A step refuses the request by throwing an <see cref="ApiException"/>.
     /// </summary>

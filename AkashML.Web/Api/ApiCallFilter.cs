@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AkashML.Inference.Serving;
+using AkashML.Web.Api.Metering;
 using AkashML.Web.Api.Usage;
 
 namespace AkashML.Web.Api;
@@ -8,7 +9,7 @@ namespace AkashML.Web.Api;
 /// The outermost filter of every API route: starts the <see cref="ApiCall"/> (Inference-Id header), turns failures into
 /// the surface's error shape, and writes the usage record whatever the outcome.
 /// </summary>
-public sealed class ApiCallFilter(ApiSurface surface, UsageRecorder usage, ILogger<ApiCallFilter> logger) : IEndpointFilter
+public sealed class ApiCallFilter(ApiSurface surface, UsageRecorder usage, CreditMetering metering, ILogger<ApiCallFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -51,6 +52,8 @@ public sealed class ApiCallFilter(ApiSurface surface, UsageRecorder usage, ILogg
         }
         finally
         {
+            // Bill what was produced, even when the client went away or the model failed mid-way.
+            await metering.SettleAsync(call);
             if (call.Metered || status != "ok")
             {
                 await usage.RecordAsync(call, status, http.Response.StatusCode, error);

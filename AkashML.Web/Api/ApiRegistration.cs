@@ -1,4 +1,5 @@
 using AkashML.Web.Api.Anthropic;
+using AkashML.Web.Api.Metering;
 using AkashML.Web.Api.OpenAi;
 using AkashML.Web.Api.Tokenization;
 using AkashML.Web.Api.Usage;
@@ -15,6 +16,7 @@ public static class ApiRegistration
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<UsageRecorder>();
+        services.AddSingleton<CreditMetering>();
         return services;
     }
 

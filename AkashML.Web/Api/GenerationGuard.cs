@@ -31,19 +31,19 @@ public static class GenerationGuard
         }
 
         var remaining = context - promptTokens;
-        if (model.Descriptor.MaxOutputTokens is { } maxOutput)
-        {
-            remaining = Math.Min(remaining, maxOutput);
-        }
-
-        if (requestedMax <= remaining)
+        if (requestedMax <= remaining && (model.Descriptor.MaxOutputTokens is not { } cap || requestedMax <= cap))
         {
             return requestedMax;
         }
 
-        return clamp
-            ? remaining
-            : throw ApiException.InvalidParameter(maxParam, string.Create(CultureInfo.InvariantCulture,
+        if (clamp)
+        {
+            return Math.Min(remaining, model.Descriptor.MaxOutputTokens ?? remaining);
+        }
+
+        throw ApiException.InvalidParameter(maxParam, model.Descriptor.MaxOutputTokens is { } max && max < remaining
+            ? string.Create(CultureInfo.InvariantCulture, $"'{maxParam}' is {requestedMax}, but the model '{model.Descriptor.Id}' writes at most {max} tokens per answer.")
+            : string.Create(CultureInfo.InvariantCulture,
                 $"'{maxParam}' is {requestedMax}, but the prompt has {promptTokens} tokens and the context length is {context}: at most {remaining} new tokens fit."));
     }
 

@@ -1,8 +1,10 @@
+using AkashML.Billing;
 using AkashML.Data;
 using AkashML.Web.Accounts;
 using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
 using AkashML.Web.Api;
+using AkashML.Web.Billing;
 using AkashML.Web.Keys;
 using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
@@ -39,6 +41,7 @@ public static class HostSetup
             ? configured
             : Path.Combine(Path.GetFullPath(hostOptions.DataDirectory), "models");
         services.AddAkashMLInference(builder.Configuration, modelsDirectory);
+        services.AddAkashMLBilling(builder.Configuration);
         return builder;
     }
 
@@ -70,6 +73,7 @@ public static class HostSetup
         app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapPublicApis();
+        app.MapStripeWebhook();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;

@@ -34,7 +34,7 @@ public static class AnthropicModelsApi
             });
         }).WithName("AnthropicListModels");
         group.MapGet("/models/{**id}", (string id, IModelProvider models) =>
-            models.Find(id) is { } model ? TypedResults.Json(Entry(model, id)) : throw ApiException.ModelNotFound(id)).WithName("AnthropicGetModel");
+            models.Find(Uri.UnescapeDataString(id)) is { } model ? TypedResults.Json(Entry(model, Uri.UnescapeDataString(id))) : throw ApiException.ModelNotFound(Uri.UnescapeDataString(id))).WithName("AnthropicGetModel");
         return group;
     }
 

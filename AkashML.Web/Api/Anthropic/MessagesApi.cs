@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
+using AkashML.Web.Api.Metering;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Api.Anthropic;
@@ -24,7 +25,7 @@ public static class MessagesApi
         return TypedResults.Json(new JsonObject { ["input_tokens"] = prompt.Count });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, CreditMetering metering, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var call = ApiCall.Of(http);
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
@@ -49,6 +50,7 @@ public static class MessagesApi
         call.Streamed = stream;
         call.PromptTokens = prompt.Count;
         await call.ReserveTokensAsync(prompt.Count, request.MaxNewTokens, cancellationToken);
+        await metering.ReserveAsync(call, model.Descriptor, prompt.Count, request.MaxNewTokens, cancellationToken);
         var tools = model.SupportsTools ? AnthropicMessages.ToTemplateTools(body.Node("tools")) : null;
         var id = "msg_" + call.InferenceId[4..];
         var modelId = body.RequiredString("model");

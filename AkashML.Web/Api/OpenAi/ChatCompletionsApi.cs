@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
+using AkashML.Web.Api.Metering;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Api.OpenAi;
@@ -14,7 +15,7 @@ public static class ChatCompletionsApi
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, CreditMetering metering, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var call = ApiCall.Of(http);
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
@@ -48,6 +49,7 @@ public static class ChatCompletionsApi
         call.PromptTokens = prompt.Count;
         await call.ReserveTokensAsync(prompt.Count, (long)request.MaxNewTokens * Math.Max(request.N, request.BestOf), cancellationToken);
 
+        await metering.ReserveAsync(call, model.Descriptor, prompt.Count, request.MaxNewTokens * Math.Max(request.N, request.BestOf), cancellationToken);
         var id = "chatcmpl-" + call.InferenceId[4..];
         var created = OpenAiShapes.Created();
         var modelId = model.Descriptor.Id;
@@ -60,9 +62,12 @@ public static class ChatCompletionsApi
                     Chunk(id, created, modelId, i, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null, null), cancellationToken);
             }
 
+            var finishedTokens = 0;
             await foreach (var update in model.GenerateAsync(request, cancellationToken))
             {
                 call.FirstToken();
+                // Kept current on every update so a cancelled stream is billed for what it produced.
+                call.CompletionTokens = finishedTokens + update.CompletionTokens;
                 var lp = wantLogprobs && update.Logprobs is { Count: > 0 } l ? OpenAiLogprobs.Chat(l, asTokenIds) : null;
                 if (update.Text.Length > 0 || lp is not null)
                 {
@@ -72,7 +77,7 @@ public static class ChatCompletionsApi
 
                 if (update.FinishReason is { } reason)
                 {
-                    call.CompletionTokens += update.CompletionTokens;
+                    finishedTokens += update.CompletionTokens;
                     await ServerSentEvents.WriteDataAsync(http.Response,
                         Chunk(id, created, modelId, update.ChoiceIndex, new JsonObject(), null, OpenAiShapes.FinishReason(reason)), cancellationToken);
                 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
+using AkashML.Web.Api.Metering;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Api.OpenAi;
@@ -17,7 +18,7 @@ public static class CompletionsApi
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, CreditMetering metering, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var call = ApiCall.Of(http);
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
@@ -63,6 +64,7 @@ public static class CompletionsApi
 
         call.PromptTokens = prompts.Sum(p => p.Count);
         await call.ReserveTokensAsync(call.PromptTokens, requests.Sum(r => (long)r.MaxNewTokens * Math.Max(r.N, r.BestOf)), cancellationToken);
+        await metering.ReserveAsync(call, model.Descriptor, call.PromptTokens, requests.Sum(r => r.MaxNewTokens * Math.Max(r.N, r.BestOf)), cancellationToken);
         var id = "cmpl-" + call.InferenceId[4..];
         var created = OpenAiShapes.Created();
         var modelId = model.Descriptor.Id;
@@ -86,6 +88,8 @@ public static class CompletionsApi
                 await foreach (var update in model.GenerateAsync(requests[p], cancellationToken))
                 {
                     call.FirstToken();
+                    // Kept current on every update so a cancelled stream is billed for what it produced.
+                    call.CompletionTokens = completionTokens + update.CompletionTokens;
                     var lp = logprobs is not null && update.Logprobs is { Count: > 0 } l ? OpenAiLogprobs.Legacy(l, asTokenIds, 0) : null;
                     if (update.Text.Length > 0 || lp is not null || update.FinishReason is not null)
                     {
@@ -97,7 +101,6 @@ public static class CompletionsApi
                     if (update.FinishReason is not null)
                     {
                         completionTokens += update.CompletionTokens;
-                        call.CompletionTokens = completionTokens;
                     }
                 }
             }

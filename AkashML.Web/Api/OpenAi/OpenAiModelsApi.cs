@@ -19,7 +19,7 @@ public static class OpenAiModelsApi
             ["data"] = new JsonArray(models.List().Select(m => (JsonNode)Entry(m)).ToArray()),
         })).WithName("ListModels");
         group.MapGet("/models/{**id}", (string id, IModelProvider models) =>
-            models.Find(id) is { } model ? TypedResults.Json(Entry(model)) : throw ApiException.ModelNotFound(id)).WithName("GetModel");
+            models.Find(Uri.UnescapeDataString(id)) is { } model ? TypedResults.Json(Entry(model)) : throw ApiException.ModelNotFound(Uri.UnescapeDataString(id))).WithName("GetModel");
         return group;
     }
 

@@ -21,6 +21,7 @@ public sealed class UsageRecorder(IServiceScopeFactory scopes, ILogger<UsageReco
                 Surface = call.Surface == ApiSurface.Anthropic ? "anthropic" : "openai",
                 PromptTokens = call.PromptTokens,
                 CompletionTokens = call.CompletionTokens,
+                CostMicros = call.CostMicros,
                 LatencyMs = call.ElapsedMs,
                 TimeToFirstTokenMs = call.TimeToFirstTokenMs,
                 Status = status,

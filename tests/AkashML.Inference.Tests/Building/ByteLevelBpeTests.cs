@@ -45,9 +45,27 @@ public sealed class ByteLevelBpeTests
         var corpus = TinyRandomModel.LoadCorpus();
         Assert.True(corpus.Length > 30_000, "the corpus should be tens of KB");
         var model = TinyRandomModel.TrainTokenizer();
-        Assert.InRange(model.Tokens.Count, 4000, 8192);
+        Assert.InRange(model.Tokens.Count, 8000, TinyRandomModel.LearnedVocabularyTarget);
         var ratio = Encoding.UTF8.GetByteCount(corpus) / (double)model.Encode(corpus).Count;
         Assert.True(ratio >= 3.0, $"compression {ratio:F2} bytes/token");
+    }
+
+    [Fact]
+    public void The_tokenizer_compresses_an_unseen_agent_prompt_at_least_3_7_bytes_per_token()
+    {
+        // An original coding-agent style prompt (instructions, JSON tool schemas, markdown) kept out of the corpus, so
+        // this measures generalisation rather than memorisation. The earlier 49 KB corpus managed only 3.5 here.
+        using var stream = typeof(ByteLevelBpeTests).Assembly.GetManifestResourceStream("AkashML.Inference.Tests.Building.AgentPromptHeldOut.txt")
+            ?? throw new InvalidOperationException("The held-out text resource is missing from the test assembly.");
+        using var reader = new StreamReader(stream);
+        var text = reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.True(text.Length > 4000, "the held-out text should be a few KB");
+        var corpus = TinyRandomModel.LoadCorpus();
+        Assert.All(text.Split('\n').Where(line => line.Length > 60), line => Assert.DoesNotContain(line, corpus, StringComparison.Ordinal));
+
+        var model = TinyRandomModel.TrainTokenizer();
+        var ratio = Encoding.UTF8.GetByteCount(text) / (double)model.Encode(text).Count;
+        Assert.True(ratio >= 3.7, $"compression {ratio:F2} bytes/token on unseen text");
     }
 
     [Fact]

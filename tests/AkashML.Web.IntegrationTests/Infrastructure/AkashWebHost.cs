@@ -31,13 +31,31 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
 
     public TestDatabase Database { get; }
 
+    /// <summary>The Kestrel address when started with real HTTP (e.g. http://127.0.0.1:41234/), else null.</summary>
+    public Uri? RealAddress { get; private set; }
+
     /// <summary>Creates a fresh database of <paramref name="kind"/> and starts a host on it.</summary>
-    public static async Task<AkashWebHost> StartAsync(DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<AkashWebHost> StartAsync(DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null, bool realHttp = false)
     {
         var database = await TestDatabase.CreateAsync(kind);
-        var host = new AkashWebHost(database, settings ?? new Dictionary<string, string?>());
+        var combined = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>(), StringComparer.OrdinalIgnoreCase);
+        if (!combined.ContainsKey("Models:Directory"))
+        {
+            combined["Models:Directory"] = await SharedModels.DirectoryAsync();
+        }
+
+        var host = new AkashWebHost(database, combined);
         try
         {
+            if (realHttp)
+            {
+                // Kestrel on a free loopback port, for clients that need a real socket (Claude Code, disconnects).
+                host.UseKestrel(0);
+                host.StartServer();
+                host.RealAddress = new Uri(host.ClientOptions.BaseAddress.ToString());
+                return host;
+            }
+
             // Building the server runs Program: configuration, validation, migrations.
             _ = host.Server;
             return host;

@@ -1,0 +1,25 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace AkashML.Billing.Reservations;
+
+/// <summary>The answer to a reservation: the hold, or why there is none (the API answers 402 then).</summary>
+/// <param name="Reservation">The hold when <see cref="IsReserved"/>.</param>
+/// <param name="AvailableMicros">The usable balance at the time of the request.</param>
+/// <param name="RequiredMicros">What the request asked to hold.</param>
+public sealed record ReservationResult(CreditHold? Reservation, long AvailableMicros, long RequiredMicros)
+{
+    [MemberNotNullWhen(true, nameof(Reservation))]
+    public bool IsReserved => Reservation is not null;
+
+    public static ReservationResult Insufficient(long availableMicros, long requiredMicros) => new(null, availableMicros, requiredMicros);
+}
+
+/// <summary>Credits held for one request.</summary>
+public sealed record CreditHold(Guid Id, string UserId, string InferenceId, long HeldMicros);
+
+/// <summary>What settlement charged.</summary>
+/// <param name="ChargedMicros">Taken from the pools.</param>
+/// <param name="UncoveredMicros">Cost no pool could cover (only when usage exceeded the hold and the balance ran out).</param>
+/// <param name="ReleasedMicros">Returned from the hold to the pools.</param>
+/// <param name="AlreadyClosed">The reservation had been settled before; nothing changed.</param>
+public sealed record SettlementResult(long ChargedMicros, long UncoveredMicros, long ReleasedMicros, bool AlreadyClosed);

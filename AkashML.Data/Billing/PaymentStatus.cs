@@ -1,0 +1,9 @@
+namespace AkashML.Data.Billing;
+
+public enum PaymentStatus
+{
+    Pending,
+    Succeeded,
+    Failed,
+    Expired,
+}

@@ -1,0 +1,8 @@
+namespace AkashML.Data.Billing;
+
+public enum ReservationStatus
+{
+    Open,
+    Settled,
+    Released,
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.Json;
+using AkashML.Inference.Benchmarks;
+using AkashML.Inference.Catalog;
+
+namespace AkashML.Web.Cli;
+
+/// <summary>
+/// <c>bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--json]</c>: medians of prompt
+/// throughput, decode throughput, time to first token, and the process's peak resident memory.
+/// </summary>
+internal static class BenchCommands
+{
+    private const string Usage = "usage: bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--json]";
+
+    public static Task<int> RunAsync(WebApplication app, VerbArguments arguments)
+    {
+        if (arguments.Sub != "engine" || arguments.Positional.Count != 0)
+        {
+            throw new CommandLineException(Usage);
+        }
+
+        var (folder, id) = ResolveModel(app.Services.GetRequiredService<ModelCatalog>(), arguments.Required("model"));
+        var promptTokens = PositiveInt(arguments, "prompt-tokens", 128);
+        var generatedTokens = PositiveInt(arguments, "gen-tokens", 256);
+        var runs = PositiveInt(arguments, "runs", 5);
+        var json = ModelCommands.Flag(arguments, "json");
+        var options = ModelCommands.RuntimeOptions(app.Services, id);
+        EngineBenchmarkResult result;
+        try
+        {
+            result = EngineBenchmark.Run(folder, promptTokens, generatedTokens, runs, options);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new CommandLineException(ex.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        if (json)
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using (var writer = new Utf8JsonWriter(stdout))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("model", id ?? result.Model);
+                writer.WriteNumber("prompt_tokens", result.PromptTokens);
+                writer.WriteNumber("gen_tokens", result.GeneratedTokens);
+                writer.WriteNumber("runs", result.Runs);
+                writer.WriteNumber("prefill_tokens_per_s", Math.Round(result.PrefillTokensPerSecond, 2));
+                writer.WriteNumber("decode_tokens_per_s", Math.Round(result.DecodeTokensPerSecond, 2));
+                writer.WriteNumber("ttft_ms", Math.Round(result.TimeToFirstTokenMs, 3));
+                writer.WriteNumber("peak_rss_mb", Math.Round(result.PeakRssMb, 1));
+                writer.WriteEndObject();
+            }
+
+            stdout.WriteByte((byte)'\n');
+            return Task.FromResult(0);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model                {id ?? folder}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"workload             {result.PromptTokens} prompt + {result.GeneratedTokens} generated tokens, median of {result.Runs} runs"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"prompt tokens/s      {result.PrefillTokensPerSecond:0.0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"decode tokens/s      {result.DecodeTokensPerSecond:0.0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"time to first token  {result.TimeToFirstTokenMs:0.00} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak memory (RSS)    {result.PeakRssMb:0.0} MB"));
+        return Task.FromResult(0);
+    }
+
+    /// <summary>A folder path wins; otherwise a catalog id.</summary>
+    private static (string Folder, string? Id) ResolveModel(ModelCatalog catalog, string model)
+    {
+        if (Directory.Exists(model))
+        {
+            return (Path.GetFullPath(model), null);
+        }
+
+        return catalog.Find(model) is { } descriptor
+            ? (descriptor.Path, descriptor.Id)
+            : throw new CommandLineException($"--model '{model}' is neither a folder nor a model id in {catalog.ModelsDirectory} (see `models list`)");
+    }
+
+    private static int PositiveInt(VerbArguments arguments, string name, int fallback) =>
+        arguments.Optional(name) is not { } text ? fallback
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value
+        : throw new CommandLineException($"--{name} must be a positive whole number, got '{text}'");
+}

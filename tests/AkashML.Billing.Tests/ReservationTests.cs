@@ -1,0 +1,256 @@
+using AkashML.Billing.Ledger;
+using AkashML.Billing.Prices;
+using AkashML.Billing.Reservations;
+using AkashML.Billing.Tests.Infrastructure;
+using AkashML.Data;
+using AkashML.Data.Billing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AkashML.Billing.Tests;
+
+public sealed class ReservationTests(TestDatabases databases) : IClassFixture<TestDatabases>
+{
+    [Theory]
+    [SqliteData]
+    [PostgresData]
+    public async Task Two_hundred_parallel_reservations_against_a_balance_for_fifty_admit_exactly_fifty(string provider)
+    {
+        await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));
+        var userId = await host.CreateUserAsync();
+        const long cost = 20_000;
+        await Grant(host, userId, 50 * cost);
+
+        var minimumSeen = long.MaxValue;
+        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => host.InScopeAsync(async sp =>
+        {
+            var result = await sp.GetRequiredService<CreditReservations>().ReserveAsync(userId, $"inf-{i}", cost, CancellationToken.None);
+            var usable = (await sp.GetRequiredService<CreditLedger>().GetBalanceAsync(userId, CancellationToken.None)).UsableMicros;
+            InterlockedMin(ref minimumSeen, usable);
+            return result;
+        }))));
+
+        Assert.Equal(50, results.Count(r => r.IsReserved));
+        Assert.All(results.Where(r => !r.IsReserved), r => Assert.True(r.AvailableMicros < cost));
+        Assert.True(minimumSeen >= 0, $"the balance went to {minimumSeen}");
+        var balance = await Balance(host, userId);
+        Assert.Equal(0, balance.UsableMicros);
+        Assert.Equal(50 * cost, balance.HeldMicros);
+        Assert.Equal(0, await LedgerSum(host, userId));
+
+        // Each admitted request used half its hold.
+        await Task.WhenAll(results.Where(r => r.IsReserved).Select(r => Task.Run(() => host.InScopeAsync(sp =>
+            sp.GetRequiredService<CreditReservations>().SettleAsync(r.Reservation!, cost / 2, CancellationToken.None)))));
+        balance = await Balance(host, userId);
+        Assert.Equal(25 * cost, balance.UsableMicros);
+        Assert.Equal(0, balance.HeldMicros);
+        Assert.Equal(balance.UsableMicros, await LedgerSum(host, userId));
+        await AssertBooksBalance(host);
+    }
+
+    [Theory]
+    [SqliteData]
+    [PostgresData]
+    public async Task An_uncoverable_request_is_refused_and_writes_nothing(string provider)
+    {
+        await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));
+        var userId = await host.CreateUserAsync();
+        var refused = await host.InScopeAsync(sp => sp.GetRequiredService<CreditReservations>().ReserveAsync(userId, "inf-new-user", 1, CancellationToken.None));
+        Assert.False(refused.IsReserved);
+        Assert.Equal(0, refused.AvailableMicros);
+
+        await Grant(host, userId, 1_000);
+        refused = await host.InScopeAsync(sp => sp.GetRequiredService<CreditReservations>().ReserveAsync(userId, "inf-big", 1_001, CancellationToken.None));
+        Assert.False(refused.IsReserved);
+        Assert.Equal(1_000, refused.AvailableMicros);
+        Assert.Equal(1_001, refused.RequiredMicros);
+        var entries = await host.InScopeAsync(sp => sp.GetRequiredService<AkashDbContext>().LedgerEntries.Where(e => e.UserId == userId).ToListAsync());
+        Assert.Single(entries);
+        Assert.Equal(LedgerEntryKind.Grant, entries[0].Kind);
+    }
+
+    [Theory]
+    [SqliteData]
+    [PostgresData]
+    public async Task The_request_facade_reserves_prompt_plus_max_tokens_and_settles_actual_tokens(string provider)
+    {
+        await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));
+        var userId = await host.CreateUserAsync();
+        await Grant(host, userId, 1_000_000);
+
+        var reserved = await host.InScopeAsync(sp => sp.GetRequiredService<RequestBilling>()
+            .ReserveAsync(userId, "inf-facade", promptTokens: 1_000, maxNewTokens: 4_000, inputPricePerMillion: 0.5m, outputPricePerMillion: 1.5m, CancellationToken.None));
+        Assert.True(reserved.IsReserved);
+        Assert.Equal(500 + 6_000, reserved.Reservation.Hold.HeldMicros);
+        Assert.Equal(1_000_000 - 6_500, (await Balance(host, userId)).UsableMicros);
+
+        var settled = await host.InScopeAsync(sp => sp.GetRequiredService<RequestBilling>().SettleAsync(reserved.Reservation, 1_000, 333, CancellationToken.None));
+        Assert.Equal(500 + 500, settled.ChargedMicros); // 333 × 1.5 = 499.5 → 500
+        Assert.Equal(6_500 - 1_000, settled.ReleasedMicros);
+        Assert.Equal(1_000_000 - 1_000, (await Balance(host, userId)).UsableMicros);
+
+        var again = await host.InScopeAsync(sp => sp.GetRequiredService<RequestBilling>().SettleAsync(reserved.Reservation, 1_000, 4_000, CancellationToken.None));
+        Assert.True(again.AlreadyClosed);
+        Assert.Equal(1_000_000 - 1_000, (await Balance(host, userId)).UsableMicros);
+
+        var tooMuch = await host.InScopeAsync(sp => sp.GetRequiredService<RequestBilling>()
+            .ReserveAsync(userId, "inf-huge", 1, 1_000_000, 0.5m, 1.5m, CancellationToken.None));
+        Assert.False(tooMuch.IsReserved);
+        Assert.Contains("Insufficient credits", tooMuch.InsufficientMessage, StringComparison.Ordinal);
+        await AssertBooksBalance(host);
+    }
+
+    [Theory]
+    [SqliteData]
+    [PostgresData]
+    public async Task Release_returns_the_whole_hold_and_a_second_release_changes_nothing(string provider)
+    {
+        await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));
+        var userId = await host.CreateUserAsync();
+        await Grant(host, userId, 10_000);
+        var hold = (await Reserve(host, userId, "inf-release", 7_000)).Reservation!;
+        Assert.Equal(3_000, (await Balance(host, userId)).UsableMicros);
+
+        var released = await host.InScopeAsync(sp => sp.GetRequiredService<CreditReservations>().ReleaseAsync(hold, CancellationToken.None));
+        Assert.Equal(7_000, released.ReleasedMicros);
+        Assert.Equal(0, released.ChargedMicros);
+        var again = await host.InScopeAsync(sp => sp.GetRequiredService<CreditReservations>().ReleaseAsync(hold, CancellationToken.None));
+        Assert.True(again.AlreadyClosed);
+        Assert.Equal(10_000, (await Balance(host, userId)).UsableMicros);
+        Assert.Equal(10_000, await LedgerSum(host, userId));
+    }
+
+    [Theory]
+    [SqliteData]
+    [PostgresData]
+    public async Task Usage_beyond_the_hold_is_charged_only_as_far_as_credits_exist(string provider)
+    {
+        await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));
+        var userId = await host.CreateUserAsync();
+        await Grant(host, userId, 10_000);
+        var hold = (await Reserve(host, userId, "inf-over", 4_000)).Reservation!;
+        var settled = await host.InScopeAsync(sp => sp.GetRequiredService<CreditReservations>().SettleAsync(hold, 12_000, CancellationToken.None));
+        Assert.Equal(10_000, settled.ChargedMicros);
+        Assert.Equal(2_000, settled.UncoveredMicros);
+        Assert.Equal(0, (await Balance(host, userId)).UsableMicros);
+        Assert.Equal(0, await LedgerSum(host, userId));
+        await AssertBooksBalance(host);
+    }
+
+    [Theory]
+    [SqliteData]
+    [PostgresData]
+    public async Task Reservations_left_open_by_a_crashed_run_are_released_when_the_instance_starts_again(string provider)
+    {
+        var database = await databases.GetAsync(provider);
+        var instance = "crash-" + Guid.NewGuid().ToString("N");
+        string userId;
+        CreditHold otherInstanceHold;
+        await using (var first = await BillingTestHost.StartAsync(database, instanceId: instance))
+        {
+            userId = await first.CreateUserAsync();
+            await Grant(first, userId, 100_000);
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.True((await Reserve(first, userId, $"inf-streaming-{i}", 10_000)).IsReserved);
+            }
+
+            Assert.Equal(70_000, (await Balance(first, userId)).UsableMicros);
+        }
+
+        // A live replica's request must survive this instance's restart.
+        await using (var replica = await BillingTestHost.StartAsync(database, instanceId: "replica-" + Guid.NewGuid().ToString("N")))
+        {
+            otherInstanceHold = (await Reserve(replica, userId, "inf-on-replica", 5_000)).Reservation!;
+        }
+
+        // The "host was killed": no settle ever came. The same instance starts again.
+        await using var restarted = await BillingTestHost.StartAsync(database, instanceId: instance);
+        var balance = await Balance(restarted, userId);
+        Assert.Equal(95_000, balance.UsableMicros);
+        Assert.Equal(5_000, balance.HeldMicros);
+        Assert.Equal(95_000, await LedgerSum(restarted, userId));
+        var statuses = await restarted.InScopeAsync(sp => sp.GetRequiredService<AkashDbContext>().CreditReservations
+            .Where(r => r.UserId == userId).Select(r => new { r.InferenceId, r.Status }).ToListAsync());
+        Assert.All(statuses.Where(s => s.InferenceId.StartsWith("inf-streaming", StringComparison.Ordinal)), s => Assert.Equal(ReservationStatus.Released, s.Status));
+        Assert.Equal(ReservationStatus.Open, statuses.Single(s => s.InferenceId == "inf-on-replica").Status);
+
+        // Hours later the replica's reservation counts as stale too; if its request still finishes, it is charged.
+        restarted.Clock.Advance(TimeSpan.FromHours(2));
+        var maintenance = restarted.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<BillingMaintenance>().Single();
+        var report = await maintenance.RunOnceAsync(previousRunOf: null, check: true, CancellationToken.None);
+        Assert.NotNull(report);
+        Assert.True(report.IsConsistent);
+        Assert.Equal(100_000, (await Balance(restarted, userId)).UsableMicros);
+        var late = await restarted.InScopeAsync(sp => sp.GetRequiredService<CreditReservations>().SettleAsync(otherInstanceHold, 3_000, CancellationToken.None));
+        Assert.Equal(3_000, late.ChargedMicros);
+        Assert.Equal(97_000, (await Balance(restarted, userId)).UsableMicros);
+        await AssertBooksBalance(restarted);
+    }
+
+    [Theory]
+    [SqliteData]
+    [PostgresData]
+    public async Task The_ledger_check_finds_a_tampered_pool(string provider)
+    {
+        await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));
+        var userId = await host.CreateUserAsync();
+        var pool = await Grant(host, userId, 5_000);
+        await AssertBooksBalance(host);
+        await host.InScopeAsync(sp => sp.GetRequiredService<AkashDbContext>().CreditPools.Where(p => p.Id == pool.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.RemainingMicros, 6_000)));
+        var report = await host.InScopeAsync(sp => sp.GetRequiredService<CreditLedger>().CheckAsync(CancellationToken.None));
+        var drift = Assert.Single(report.Drifts);
+        Assert.Equal(pool.Id, drift.Id);
+        Assert.Equal(6_000, drift.StoredMicros);
+        Assert.Equal(5_000, drift.LedgerMicros);
+
+        // Put it back so the other tests of this class see balanced books.
+        await host.InScopeAsync(sp => sp.GetRequiredService<AkashDbContext>().CreditPools.Where(p => p.Id == pool.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.RemainingMicros, 5_000)));
+    }
+
+    [Theory]
+    [SqliteData]
+    [PostgresData]
+    public async Task Grants_refuse_bad_input_and_unknown_users(string provider)
+    {
+        await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));
+        var userId = await host.CreateUserAsync();
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Grant(host, userId, 0));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => host.InScopeAsync(sp => sp.GetRequiredService<CreditLedger>()
+            .GrantAsync(userId, CreditSource.AdminGrant, 10, host.Clock.GetUtcNow().AddSeconds(-1), null, null, CancellationToken.None)));
+        await Assert.ThrowsAsync<UnknownUserException>(() => Grant(host, "no-such-user", 10));
+        await Assert.ThrowsAsync<UnknownUserException>(() => Reserve(host, "no-such-user", "inf-x", 10));
+        Assert.Equal(0, (await Balance(host, userId)).UsableMicros);
+    }
+
+    internal static Task<CreditPool> Grant(BillingTestHost host, string userId, long micros, DateTimeOffset? expires = null, CreditSource source = CreditSource.AdminGrant) =>
+        host.InScopeAsync(sp => sp.GetRequiredService<CreditLedger>().GrantAsync(userId, source, micros, expires, "test", null, CancellationToken.None));
+
+    internal static Task<ReservationResult> Reserve(BillingTestHost host, string userId, string inferenceId, long micros) =>
+        host.InScopeAsync(sp => sp.GetRequiredService<CreditReservations>().ReserveAsync(userId, inferenceId, micros, CancellationToken.None));
+
+    internal static Task<CreditBalance> Balance(BillingTestHost host, string userId) =>
+        host.InScopeAsync(sp => sp.GetRequiredService<CreditLedger>().GetBalanceAsync(userId, CancellationToken.None));
+
+    internal static Task<long> LedgerSum(BillingTestHost host, string userId) =>
+        host.InScopeAsync(sp => sp.GetRequiredService<CreditLedger>().GetLedgerSumAsync(userId, CancellationToken.None));
+
+    internal static async Task AssertBooksBalance(BillingTestHost host)
+    {
+        var report = await host.InScopeAsync(sp => sp.GetRequiredService<CreditLedger>().CheckAsync(CancellationToken.None));
+        Assert.True(report.IsConsistent, string.Join("; ", report.Drifts));
+        Assert.True(report.PoolsChecked > 0);
+    }
+
+    private static void InterlockedMin(ref long target, long value)
+    {
+        long seen;
+        while (value < (seen = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    internal static string Usd(long micros) => Money.FormatUsd(micros);
+}

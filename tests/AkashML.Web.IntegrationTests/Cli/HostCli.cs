@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+namespace AkashML.Web.IntegrationTests.Cli;
+
+/// <summary>What one run of the host executable printed and returned.</summary>
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public string[] StdoutLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+
+    public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+
+    public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
+}
+
+/// <summary>
+/// Runs the real host executable (AkashML.Web.dll, copied beside these tests through the project reference) as an
+/// operator would: <c>dotnet AkashML.Web.dll &lt;verb&gt; … --AkashML:DataDirectory=&lt;temp&gt;</c>, in a temp working
+/// folder, with HF_* variables cleared unless given.
+/// </summary>
+internal static class HostCli
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    public static string HostDll { get; } = Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll");
+
+    public static async Task<CliResult> RunAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    {
+        Assert.True(File.Exists(HostDll), $"{HostDll} is missing: the test project must reference AkashML.Web.");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDirectory,
+        };
+        start.ArgumentList.Add(HostDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.ArgumentList.Add("--AkashML:DataDirectory=" + dataDirectory);
+        start.Environment["HF_ENDPOINT"] = null;
+        start.Environment["HF_TOKEN"] = null;
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
+        }
+
+        Directory.CreateDirectory(dataDirectory);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"`{string.Join(' ', args)}` did not finish within {Limit.TotalMinutes} minutes");
+        }
+
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    public static Task<CliResult> RunAsync(string dataDirectory, params string[] args) => RunAsync(dataDirectory, null, args);
+}
