@@ -152,7 +152,8 @@ public sealed class KeyLimiter(ILimitCounters counters, TimeProvider clock, IOpt
                 TimeSpan.FromMilliseconds(SlidingWindow.ResetMs(state.PreviousCount, state.Count, elapsed)), null, requested, charge, state.Minute);
         }
 
-        var before = state.Count - charge;
+        // Other refused requests may have counted themselves and not yet taken it back: what was admitted is at most what fits.
+        var before = Math.Min(state.Count - charge, SlidingWindow.Remaining(limit, state.PreviousCount, 0, elapsed));
         var wait = SlidingWindow.WaitMs(limit, state.PreviousCount, before, elapsed, charge);
         return new LimitDecision(kind, false, limit, SlidingWindow.Remaining(limit, state.PreviousCount, before, elapsed),
             TimeSpan.FromMilliseconds(SlidingWindow.ResetMs(state.PreviousCount, before, elapsed)),
