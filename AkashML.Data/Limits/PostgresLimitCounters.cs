@@ -167,6 +167,11 @@ public sealed class PostgresLimitCounters : ILimitCounters, IAsyncDisposable
 
     public async ValueTask DepartAsync(ConcurrencyLease? lease, WindowAdjustment? tokens, CancellationToken cancellationToken)
     {
+        if (lease is null && tokens is not { Amount: not 0 })
+        {
+            return;
+        }
+
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
         if (lease is not null)
@@ -183,10 +188,7 @@ public sealed class PostgresLimitCounters : ILimitCounters, IAsyncDisposable
             batch.BatchCommands.Add(settle);
         }
 
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async ValueTask RenewAsync(IReadOnlyCollection<ConcurrencyLease> leases, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
