@@ -14,6 +14,9 @@ public sealed class ApiCall
 
     private readonly long _started = Stopwatch.GetTimestamp();
 
+    private List<Func<long, long, CancellationToken, ValueTask>>? _reservations;
+    private bool _reserved;
+
     public required string InferenceId { get; init; }
 
     public required ApiSurface Surface { get; init; }
@@ -33,6 +36,14 @@ public sealed class ApiCall
 
     public int? TimeToFirstTokenMs { get; private set; }
 
+    /// <summary>What <see cref="ReserveTokensAsync"/> was told: the prompt and the most tokens the request may generate.</summary>
+    public long ReservedPromptTokens { get; private set; }
+
+    public long ReservedCompletionTokens { get; private set; }
+
+    /// <summary>Time spent authenticating the key (the gateway metric).</summary>
+    public TimeSpan AuthDuration { get; set; }
+
     /// <summary>Credits held for this call until it settles.</summary>
     public RequestReservation? Reservation { get; set; }
 
@@ -43,6 +54,33 @@ public sealed class ApiCall
 
     /// <summary>Marks the first generated token (once).</summary>
     public void FirstToken() => TimeToFirstTokenMs ??= ElapsedMs;
+
+    /// <summary>
+    /// Adds a step to run when the handler reserves tokens (the key's tokens-per-minute limit): the gateway filters
+    /// register these, the handler calls <see cref="ReserveTokensAsync"/> once it knows the prompt and the maximum.
+    /// A step refuses the request by throwing an <see cref="ApiException"/>.
+    /// </summary>
+    public void OnReserveTokens(Func<long, long, CancellationToken, ValueTask> step) => (_reservations ??= []).Add(step);
+
+    /// <summary>
+    /// Reserves the prompt tokens plus the most the request may generate, before any of the response is written (so
+    /// limit headers can still be set). Generating handlers call this exactly once.
+    /// </summary>
+    public async ValueTask ReserveTokensAsync(long promptTokens, long maxCompletionTokens, CancellationToken cancellationToken)
+    {
+        if (_reserved)
+        {
+            throw new InvalidOperationException("Tokens are reserved once per request.");
+        }
+
+        _reserved = true;
+        ReservedPromptTokens = promptTokens;
+        ReservedCompletionTokens = maxCompletionTokens;
+        foreach (var step in _reservations ?? [])
+        {
+            await step(promptTokens, maxCompletionTokens, cancellationToken);
+        }
+    }
 
     public static ApiCall Of(HttpContext context) =>
         context.Items[ItemKey] as ApiCall ?? throw new InvalidOperationException("the route is not inside an API group");

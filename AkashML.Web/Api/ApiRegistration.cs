@@ -6,7 +6,10 @@ using AkashML.Web.Api.Usage;
 
 namespace AkashML.Web.Api;
 
-/// <summary>Maps the public APIs; each group gets its policy once, outermost first: Inference-Id + errors + usage, then key auth.</summary>
+/// <summary>
+/// Maps the public APIs; each group gets its policy once, outermost first: Inference-Id + errors + usage, then key
+/// auth, then the key's limits.
+/// </summary>
 public static class ApiRegistration
 {
     public static IServiceCollection AddPublicApis(this IServiceCollection services, IConfiguration configuration)
@@ -42,6 +45,7 @@ public static class ApiRegistration
             return invocation => filter.InvokeAsync(invocation, next);
         });
         group.AddEndpointFilter<ApiKeyFilter>();
+        group.AddEndpointFilter<KeyLimitsFilter>();
         group.DisableAntiforgery();
         return group;
     }

@@ -441,6 +441,17 @@ namespace AkashML.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("PreviousLastFour")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<DateTimeOffset?>("PreviousSecretExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PreviousSecretHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int?>("RequestsPerMinute")
                         .HasColumnType("integer");
 
@@ -461,12 +472,58 @@ namespace AkashML.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PreviousSecretHash")
+                        .IsUnique();
+
                     b.HasIndex("SecretHash")
                         .IsUnique();
 
                     b.HasIndex("UserId");
 
                     b.ToTable("ApiKeys", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.ConcurrencySlot", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("LeaseId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("KeyId", "Slot");
+
+                    b.HasIndex("LeaseId");
+
+                    b.ToTable("ApiKeyConcurrencySlots", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.RateWindow", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PreviousCount")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("KeyId", "Kind");
+
+                    b.ToTable("ApiKeyRateWindows", (string)null);
                 });
 
             modelBuilder.Entity("AkashML.Data.Usage.UsageRecord", b =>
@@ -768,6 +825,24 @@ namespace AkashML.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.ConcurrencySlot", b =>
+                {
+                    b.HasOne("AkashML.Data.Keys.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.RateWindow", b =>
+                {
+                    b.HasOne("AkashML.Data.Keys.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -434,6 +434,17 @@ namespace AkashML.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PreviousLastFour")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousSecretExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousSecretHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("RequestsPerMinute")
                         .HasColumnType("INTEGER");
 
@@ -454,12 +465,58 @@ namespace AkashML.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PreviousSecretHash")
+                        .IsUnique();
+
                     b.HasIndex("SecretHash")
                         .IsUnique();
 
                     b.HasIndex("UserId");
 
                     b.ToTable("ApiKeys", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.ConcurrencySlot", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("LeaseId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("KeyId", "Slot");
+
+                    b.HasIndex("LeaseId");
+
+                    b.ToTable("ApiKeyConcurrencySlots", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.RateWindow", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PreviousCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("KeyId", "Kind");
+
+                    b.ToTable("ApiKeyRateWindows", (string)null);
                 });
 
             modelBuilder.Entity("AkashML.Data.Usage.UsageRecord", b =>
@@ -755,6 +812,24 @@ namespace AkashML.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.ConcurrencySlot", b =>
+                {
+                    b.HasOne("AkashML.Data.Keys.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.RateWindow", b =>
+                {
+                    b.HasOne("AkashML.Data.Keys.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -49,6 +49,7 @@ public static class MessagesApi
         call.Metered = true;
         call.Streamed = stream;
         call.PromptTokens = prompt.Count;
+        await call.ReserveTokensAsync(prompt.Count, request.MaxNewTokens, cancellationToken);
         await metering.ReserveAsync(call, model.Descriptor, prompt.Count, request.MaxNewTokens, cancellationToken);
         var tools = model.SupportsTools ? AnthropicMessages.ToTemplateTools(body.Node("tools")) : null;
         var id = "msg_" + call.InferenceId[4..];

@@ -47,6 +47,7 @@ public static class ChatCompletionsApi
         call.Metered = true;
         call.Streamed = stream;
         call.PromptTokens = prompt.Count;
+        await call.ReserveTokensAsync(prompt.Count, (long)request.MaxNewTokens * Math.Max(request.N, request.BestOf), cancellationToken);
 
         await metering.ReserveAsync(call, model.Descriptor, prompt.Count, request.MaxNewTokens * Math.Max(request.N, request.BestOf), cancellationToken);
         var id = "chatcmpl-" + call.InferenceId[4..];

@@ -63,8 +63,9 @@ public static class CompletionsApi
         }
 
         call.PromptTokens = prompts.Sum(p => p.Count);
-
-        await metering.ReserveAsync(call, model.Descriptor, call.PromptTokens, requests.Sum(r => r.MaxNewTokens * Math.Max(r.N, r.BestOf)), cancellationToken);        var id = "cmpl-" + call.InferenceId[4..];
+        await call.ReserveTokensAsync(call.PromptTokens, requests.Sum(r => (long)r.MaxNewTokens * Math.Max(r.N, r.BestOf)), cancellationToken);
+        await metering.ReserveAsync(call, model.Descriptor, call.PromptTokens, requests.Sum(r => r.MaxNewTokens * Math.Max(r.N, r.BestOf)), cancellationToken);
+        var id = "cmpl-" + call.InferenceId[4..];
         var created = OpenAiShapes.Created();
         var modelId = model.Descriptor.Id;
 

@@ -3,6 +3,7 @@ using AkashML.Web.Accounts.Email;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -18,10 +19,14 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
     public static readonly Uri BaseAddress = new("https://localhost/");
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+    private readonly bool _ownsDatabase;
 
-    private AkashWebHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings)
+    private AkashWebHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null, bool ownsDatabase = true)
     {
         Database = database;
+        _services = services;
+        _ownsDatabase = ownsDatabase;
         _settings = new Dictionary<string, string?>(database.Settings, StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in settings)
         {
@@ -35,16 +40,32 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
     public Uri? RealAddress { get; private set; }
 
     /// <summary>Creates a fresh database of <paramref name="kind"/> and starts a host on it.</summary>
-    public static async Task<AkashWebHost> StartAsync(DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null, bool realHttp = false)
+    /// <param name="services">Runs after the host's own registrations (e.g. to replace its <see cref="TimeProvider"/>).</param>
+    public static async Task<AkashWebHost> StartAsync(DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null, bool realHttp = false, Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(kind);
+        return await StartOnAsync(database, ownsDatabase: true, settings, realHttp, services);
+    }
+
+    /// <summary>
+    /// Starts another host on <paramref name="first"/>'s database and data directory (same key pepper): a second
+    /// replica. The database stays <paramref name="first"/>'s to drop.
+    /// </summary>
+    public static Task<AkashWebHost> StartReplicaAsync(AkashWebHost first, IReadOnlyDictionary<string, string?>? settings = null, bool realHttp = false, Action<IServiceCollection>? services = null)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        return StartOnAsync(first.Database, ownsDatabase: false, settings, realHttp, services);
+    }
+
+    private static async Task<AkashWebHost> StartOnAsync(TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string?>? settings, bool realHttp, Action<IServiceCollection>? services)
+    {
         var combined = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>(), StringComparer.OrdinalIgnoreCase);
         if (!combined.ContainsKey("Models:Directory"))
         {
             combined["Models:Directory"] = await SharedModels.DirectoryAsync();
         }
 
-        var host = new AkashWebHost(database, combined);
+        var host = new AkashWebHost(database, combined, services, ownsDatabase);
         try
         {
             if (realHttp)
@@ -93,12 +114,21 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
             // UseSetting is visible to Program while it reads configuration, unlike configuration sources added later.
             builder.UseSetting(key, value);
         }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+
         GC.SuppressFinalize(this);
     }
 }
