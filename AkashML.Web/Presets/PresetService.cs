@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AkashML.Web.Presets;
 
-/// <summary>A person's presets: list, find, create, edit, duplicate, delete. Saving validates everything first.</summary>
+/// <summary>A person's presets: list, find, create, edit, delete. Saving validates everything first and stores nothing on a problem.</summary>
 public sealed class PresetService(AkashDbContext db, IModelProvider models, TimeProvider clock)
 {
     public async Task<IReadOnlyList<Preset>> ListAsync(string userId, CancellationToken cancellationToken) =>
@@ -82,37 +82,19 @@ public sealed class PresetService(AkashDbContext db, IModelProvider models, Time
         return await SaveAsync(preset, cancellationToken);
     }
 
-    /// <summary>Copies a preset under the first free name of the form <c>name-copy</c>, <c>name-copy-2</c>…</summary>
-    public async Task<Preset?> DuplicateAsync(string userId, Guid id, CancellationToken cancellationToken)
+    /// <summary>The first free name of the form <c>name-copy</c>, <c>name-copy-2</c>… for duplicating a preset.</summary>
+    public async Task<string> CopyNameAsync(string userId, string name, CancellationToken cancellationToken)
     {
-        var source = await FindAsync(userId, id, cancellationToken);
-        if (source is null)
-        {
-            return null;
-        }
-
+        ArgumentNullException.ThrowIfNull(name);
         var taken = (await db.Presets.AsNoTracking().Where(p => p.UserId == userId).Select(p => p.Name).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var stem = source.Name.Length > Preset.MaxNameLength - 9 ? source.Name[..(Preset.MaxNameLength - 9)] : source.Name;
-        var name = stem + "-copy";
-        for (var i = 2; taken.Contains(name); i++)
+        var stem = name.Length > Preset.MaxNameLength - 9 ? name[..(Preset.MaxNameLength - 9)] : name;
+        var copy = stem + "-copy";
+        for (var i = 2; taken.Contains(copy); i++)
         {
-            name = stem + "-copy-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            copy = stem + "-copy-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var now = clock.GetUtcNow();
-        var copy = new Preset
-        {
-            UserId = userId,
-            Name = name,
-            ModelId = source.ModelId,
-            ParametersJson = source.ParametersJson,
-            SystemPrompt = source.SystemPrompt,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Presets.Add(copy);
-        await db.SaveChangesAsync(cancellationToken);
         return copy;
     }
 
@@ -133,7 +115,8 @@ public sealed class PresetService(AkashDbContext db, IModelProvider models, Time
         }
     }
 
-    private async Task<Dictionary<string, string>> ValidateAsync(string userId, Guid? editing, PresetDraft draft, CancellationToken cancellationToken)
+    /// <summary>Every problem of <paramref name="draft"/>, keyed by field; empty when it can be saved.</summary>
+    public async Task<Dictionary<string, string>> ValidateAsync(string userId, Guid? editing, PresetDraft draft, CancellationToken cancellationToken)
     {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
         var name = draft.Name?.Trim();
