@@ -51,6 +51,8 @@ public static class SamplingParameters
     public static IReadOnlyDictionary<string, string> Validate(JsonObject parameters, ModelDescriptor model)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        // Re-read as parsed JSON: values built in code (int, long, double) then convert to any numeric type alike.
+        parameters = (JsonObject)JsonNode.Parse(parameters.ToJsonString())!;
         var known = For(model).ToDictionary(p => p.Name, StringComparer.Ordinal);
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in parameters)
