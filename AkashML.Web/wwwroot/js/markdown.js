@@ -24,7 +24,7 @@ const hashLanguages = /^(py|python|sh|bash|shell|zsh|ruby|rb|yaml|yml|toml|r|per
 
 /** Light keyword highlighting: each token is escaped on its own, then wrapped. */
 export function highlight(code, language) {
-    const comments = hashLanguages.test(language || "") ? String.raw`#[^\n]*|` + slashComments : slashComments;
+    const comments = hashLanguages.test(language || "") ? String.raw`#[^\n]*` : slashComments;
     const pattern = new RegExp(`(${comments}|${strings}|${rest})`, "g");
     let out = "";
     let last = 0;

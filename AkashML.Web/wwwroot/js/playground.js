@@ -88,8 +88,9 @@ function renderModelInfo() {
     const m = currentModel();
     if (!m) { els.info.innerHTML = `<p class="am-hint">No models are available.</p>`; return; }
     els.info.innerHTML =
+        `<div class="pg-badges">` +
         (m.smokeTest ? `<span class="am-pill is-warning">Smoke test · random weights</span> ` : "") +
-        (m.loaded ? `<span class="am-pill is-success">Loaded</span>` : `<span class="am-pill">Loads on first use</span>`) +
+        (m.loaded ? `<span class="am-pill is-success">Loaded</span>` : `<span class="am-pill">Loads on first use</span>`) + `</div>` +
         (m.description ? `<p>${escapeHtml(m.description)}</p>` : "") +
         `<dl class="pg-facts"><div><dt>Context</dt><dd>${m.contextLength.toLocaleString("en-US")}</dd></div>` +
         `<div><dt>Input</dt><dd>$${m.inputPrice}/M</dd></div><div><dt>Output</dt><dd>$${m.outputPrice}/M</dd></div></dl>`;
