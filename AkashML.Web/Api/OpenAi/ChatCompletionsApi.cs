@@ -15,11 +15,12 @@ public static class ChatCompletionsApi
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, CreditMetering metering, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    /// <summary>The handler; the playground maps it too (<see cref="Playground.PlaygroundApi"/>).</summary>
+    internal static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, CreditMetering metering, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var call = ApiCall.Of(http);
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(models, body.RequiredString("model"), call, cancellationToken);
+        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
         var messages = ChatMessages.ToTemplateMessages(body.Node("messages"));
         var tools = ReadTools(body, model);
         var jsonObject = ReadResponseFormat(body);
