@@ -1,6 +1,7 @@
 using AkashML.Billing;
 using AkashML.Data;
 using AkashML.Web.Accounts;
+using AkashML.Web.Admin;
 using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
 using AkashML.Web.Api;
@@ -8,6 +9,7 @@ using AkashML.Web.Billing;
 using AkashML.Web.Keys;
 using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
+using AkashML.Web.Shell;
 using Microsoft.Extensions.Options;
 using Radzen;
 
@@ -42,6 +44,7 @@ public static class HostSetup
             : Path.Combine(Path.GetFullPath(hostOptions.DataDirectory), "models");
         services.AddAkashMLInference(builder.Configuration, modelsDirectory);
         services.AddAkashMLBilling(builder.Configuration);
+        services.AddDashboardShell().AddBillingPages().AddAdminPages();
         return builder;
     }
 
@@ -74,6 +77,7 @@ public static class HostSetup
         app.MapHealthEndpoints();
         app.MapPublicApis();
         app.MapStripeWebhook();
+        app.MapDashboardShell();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;
