@@ -58,7 +58,6 @@ public sealed partial class AdminUser
         User = await Directory.FindAsync(UserId, ct);
         if (User is null)
         {
-            HttpContext.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
