@@ -37,7 +37,9 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HostProcess> StartAsync()
+    /// <param name="environment">Extra settings for the host (environment variables, <c>__</c> for sections).</param>
+    /// <param name="port">A fixed port (see <see cref="FreePort"/>) for hosts whose settings name their own address; 0 lets Kestrel choose.</param>
+    public static async Task<HostProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null, int port = 0)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll");
         if (!File.Exists(dll))
@@ -56,13 +58,17 @@ public sealed partial class HostProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["AkashML__DataDirectory"] = dataDirectory;
         // Whatever the surrounding environment says, this host runs on embedded SQLite and offers no external providers.
         start.Environment["ConnectionStrings__Postgres"] = "";
         start.Environment["Logging__LogLevel__Default"] = "Information";
         start.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var host = new HostProcess(process, dataDirectory);
@@ -84,6 +90,14 @@ public sealed partial class HostProcess : IAsyncDisposable
             await host.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A loopback port free right now (the host binds it a moment later).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void OnLine(string? line)

@@ -91,6 +91,9 @@ public sealed partial class BillingPage
 
     private CreditPoolView? TrialPool => Balance.Pools.Where(p => p.Source == CreditSource.Trial).OrderByDescending(p => p.CreatedAt).FirstOrDefault();
 
+    /// <summary>A card was verified but the trial was refused (this person or card already had one).</summary>
+    private bool VerificationRefusedTrial => Payments.Any(p => p is { Kind: PaymentKind.Verification, Status: PaymentStatus.Succeeded, PoolId: null });
+
     private bool VerificationPending => Payments.Any(p => p is { Kind: PaymentKind.Verification, Status: PaymentStatus.Pending });
 
     private string CardText => Account switch
