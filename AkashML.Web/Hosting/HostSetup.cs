@@ -1,6 +1,7 @@
 using AkashML.Billing;
 using AkashML.Data;
 using AkashML.Web.Accounts;
+using AkashML.Web.Admin;
 using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
 using AkashML.Web.Api;
@@ -10,6 +11,7 @@ using AkashML.Web.Playground;
 using AkashML.Web.Presets;
 using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
+using AkashML.Web.Shell;
 using Microsoft.Extensions.Options;
 using Radzen;
 
@@ -46,6 +48,7 @@ public static class HostSetup
             : Path.Combine(Path.GetFullPath(hostOptions.DataDirectory), "models");
         services.AddAkashMLInference(builder.Configuration, modelsDirectory);
         services.AddAkashMLBilling(builder.Configuration);
+        services.AddDashboardShell().AddBillingPages().AddAdminPages();
         return builder;
     }
 
@@ -79,6 +82,7 @@ public static class HostSetup
         app.MapPublicApis();
         app.MapPlaygroundApi();
         app.MapStripeWebhook();
+        app.MapDashboardShell();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;

@@ -38,7 +38,9 @@ public sealed partial class HostProcess : IAsyncDisposable
     }
 
     /// <param name="prepare">Runs on the fresh data directory before the host starts (e.g. to add models).</param>
-    public static async Task<HostProcess> StartAsync(Func<string, Task>? prepare = null)
+    /// <param name="environment">Extra settings for the host (environment variables, <c>__</c> for sections).</param>
+    /// <param name="port">A fixed port (see <see cref="FreePort"/>) for hosts whose settings name their own address; 0 lets Kestrel choose.</param>
+    public static async Task<HostProcess> StartAsync(Func<string, Task>? prepare = null, IReadOnlyDictionary<string, string>? environment = null, int port = 0)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll");
         if (!File.Exists(dll))
@@ -55,7 +57,11 @@ public sealed partial class HostProcess : IAsyncDisposable
 
         var start = Start(dll, dataDirectory);
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var host = new HostProcess(process, dataDirectory);
@@ -114,6 +120,14 @@ public sealed partial class HostProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Information";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         return start;
+    }
+
+    /// <summary>A loopback port free right now (the host binds it a moment later).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void OnLine(string? line)
