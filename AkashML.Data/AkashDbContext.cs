@@ -1,6 +1,7 @@
 using AkashML.Data.Billing;
 using AkashML.Data.Identity;
 using AkashML.Data.Keys;
+using AkashML.Data.Presets;
 using AkashML.Data.Usage;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -37,6 +38,8 @@ public abstract class AkashDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<StripeEventRecord> StripeEvents => Set<StripeEventRecord>();
 
     public DbSet<TrialClaim> TrialClaims => Set<TrialClaim>();
+
+    public DbSet<Preset> Presets => Set<Preset>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

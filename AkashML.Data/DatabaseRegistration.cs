@@ -12,6 +12,8 @@ public enum DatabaseProvider
 
 public static class DatabaseRegistration
 {
+    private static readonly SqliteTuning Tuning = new();
+
     /// <summary>
     /// Registers <see cref="AkashDbContext"/>: PostgreSQL when a connection string is given, otherwise a SQLite
     /// file at <paramref name="sqlitePath"/>.
@@ -31,7 +33,9 @@ public static class DatabaseRegistration
         }
 
         // Busy timeout: concurrent writers in one process wait instead of failing with "database is locked".
-        services.AddDbContext<AkashDbContext, SqliteAkashDbContext>(o => o.UseSqlite($"Data Source={sqlitePath};Default Timeout=30"));
+        services.AddDbContext<AkashDbContext, SqliteAkashDbContext>(o => o
+            .UseSqlite($"Data Source={sqlitePath};Default Timeout=30")
+            .AddInterceptors(Tuning));
         return DatabaseProvider.Sqlite;
     }
 }

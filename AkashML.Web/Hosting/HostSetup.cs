@@ -6,6 +6,8 @@ using AkashML.Inference.Serving;
 using AkashML.Web.Api;
 using AkashML.Web.Billing;
 using AkashML.Web.Keys;
+using AkashML.Web.Playground;
+using AkashML.Web.Presets;
 using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
 using Microsoft.Extensions.Options;
@@ -37,6 +39,8 @@ public static class HostSetup
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
         services.AddPublicApis(builder.Configuration);
+        services.AddPresets();
+        services.AddPlayground();
         var modelsDirectory = builder.Configuration["Models:Directory"] is { Length: > 0 } configured
             ? configured
             : Path.Combine(Path.GetFullPath(hostOptions.DataDirectory), "models");
@@ -73,6 +77,7 @@ public static class HostSetup
         app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapPublicApis();
+        app.MapPlaygroundApi();
         app.MapStripeWebhook();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();

@@ -1,5 +1,6 @@
 using AkashML.Data;
 using AkashML.Data.Keys;
+using AkashML.Web.Playground;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -51,8 +52,9 @@ public sealed class ApiKeyService(
         return (key, secret);
     }
 
+    /// <summary>A user's keys, oldest first; the hidden playground key (<see cref="PlaygroundKeys"/>) is not one of them.</summary>
     public async Task<IReadOnlyList<ApiKey>> ListAsync(string userId, CancellationToken cancellationToken) =>
-        await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken);
+        await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId && k.Prefix != PlaygroundKeys.Prefix).OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken);
 
     /// <summary>One key, if it exists and (when <paramref name="ownerId"/> is given) belongs to that user.</summary>
     public Task<ApiKey?> FindAsync(Guid keyId, string? ownerId, CancellationToken cancellationToken) =>

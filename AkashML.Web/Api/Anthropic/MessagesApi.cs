@@ -20,7 +20,7 @@ public static class MessagesApi
     {
         var call = ApiCall.Of(http);
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(models, body.RequiredString("model"), call, cancellationToken);
+        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
         var prompt = Prompt(body, model);
         return TypedResults.Json(new JsonObject { ["input_tokens"] = prompt.Count });
     }
@@ -29,7 +29,7 @@ public static class MessagesApi
     {
         var call = ApiCall.Of(http);
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(models, body.RequiredString("model"), call, cancellationToken);
+        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
         var maxTokens = body.OptionalInt("max_tokens", 1, int.MaxValue) ?? throw ApiException.InvalidParameter("max_tokens", "'max_tokens' is required.");
         var prompt = Prompt(body, model);
         var stream = body.OptionalBool("stream") ?? false;

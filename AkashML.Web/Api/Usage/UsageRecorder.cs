@@ -18,7 +18,12 @@ public sealed class UsageRecorder(IServiceScopeFactory scopes, ILogger<UsageReco
                 UserId = call.Key?.UserId,
                 ApiKeyId = call.Key?.KeyId,
                 Model = call.Model ?? "",
-                Surface = call.Surface == ApiSurface.Anthropic ? "anthropic" : "openai",
+                Surface = call.Surface switch
+                {
+                    ApiSurface.Anthropic => "anthropic",
+                    ApiSurface.Playground => "playground",
+                    _ => "openai",
+                },
                 PromptTokens = call.PromptTokens,
                 CompletionTokens = call.CompletionTokens,
                 CostMicros = call.CostMicros,

@@ -37,7 +37,8 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HostProcess> StartAsync()
+    /// <param name="prepare">Runs on the fresh data directory before the host starts (e.g. to add models).</param>
+    public static async Task<HostProcess> StartAsync(Func<string, Task>? prepare = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll");
         if (!File.Exists(dll))
@@ -47,22 +48,14 @@ public sealed partial class HostProcess : IAsyncDisposable
 
         var dataDirectory = Path.Combine(Path.GetTempPath(), "akashml-e2e-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        var start = new ProcessStartInfo("dotnet")
+        if (prepare is not null)
         {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
+            await prepare(dataDirectory);
+        }
+
+        var start = Start(dll, dataDirectory);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add("http://127.0.0.1:0");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["AkashML__DataDirectory"] = dataDirectory;
-        // Whatever the surrounding environment says, this host runs on embedded SQLite and offers no external providers.
-        start.Environment["ConnectionStrings__Postgres"] = "";
-        start.Environment["Logging__LogLevel__Default"] = "Information";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var host = new HostProcess(process, dataDirectory);
@@ -84,6 +77,43 @@ public sealed partial class HostProcess : IAsyncDisposable
             await host.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Runs an ops CLI verb (e.g. <c>credits grant</c>) against this host's data directory; returns its output or throws with it.</summary>
+    public async Task<string> RunVerbAsync(params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var start = Start(Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll"), DataDirectory);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(StartTimeout);
+        var text = await output + await errors;
+        return process.ExitCode == 0 ? text : throw new InvalidOperationException($"'{string.Join(' ', arguments)}' exited with {process.ExitCode}: {text}");
+    }
+
+    private static ProcessStartInfo Start(string dll, string dataDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["AkashML__DataDirectory"] = dataDirectory;
+        // Whatever the surrounding environment says, this host runs on embedded SQLite and offers no external providers.
+        start.Environment["ConnectionStrings__Postgres"] = "";
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        return start;
     }
 
     private void OnLine(string? line)
