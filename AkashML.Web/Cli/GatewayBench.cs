@@ -4,6 +4,8 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using AkashML.Billing.Ledger;
+using AkashML.Data.Billing;
 using AkashML.Web.Accounts;
 using AkashML.Web.Hosting;
 using AkashML.Web.Keys;
@@ -162,6 +164,9 @@ internal static class GatewayBench
         var accounts = scope.ServiceProvider.GetRequiredService<AccountProvisioning>();
         var keys = scope.ServiceProvider.GetRequiredService<ApiKeyService>();
         var user = await accounts.CreateConfirmedUserAsync("bench-" + Guid.NewGuid().ToString("N") + "@example.test", null, admin: false);
+        // Enough credit that generating requests are never refused for money ($1,000).
+        await scope.ServiceProvider.GetRequiredService<CreditLedger>()
+            .GrantAsync(user.Id, CreditSource.AdminGrant, 1_000_000_000, null, "bench gateway", null, CancellationToken.None);
         var secrets = new List<string>(keyCount);
         for (var i = 0; i < keyCount; i++)
         {
