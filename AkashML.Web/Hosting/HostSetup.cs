@@ -5,7 +5,9 @@ using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
 using AkashML.Web.Api;
 using AkashML.Web.Billing;
+using AkashML.Web.Inferences;
 using AkashML.Web.Keys;
+using AkashML.Web.Usage;
 using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
 using Microsoft.Extensions.Options;
@@ -37,6 +39,8 @@ public static class HostSetup
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
         services.AddPublicApis(builder.Configuration);
+        services.AddUsageDashboard();
+        services.AddInferenceRetention(builder.Configuration);
         var modelsDirectory = builder.Configuration["Models:Directory"] is { Length: > 0 } configured
             ? configured
             : Path.Combine(Path.GetFullPath(hostOptions.DataDirectory), "models");
@@ -74,6 +78,7 @@ public static class HostSetup
         app.MapHealthEndpoints();
         app.MapPublicApis();
         app.MapStripeWebhook();
+        app.MapUsageExport();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;
