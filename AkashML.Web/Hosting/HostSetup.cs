@@ -79,6 +79,7 @@ public static class HostSetup
         app.MapPublicApis();
         app.MapStripeWebhook();
         app.MapUsageExport();
+        app.MapInferenceLookup();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;

@@ -17,7 +17,6 @@ public sealed partial class InferencesPage
     private IReadOnlyDictionary<Guid, string> _keyNames = new Dictionary<Guid, string>();
     private int? _retentionDays;
     private int _keptCount;
-    private bool _notFound;
     private string? _retentionError;
 
     [Inject]
@@ -38,9 +37,6 @@ public sealed partial class InferencesPage
     [CascadingParameter]
     public HttpContext HttpContext { get; set; } = default!;
 
-    [SupplyParameterFromQuery(Name = "id")]
-    public string? LookupId { get; set; }
-
     [SupplyParameterFromQuery(Name = "status")]
     public string? Status { get; set; }
 
@@ -54,17 +50,6 @@ public sealed partial class InferencesPage
     {
         _userId = UserManager.GetUserId(HttpContext.User) ?? throw new InvalidOperationException("the page requires a signed-in user");
         var cancellationToken = HttpContext.RequestAborted;
-        if (!string.IsNullOrWhiteSpace(LookupId) && HttpMethods.IsGet(HttpContext.Request.Method))
-        {
-            if (await Queries.FindAsync(_userId, LookupId, cancellationToken) is not null)
-            {
-                RedirectManager.RedirectTo("inferences/" + Uri.EscapeDataString(LookupId.Trim()));
-                return;
-            }
-
-            _notFound = true;
-        }
-
         Status = Status is "error" or "cancelled" or "ok" ? Status : null;
         _retentionDays = await RetentionSettings.GetDaysAsync(_userId, cancellationToken);
         _keptCount = await Queries.KeptCountAsync(_userId, cancellationToken);
