@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace AkashML.Data.Usage;
 
@@ -26,7 +27,10 @@ public static class BulkInsert
         var columns = entity.GetProperties()
             .Where(p => p.PropertyInfo is not null && !(p.IsPrimaryKey() && p.ValueGenerated == Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.OnAdd && p.ClrType == typeof(long)))
             .ToArray();
-        var rowsPerStatement = Math.Max(1, Math.Min(500, MaxParametersPerStatement / columns.Length));
+        // SQLite binds parameters by name with a linear search, so wide statements cost O(n²): there one prepared row per
+        // statement inside the transaction is fastest. PostgreSQL pays a round trip per statement: many rows each.
+        var rowsPerStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, Math.Min(500, MaxParametersPerStatement / columns.Length));
+        var converters = columns.Select(c => c.GetRelationalTypeMapping().Converter).ToArray();
 
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -42,7 +46,7 @@ public static class BulkInsert
                 if (batch.Count == rowsPerStatement)
                 {
                     full ??= await PrepareAsync(connection, transaction, entity, columns, batch, cancellationToken);
-                    written += await RunAsync(full, columns, batch, cancellationToken);
+                    written += await RunAsync(full, columns, converters, batch, cancellationToken);
                     batch.Clear();
                 }
             }
@@ -50,7 +54,7 @@ public static class BulkInsert
             if (batch.Count > 0)
             {
                 await using var rest = await PrepareAsync(connection, transaction, entity, columns, batch, cancellationToken);
-                written += await RunAsync(rest, columns, batch, cancellationToken);
+                written += await RunAsync(rest, columns, converters, batch, cancellationToken);
             }
 
             if (full is not null)
@@ -91,16 +95,15 @@ public static class BulkInsert
         return command;
     }
 
-    private static async Task<int> RunAsync<T>(DbCommand command, IProperty[] columns, List<T> batch, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync<T>(DbCommand command, IProperty[] columns, ValueConverter?[] converters, List<T> batch, CancellationToken cancellationToken)
     {
         var i = 0;
         foreach (var row in batch)
         {
-            foreach (var column in columns)
+            for (var c = 0; c < columns.Length; c++)
             {
-                var value = column.PropertyInfo!.GetValue(row);
-                var converter = column.GetRelationalTypeMapping().Converter;
-                command.Parameters[i++].Value = (value is null ? null : converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
+                var value = columns[c].PropertyInfo!.GetValue(row);
+                command.Parameters[i++].Value = (value is null ? null : converters[c] is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
             }
         }
 

@@ -11,10 +11,15 @@ namespace AkashML.Web.Cli;
 /// </summary>
 internal static class BenchCommands
 {
-    private const string Usage = "usage: bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--json]";
+    private const string Usage = "usage: bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--json] | bench usage [--rows 1000000] [--postgres CONN]";
 
     public static Task<int> RunAsync(WebApplication app, VerbArguments arguments)
     {
+        if (arguments.Sub == "usage" && arguments.Positional.Count == 0)
+        {
+            return UsageBench.RunAsync(arguments);
+        }
+
         if (arguments.Sub != "engine" || arguments.Positional.Count != 0)
         {
             throw new CommandLineException(Usage);
