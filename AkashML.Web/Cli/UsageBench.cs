@@ -76,6 +76,8 @@ internal static partial class UsageBench
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production, ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AkashML:DataDirectory"] = directory,
@@ -97,7 +99,13 @@ internal static partial class UsageBench
             var user = await scope.ServiceProvider.GetRequiredService<AccountProvisioning>().CreateConfirmedUserAsync(email, Password, admin: false);
             userId = user.Id;
             var keyService = scope.ServiceProvider.GetRequiredService<ApiKeyService>();
-            keys = [.. await Task.WhenAll(new[] { "production", "staging", "batch-jobs" }.Select(async n => (await keyService.CreateAsync(userId, n, ApiKeyLimits.None, CancellationToken.None)).Key.Id))];
+            var created = new List<Guid>();
+            foreach (var name in new[] { "production", "staging", "batch-jobs" })
+            {
+                created.Add((await keyService.CreateAsync(userId, name, ApiKeyLimits.None, CancellationToken.None)).Key.Id);
+            }
+
+            keys = [.. created];
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"database             {(postgres is null ? "SQLite (temporary file)" : "PostgreSQL (temporary database)")}"));
@@ -177,7 +185,7 @@ internal static partial class UsageBench
                     Error = ok ? null : "rate limited",
                     Streamed = random.Next(2) == 0,
                     // Spread evenly over the range, oldest first, as they would have been written.
-                    CreatedAt = end.AddTicks(-span + (span * i / rows)),
+                    CreatedAt = end.AddTicks(-span + (long)((double)span * i / rows)),
                 };
                 foreach (var granularity in new[] { UsageGranularity.Hour, UsageGranularity.Day })
                 {

@@ -20,22 +20,29 @@ public sealed class InferencePayloadPurger(IServiceScopeFactory scopes, TimeProv
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.PurgeInterval, clock);
-        do
+        try
         {
-            try
+            do
             {
-                var purged = await PurgeAsync(stoppingToken);
-                if (purged > 0)
+                try
                 {
-                    logger.LogInformation("Purged {Count} expired inference payloads", purged);
+                    var purged = await PurgeAsync(stoppingToken);
+                    if (purged > 0)
+                    {
+                        logger.LogInformation("Purged {Count} expired inference payloads", purged);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // The next pass retries; a missed pass only keeps expired rows a little longer.
+                    logger.LogWarning(ex, "Purging expired inference payloads failed");
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-            {
-                // The next pass retries; a missed pass only keeps expired rows a little longer.
-                logger.LogWarning(ex, "Purging expired inference payloads failed");
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
     }
 }

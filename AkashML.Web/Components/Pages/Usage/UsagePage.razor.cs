@@ -44,7 +44,7 @@ public sealed partial class UsagePage
 
     private UsageFilter Filter { get; set; } = default!;
 
-    private UsageView View { get; set; } = default!;
+    private UsageView? View { get; set; }
 
     private IReadOnlyList<string> Labels { get; set; } = [];
 
@@ -52,7 +52,7 @@ public sealed partial class UsagePage
 
     /// <summary>The models seen, plus the filtered one if it was never used (so the select shows it).</summary>
     private IEnumerable<string> ModelChoices =>
-        Filter.Model is { } model && !View.KnownModels.Contains(model) ? View.KnownModels.Append(model) : View.KnownModels;
+        Filter.Model is { } model && !View!.KnownModels.Contains(model) ? View.KnownModels.Append(model) : View!.KnownModels;
 
     protected override async Task OnInitializedAsync()
     {
