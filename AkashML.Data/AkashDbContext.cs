@@ -1,5 +1,6 @@
 using AkashML.Data.Billing;
 using AkashML.Data.Identity;
+using AkashML.Data.Inferences;
 using AkashML.Data.Keys;
 using AkashML.Data.Presets;
 using AkashML.Data.Usage;
@@ -24,6 +25,12 @@ public abstract class AkashDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
+
+    public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
+
+    public DbSet<InferencePayload> InferencePayloads => Set<InferencePayload>();
+
+    public DbSet<InferenceRetention> InferenceRetention => Set<InferenceRetention>();
 
     public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
 

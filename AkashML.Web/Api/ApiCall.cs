@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
 using AkashML.Billing.Reservations;
+using AkashML.Inference.Serving;
 using AkashML.Web.Keys;
 
 namespace AkashML.Web.Api;
@@ -81,6 +84,35 @@ public sealed class ApiCall
             await step(promptTokens, maxCompletionTokens, cancellationToken);
         }
     }
+
+    /// <summary>The parsed request body (set as it is read), for the parameters column and opt-in retention.</summary>
+    public JsonObject? RequestBody { get; set; }
+
+    /// <summary>The text generated for the first choice so far, up to <see cref="MaxOutputChars"/>.</summary>
+    public string OutputText => _output?.ToString() ?? "";
+
+    /// <summary>Output beyond this many characters is not kept for retention (the record still counts every token).</summary>
+    public const int MaxOutputChars = 256 * 1024;
+
+    private StringBuilder? _output;
+
+    /// <summary>Called for every generation update: marks the first token and keeps the first choice's text.</summary>
+    public void Produced(GenerationUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        FirstToken();
+        if (update.ChoiceIndex == 0 && update.Text.Length > 0)
+        {
+            _output ??= new StringBuilder();
+            if (_output.Length < MaxOutputChars)
+            {
+                _output.Append(update.Text.AsSpan(0, Math.Min(update.Text.Length, MaxOutputChars - _output.Length)));
+            }
+        }
+    }
+
+    /// <summary>The call of an API request, or null outside the API groups.</summary>
+    public static ApiCall? TryOf(HttpContext context) => context.Items[ItemKey] as ApiCall;
 
     public static ApiCall Of(HttpContext context) =>
         context.Items[ItemKey] as ApiCall ?? throw new InvalidOperationException("the route is not inside an API group");

@@ -6,9 +6,11 @@ using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
 using AkashML.Web.Api;
 using AkashML.Web.Billing;
+using AkashML.Web.Inferences;
 using AkashML.Web.Keys;
 using AkashML.Web.Playground;
 using AkashML.Web.Presets;
+using AkashML.Web.Usage;
 using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
 using AkashML.Web.Shell;
@@ -43,6 +45,8 @@ public static class HostSetup
         services.AddPublicApis(builder.Configuration);
         services.AddPresets();
         services.AddPlayground();
+        services.AddUsageDashboard();
+        services.AddInferenceRetention(builder.Configuration);
         var modelsDirectory = builder.Configuration["Models:Directory"] is { Length: > 0 } configured
             ? configured
             : Path.Combine(Path.GetFullPath(hostOptions.DataDirectory), "models");
@@ -83,6 +87,8 @@ public static class HostSetup
         app.MapPlaygroundApi();
         app.MapStripeWebhook();
         app.MapDashboardShell();
+        app.MapUsageExport();
+        app.MapInferenceLookup();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;

@@ -73,7 +73,7 @@ public static class MessagesApi
             GenerationUpdate? last = null;
             await foreach (var update in model.GenerateAsync(request, cancellationToken))
             {
-                call.FirstToken();
+                call.Produced(update);
                 if (update.Text.Length > 0)
                 {
                     await ServerSentEvents.WriteEventAsync(http.Response, "content_block_delta", new JsonObject
@@ -102,7 +102,7 @@ public static class MessagesApi
         var accumulator = new ChoiceAccumulator();
         await foreach (var update in model.GenerateAsync(request, cancellationToken))
         {
-            call.FirstToken();
+            call.Produced(update);
             accumulator.Add(update);
         }
 

@@ -66,7 +66,7 @@ public static class ChatCompletionsApi
             var finishedTokens = 0;
             await foreach (var update in model.GenerateAsync(request, cancellationToken))
             {
-                call.FirstToken();
+                call.Produced(update);
                 // Kept current on every update so a cancelled stream is billed for what it produced.
                 call.CompletionTokens = finishedTokens + update.CompletionTokens;
                 var lp = wantLogprobs && update.Logprobs is { Count: > 0 } l ? OpenAiLogprobs.Chat(l, asTokenIds) : null;
@@ -96,7 +96,7 @@ public static class ChatCompletionsApi
         var accumulator = new ChoiceAccumulator();
         await foreach (var update in model.GenerateAsync(request, cancellationToken))
         {
-            call.FirstToken();
+            call.Produced(update);
             accumulator.Add(update);
         }
 

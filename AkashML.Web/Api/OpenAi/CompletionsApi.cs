@@ -87,7 +87,7 @@ public static class CompletionsApi
 
                 await foreach (var update in model.GenerateAsync(requests[p], cancellationToken))
                 {
-                    call.FirstToken();
+                    call.Produced(update);
                     // Kept current on every update so a cancelled stream is billed for what it produced.
                     call.CompletionTokens = completionTokens + update.CompletionTokens;
                     var lp = logprobs is not null && update.Logprobs is { Count: > 0 } l ? OpenAiLogprobs.Legacy(l, asTokenIds, 0) : null;
@@ -120,7 +120,7 @@ public static class CompletionsApi
             var accumulator = new ChoiceAccumulator();
             await foreach (var update in model.GenerateAsync(requests[p], cancellationToken))
             {
-                call.FirstToken();
+                call.Produced(update);
                 accumulator.Add(update);
             }
 

@@ -90,7 +90,8 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
 
     /// <summary>A browser-like client: keeps cookies, follows redirects itself, posts forms with their antiforgery token.</summary>
     public BrowserSession NewBrowser() =>
-        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = BaseAddress }));
+        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = RealAddress ?? BaseAddress }),
+            RealAddress ?? BaseAddress);
 
     /// <summary>Runs <paramref name="action"/> with the host's own services in a fresh scope (to inspect what was stored).</summary>
     public async Task<T> WithServicesAsync<T>(Func<IServiceProvider, Task<T>> action)
