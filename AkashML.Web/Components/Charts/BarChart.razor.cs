@@ -5,7 +5,6 @@ namespace AkashML.Web.Components.Charts;
 
 public sealed partial class BarChart
 {
-    private const double Width = 800;
     private const double PadLeft = 56;
     private const double PadRight = 8;
     private const double PadTop = 10;
@@ -32,6 +31,10 @@ public sealed partial class BarChart
     [Parameter]
     public Func<double, string> Format { get; set; } = v => v.ToString("#,##0.##", CultureInfo.InvariantCulture);
 
+    /// <summary>The drawing's width in its own units: about the pixels it will get, so text keeps its size.</summary>
+    [Parameter]
+    public double Width { get; set; } = 800;
+
     [Parameter]
     public double Height { get; set; } = 220;
 
@@ -51,7 +54,7 @@ public sealed partial class BarChart
         var count = Math.Max(Labels.Count, 1);
         _slot = (Width - PadLeft - PadRight) / count;
         _bar = Math.Max(_slot * 0.72, 1);
-        _labelEvery = Math.Max(1, (int)Math.Ceiling(count / 8d));
+        _labelEvery = Math.Max(1, (int)Math.Ceiling(count / Math.Max(2, Math.Floor(Width / 90))));
     }
 
     private double Y(double value) => PadTop + (Height - PadTop - PadBottom) * (1 - (value / _top));

@@ -23,8 +23,8 @@ public sealed partial class ChartMarkupTests
         var rects = Rect().Matches(html).Select(m => (Tone: m.Groups["tone"].Value, Y: Num(m, "y"), Height: Num(m, "h"))).ToList();
         Assert.Equal(3, rects.Count(r => r.Tone == "input"));
         Assert.Equal(2, rects.Count(r => r.Tone == "output"));
-        // The axis tops out at 100 (the next round value above 70); heights scale linearly with the values.
-        Assert.Contains(">100<", html, StringComparison.Ordinal);
+        // Four round steps of 20 cover the tallest column (70): the axis reads 0, 20, 40, 60, 80; heights scale linearly.
+        Assert.Equal(["0", "20", "40", "60", "80"], Regex.Matches(html, @"text-anchor=""end"">([^<]+)<").Select(m => m.Groups[1].Value));
         var unit = rects.Single(r => r.Tone == "input" && Math.Abs(r.Height - rects.Where(x => x.Tone == "input").Min(x => x.Height)) < 0.01).Height / 5;
         Assert.Equal(10 * unit, rects.Where(r => r.Tone == "input").OrderBy(r => r.Height).ElementAt(1).Height, precision: 1);
         Assert.Equal(40 * unit, rects.Where(r => r.Tone == "output").Max(r => r.Height), precision: 1);
@@ -48,7 +48,7 @@ public sealed partial class ChartMarkupTests
             ["Title"] = "Spend",
         });
         Assert.Equal(31, Regex.Count(html, "class=\"am-chart-bar\""));
-        Assert.InRange(Regex.Count(html, "class=\"am-chart-xlabel\""), 4, 8);
+        Assert.InRange(Regex.Count(html, "class=\"am-chart-xlabel\""), 4, 9);
         Assert.DoesNotContain("<rect", html, StringComparison.Ordinal);
         Assert.DoesNotContain("NaN", html, StringComparison.Ordinal);
         Assert.DoesNotContain("am-chart-legend", html, StringComparison.Ordinal);
@@ -68,6 +68,16 @@ public sealed partial class ChartMarkupTests
         Assert.Contains("$0.30", html, StringComparison.Ordinal);
         Assert.Contains("<title>small/model: $0.10</title>", html, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(70, 80)]
+    [InlineData(21, 40)]
+    [InlineData(4, 4)]
+    [InlineData(0.000004, 0.000004)]
+    [InlineData(950, 1000)]
+    [InlineData(0, 1)]
+    public void The_axis_top_is_four_round_steps(double max, double top) =>
+        Assert.Equal(top, ChartScale.NiceCeiling(max), precision: 12);
 
     private static double Num(Match m, string group) => double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
 
