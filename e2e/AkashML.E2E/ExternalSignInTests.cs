@@ -10,38 +10,28 @@ namespace AkashML.E2E;
 /// each provider, the person authorizes on its consent page and lands signed in on the dashboard. Every page visited
 /// leaves a screenshot.
 /// </summary>
-public sealed class ExternalSignInTests : IAsyncLifetime
+public sealed class ExternalSignInTests : BrowserTest
 {
     private static int s_nextId = 7_300;
     private FakeOAuthProvider _github = default!;
     private FakeOAuthProvider _google = default!;
-    private HostProcess _host = default!;
-    private IPlaywright _playwright = default!;
-    private IBrowser _browser = default!;
 
-    public async Task InitializeAsync()
+    protected override async Task<HostProcess> StartHostAsync()
     {
-        if (Chromium.MissingReason is not null)
-        {
-            return;
-        }
-
         _github = await FakeOAuthProvider.StartAsync(OAuthShape.GitHub);
         _google = await FakeOAuthProvider.StartAsync(OAuthShape.Google);
         _github.ShowConsentPage = true;
         _google.ShowConsentPage = true;
         var environment = _github.Settings("GitHub").Concat(_google.Settings("Google"))
             .ToDictionary(setting => setting.Key.Replace(":", "__", StringComparison.Ordinal), setting => setting.Value!);
-        _host = await HostProcess.StartAsync(environment: environment);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Chromium.LaunchAsync(_playwright);
+        return await HostProcess.StartAsync(environment: environment);
     }
 
     [ChromiumFact]
     public async Task Google_sign_in_creates_the_account_then_signs_back_in_to_it()
     {
         var shots = new Screenshots("sign-in-with-google");
-        var email = NewEmail("grace");
+        var email = Accounts.NewEmail("grace");
         _google.NextAccount = new FakeAccount(NextId(), "Grace Hopper", [new FakeEmail(email, Primary: true, Verified: true)]);
 
         await using (var context = await NewContextAsync())
@@ -61,7 +51,7 @@ public sealed class ExternalSignInTests : IAsyncLifetime
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
-            Assert.StartsWith(_host.BaseAddress.ToString(), page.Url, StringComparison.Ordinal);
+            Assert.StartsWith(Host.BaseAddress.ToString(), page.Url, StringComparison.Ordinal);
             await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(email);
             await shots.TakeAsync(page, "signed-in");
 
@@ -95,10 +85,10 @@ public sealed class ExternalSignInTests : IAsyncLifetime
     public async Task GitHub_sign_in_uses_the_verified_primary_email_and_a_cancelled_consent_signs_nobody_in()
     {
         var shots = new Screenshots("sign-in-with-github");
-        var email = NewEmail("octo");
+        var email = Accounts.NewEmail("octo");
         _github.NextAccount = new FakeAccount(NextId(), "Octo Cat",
         [
-            new FakeEmail(NewEmail("unverified"), Primary: false, Verified: false),
+            new FakeEmail(Accounts.NewEmail("unverified"), Primary: false, Verified: false),
             new FakeEmail(email, Primary: true, Verified: true),
         ]);
         await using var context = await NewContextAsync();
@@ -130,19 +120,8 @@ public sealed class ExternalSignInTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(shots.Directory, "01-github-consent.png")));
     }
 
-    public async Task DisposeAsync()
+    protected override async ValueTask DisposeServicesAsync()
     {
-        if (_browser is not null)
-        {
-            await _browser.CloseAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
         foreach (var provider in new[] { _github, _google })
         {
             if (provider is not null)
@@ -151,19 +130,6 @@ public sealed class ExternalSignInTests : IAsyncLifetime
             }
         }
     }
-
-    private async Task<IBrowserContext> NewContextAsync()
-    {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _host.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-        });
-        context.SetDefaultTimeout(15_000);
-        return context;
-    }
-
-    private static string NewEmail(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)] + "@example.test";
 
     private static string NextId() => Interlocked.Increment(ref s_nextId).ToString(CultureInfo.InvariantCulture);
 }
