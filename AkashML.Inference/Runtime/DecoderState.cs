@@ -228,7 +228,7 @@ internal sealed unsafe class DecoderState : IDisposable
         }
 
         var result = new float[count];
-        ConvertToFloat(OrtTensor.Data(_logits.DangerousGetHandle()), type, result);
+        LogitsReader.ConvertToFloat(OrtTensor.Data(_logits.DangerousGetHandle()), type, result);
         return result;
     }
 
@@ -508,63 +508,15 @@ internal sealed unsafe class DecoderState : IDisposable
         {
             var index = chunk == 1 ? 0 : _lastTokenIndex[r];
             var source = data + ((((long)r * chunk) + index) * _vocabSize * elementSize);
-            ConvertToFloat(source, type, destination.Slice(r * _vocabSize, _vocabSize));
+            LogitsReader.ConvertToFloat(source, type, destination.Slice(r * _vocabSize, _vocabSize));
         }
 
         if (_eosTokenIds.Length > 1)
         {
-            MergeEosLogits(destination);
-        }
-    }
-
-    /// <summary>Several EOS ids: all get the lowest score and the primary one gets their maximum (GenAI's HandleEOSArray).</summary>
-    private void MergeEosLogits(Span<float> logits)
-    {
-        for (var r = 0; r < _rows; r++)
-        {
-            var row = logits.Slice(r * _vocabSize, _vocabSize);
-            var max = float.MinValue;
-            foreach (var id in _eosTokenIds)
+            for (var r = 0; r < _rows; r++)
             {
-                if ((uint)id < (uint)row.Length)
-                {
-                    max = Math.Max(max, row[id]);
-                    row[id] = float.MinValue;
-                }
+                LogitsReader.MergeEos(destination.Slice(r * _vocabSize, _vocabSize), _eosTokenIds);
             }
-
-            if ((uint)_eosTokenIds[0] < (uint)row.Length)
-            {
-                row[_eosTokenIds[0]] = max;
-            }
-        }
-    }
-
-    private static void ConvertToFloat(void* source, TensorElementType type, Span<float> destination)
-    {
-        switch (type)
-        {
-            case TensorElementType.Float:
-                new ReadOnlySpan<float>(source, destination.Length).CopyTo(destination);
-                break;
-            case TensorElementType.Float16:
-                var halves = new ReadOnlySpan<Half>(source, destination.Length);
-                for (var i = 0; i < halves.Length; i++)
-                {
-                    destination[i] = (float)halves[i];
-                }
-
-                break;
-            case TensorElementType.BFloat16:
-                var raw = new ReadOnlySpan<ushort>(source, destination.Length);
-                for (var i = 0; i < raw.Length; i++)
-                {
-                    destination[i] = BitConverter.Int32BitsToSingle(raw[i] << 16);
-                }
-
-                break;
-            default:
-                throw new NotSupportedException($"Logits of type {type} are not supported.");
         }
     }
 

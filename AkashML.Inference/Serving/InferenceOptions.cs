@@ -28,4 +28,11 @@ public sealed class InferenceOptions
     /// <summary>Requests one model decodes at the same time; later ones queue.</summary>
     [Range(1, 1024)]
     public int MaxConcurrentRequestsPerModel { get; set; } = 4;
+
+    /// <summary>
+    /// Sequences (choices) one model decodes together in shared steps, where the model allows it (GroupQueryAttention
+    /// with a shared KV buffer); more wait for a free slot. 1 turns batching off. Each slot keeps its own KV cache.
+    /// </summary>
+    [Range(1, 256)]
+    public int MaxBatchSize { get; set; } = 8;
 }

@@ -73,7 +73,7 @@ public sealed class ModelHost(ModelCatalog catalog, IOptions<InferenceOptions> o
                 ExecutionProvider = provider,
                 IntraOpThreads = settings.IntraOpThreads,
                 InterOpThreads = settings.InterOpThreads,
-            }, settings.MaxConcurrentRequestsPerModel);
+            }, settings.MaxConcurrentRequestsPerModel, settings.MaxBatchSize);
             logger.LogInformation("Loaded model {Model} on {Provider} in {Elapsed} ms", descriptor.Id, provider,
                 (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return model;

@@ -6,6 +6,7 @@ using AkashML.Inference.ChatTemplates;
 using AkashML.Inference.Generation;
 using AkashML.Inference.Generation.Sampling;
 using AkashML.Inference.Runtime;
+using AkashML.Inference.Serving.Batching;
 using AkashML.Inference.Tokenizers;
 
 namespace AkashML.Inference.Serving;
@@ -15,8 +16,11 @@ namespace AkashML.Inference.Serving;
 /// decode loop that turns a <see cref="GenerationRequest"/> into streamed, stop-aware, UTF-8-safe text.
 /// </summary>
 /// <remarks>
-/// One ONNX session is shared by every request; each request owns its generator (KV cache, positions, sampler).
-/// At most <c>maxConcurrency</c> requests decode at once; the rest wait in order.
+/// One ONNX session is shared by every request. Where the model allows it (a GroupQueryAttention graph with a shared
+/// past/present buffer) and <c>maxBatchSize</c> &gt; 1, each choice becomes a sequence of the model's batch scheduler,
+/// which decodes up to <c>maxBatchSize</c> sequences in shared steps. Otherwise (and for best_of) each request owns its
+/// generator (KV cache, positions, sampler), and at most <c>maxConcurrency</c> requests decode at once; the rest wait
+/// in order. Both paths produce the same tokens for the same request.
 /// </remarks>
 public sealed class TextModel : ITextModel, IDisposable
 {
@@ -26,8 +30,9 @@ public sealed class TextModel : ITextModel, IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly int[] _eosTokenIds;
     private readonly Lazy<string?[]> _tokenTexts;
+    private readonly BatchScheduler? _batch;
 
-    private TextModel(ModelDescriptor descriptor, Model model, HuggingFaceTokenizer tokenizer, IChatPromptRenderer renderer, bool supportsTools, int maxConcurrency)
+    private TextModel(ModelDescriptor descriptor, Model model, HuggingFaceTokenizer tokenizer, IChatPromptRenderer renderer, bool supportsTools, int maxConcurrency, int maxBatchSize)
     {
         Descriptor = descriptor;
         _model = model;
@@ -37,6 +42,7 @@ public sealed class TextModel : ITextModel, IDisposable
         _slots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
         _eosTokenIds = model.Config.Model?.EosTokenId ?? [];
         _tokenTexts = new Lazy<string?[]>(BuildTokenTexts);
+        _batch = maxBatchSize > 1 && BatchDecoder.Supports(model) ? new BatchScheduler(model, maxBatchSize, descriptor.Id) : null;
     }
 
     public ModelDescriptor Descriptor { get; }
@@ -45,8 +51,14 @@ public sealed class TextModel : ITextModel, IDisposable
 
     public bool SupportsTools { get; }
 
-    /// <summary>Loads the folder named by <paramref name="descriptor"/>; throws the runtime's load exceptions on bad folders.</summary>
-    public static TextModel Load(ModelDescriptor descriptor, ModelOptions options, int maxConcurrency)
+    /// <summary>The batch scheduler's counters, or null when this model serves every request on its own generator.</summary>
+    public BatchingStatistics? Batching => _batch?.Statistics;
+
+    /// <summary>
+    /// Loads the folder named by <paramref name="descriptor"/>; throws the runtime's load exceptions on bad folders.
+    /// <paramref name="maxBatchSize"/> &gt; 1 turns on continuous batching where the model allows it.
+    /// </summary>
+    public static TextModel Load(ModelDescriptor descriptor, ModelOptions options, int maxConcurrency, int maxBatchSize = 1)
     {
         var model = Model.Load(descriptor.Path, options);
         try
@@ -55,7 +67,7 @@ public sealed class TextModel : ITextModel, IDisposable
             var source = tokenizer.Config.ChatTemplate;
             IChatPromptRenderer renderer = source is null ? PlainChatFormat.Instance : ChatTemplate.Parse(source);
             var supportsTools = source is not null && source.Contains("tools", StringComparison.Ordinal);
-            return new TextModel(descriptor with { ContextLength = Math.Min(descriptor.ContextLength, model.ContextLength) }, model, tokenizer, renderer, supportsTools, maxConcurrency);
+            return new TextModel(descriptor with { ContextLength = Math.Min(descriptor.ContextLength, model.ContextLength) }, model, tokenizer, renderer, supportsTools, maxConcurrency, maxBatchSize);
         }
         catch
         {
@@ -83,6 +95,16 @@ public sealed class TextModel : ITextModel, IDisposable
     {
         var sampling = ToSamplingOptions(request);
         sampling.Validate(_model.VocabSize);
+        if (_batch is not null && CanBatch(request))
+        {
+            await foreach (var update in GenerateBatchedAsync(_batch, request, sampling, cancellationToken))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
         var candidates = Math.Max(request.BestOf, request.N);
         await _slots.WaitAsync(cancellationToken);
         try
@@ -137,8 +159,70 @@ public sealed class TextModel : ITextModel, IDisposable
 
     public void Dispose()
     {
+        _batch?.Dispose();
         _model.Dispose();
         _slots.Dispose();
+    }
+
+    /// <summary>
+    /// Requests the scheduler takes: no best_of (it ranks finished candidates), at least one new token, and prompts that
+    /// fit the context with valid ids. Anything else takes the per-request path, which reports the problem as before.
+    /// </summary>
+    private bool CanBatch(GenerationRequest request)
+    {
+        var prompt = request.PromptTokens;
+        if (request.BestOf > request.N || request.MaxNewTokens < 1 || prompt.Count == 0 || (long)prompt.Count + request.MaxNewTokens > _model.ContextLength)
+        {
+            return false;
+        }
+
+        foreach (var id in prompt)
+        {
+            if ((uint)id >= (uint)_model.VocabSize)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Each choice becomes one sequence of the batch; their updates arrive interleaved, each with its choice index.</summary>
+    private async IAsyncEnumerable<GenerationUpdate> GenerateBatchedAsync(BatchScheduler batch, GenerationRequest request, SamplingOptions sampling, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var owner = new BatchRequest(request.N, cancellationToken);
+        var prompt = request.PromptTokens.ToArray();
+        var sequences = new BatchSequence[request.N];
+        for (var choice = 0; choice < request.N; choice++)
+        {
+            var (recorder, output) = CreateChoice(request, sampling, prompt, choice, choice);
+            sequences[choice] = new BatchSequence(owner, prompt, request.MaxNewTokens, recorder, output);
+        }
+
+        batch.Enqueue(sequences);
+        try
+        {
+            await foreach (var update in owner.Reader.ReadAllAsync(cancellationToken))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return update;
+            }
+        }
+        finally
+        {
+            owner.Abandon();
+        }
+    }
+
+    /// <summary>A choice's selector (its own seed stream, penalties, bias, JSON constraint) and its text output.</summary>
+    private (SelectionRecorder Recorder, ChoiceOutput Output) CreateChoice(GenerationRequest request, SamplingOptions sampling, int[] prompt, int choiceIndex, int stream)
+    {
+        var constraint = request.JsonObject ? new JsonConstraint(_tokenTexts.Value, _eosTokenIds) : null;
+        var selector = new TokenSelector(sampling, _model.VocabSize, constraint, stream);
+        selector.ObservePrompt(prompt);
+        var recorder = new SelectionRecorder(selector, request.TopLogprobs ?? 0);
+        var output = new ChoiceOutput(request, choiceIndex, _tokenizer.CreateIncrementalDecoder(skipSpecialTokens: true), _eosTokenIds, constraint, Describe);
+        return (recorder, output);
     }
 
     /// <summary>Runs one choice on a worker thread (ORT calls block) and streams its updates.</summary>
@@ -162,10 +246,10 @@ public sealed class TextModel : ITextModel, IDisposable
 
     private void Decode(GenerationRequest request, SamplingOptions sampling, int choiceIndex, int stream, ChannelWriter<GenerationUpdate> output, CancellationToken cancellationToken)
     {
-        var prompt = request.PromptTokens;
+        var prompt = request.PromptTokens.ToArray();
         var parameters = new GeneratorParams(_model)
         {
-            MaxLength = prompt.Count + request.MaxNewTokens,
+            MaxLength = prompt.Length + request.MaxNewTokens,
             BatchSize = 1,
             NumBeams = 1,
             NumReturnSequences = 1,
@@ -174,58 +258,28 @@ public sealed class TextModel : ITextModel, IDisposable
             DoSample = false,
         };
         using var generator = new Generator(_model, parameters);
-        var constraint = request.JsonObject ? new JsonConstraint(_tokenTexts.Value, _eosTokenIds) : null;
-        var selector = new TokenSelector(sampling, _model.VocabSize, constraint, stream);
-        selector.ObservePrompt(prompt.ToArray());
-        var recorder = new SelectionRecorder(selector, request.TopLogprobs ?? 0);
+        var (recorder, text) = CreateChoice(request, sampling, prompt, choiceIndex, stream);
+        var outputs = new List<GenerationUpdate>(2);
         generator.SetTokenSelector(0, recorder);
-        generator.AppendTokens(prompt.ToArray(), cancellationToken);
+        generator.AppendTokens(prompt, cancellationToken);
 
-        var decoder = _tokenizer.CreateIncrementalDecoder(skipSpecialTokens: true);
-        var stops = new StopSequenceMatcher(request.StopSequences);
-        var produced = 0;
-        FinishReason? finish = null;
-        while (finish is null)
+        while (!text.IsFinished)
         {
             if (generator.IsDone)
             {
-                finish = produced >= request.MaxNewTokens ? FinishReason.Length : FinishReason.Stop;
+                Write(output, text.Finish(text.Produced >= request.MaxNewTokens ? FinishReason.Length : FinishReason.Stop), cancellationToken);
                 break;
             }
 
             cancellationToken.ThrowIfCancellationRequested();
             generator.GenerateNextToken(cancellationToken);
-            var choice = recorder.LastChoice;
-            produced++;
-            if (Array.IndexOf(_eosTokenIds, choice.TokenId) >= 0)
+            outputs.Clear();
+            text.Accept(recorder.LastChoice, outputs.Add);
+            foreach (var update in outputs)
             {
-                finish = FinishReason.Stop;
-                break;
+                Write(output, update, cancellationToken);
             }
-
-            var match = stops.Append(decoder.Append(choice.TokenId));
-            var logprobs = request.TopLogprobs is null ? null : new[] { Describe(choice) };
-            if (match.Stopped)
-            {
-                Write(output, new GenerationUpdate(choiceIndex, match.Text, [choice.TokenId], logprobs, FinishReason.Stop, produced, match.StopSequence), cancellationToken);
-                return;
-            }
-
-            if (constraint?.IsComplete == true)
-            {
-                finish = FinishReason.Stop;
-            }
-            else if (produced >= request.MaxNewTokens)
-            {
-                finish = FinishReason.Length;
-            }
-
-            Write(output, new GenerationUpdate(choiceIndex, match.Text, [choice.TokenId], logprobs, null, produced), cancellationToken);
         }
-
-        var tail = stops.Append(decoder.Flush());
-        var rest = tail.Stopped ? tail.Text : tail.Text + stops.Flush();
-        Write(output, new GenerationUpdate(choiceIndex, rest, [], null, finish, produced, tail.StopSequence), cancellationToken);
     }
 
     private static void Write(ChannelWriter<GenerationUpdate> output, GenerationUpdate update, CancellationToken cancellationToken)

@@ -1,0 +1,435 @@
+using System.Runtime.InteropServices;
+using AkashML.Inference.Native;
+
+namespace AkashML.Inference.Runtime;
+
+/// <summary>
+/// KV slots for continuous batching over one model: one [slots, kv_heads, capacity, head_size] buffer per past tensor,
+/// a prefill that runs one prompt into one slot, and a decode step that runs one token for each of the first B slots.
+/// </summary>
+/// <remarks>
+/// This relies on GroupQueryAttention with a shared past/present buffer: each row's new key/value is written at that
+/// row's own past length (seqlens_k = sum(attention_mask) - 1), so rows of different lengths share one run. Batch is the
+/// outermost dimension, so a slot is one contiguous block and a batch of the first B slots is a prefix of the buffer:
+/// both are passed to ORT as tensors over that memory (nothing is copied). Only the scheduler's thread may call this.
+/// </remarks>
+internal sealed unsafe class BatchDecoder : IDisposable
+{
+    private const int MinimumCapacity = 256;
+
+    private readonly Model _model;
+    private readonly DecoderSignature _signature;
+    private readonly int _slots;
+    private readonly int _vocabSize;
+    private readonly int _padTokenId;
+    private readonly int[] _eosTokenIds;
+    private readonly int _elementSize;
+    private readonly OrtRunOptions _runOptions;
+    private readonly IntPtr[] _buffers;
+    private readonly int[] _lengths;
+    private readonly IntPtr[] _inputs;
+    private readonly IntPtr[] _outputs;
+    private byte[] _ids = [];
+    private byte[] _positions = [];
+    private byte[] _mask = [];
+    private int _capacity;
+    private bool _disposed;
+
+    internal BatchDecoder(Model model, int slots)
+    {
+        if (!Supports(model))
+        {
+            throw new InvalidOperationException($"The model '{model.Folder}' cannot be batched: it needs a GroupQueryAttention graph with a shared past/present buffer.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
+        _model = model;
+        _signature = model.Signature;
+        _slots = slots;
+        _vocabSize = model.VocabSize;
+        _padTokenId = model.PadTokenId;
+        _eosTokenIds = [.. model.EosTokenIds];
+        _elementSize = OrtTensor.ElementSize(_signature.KvType);
+        _runOptions = new OrtRunOptions();
+        foreach (var (key, value) in model.RunConfigEntries)
+        {
+            _runOptions.AddConfigEntry(key, value);
+        }
+
+        _buffers = new IntPtr[_signature.PastNames.Length];
+        _lengths = new int[slots];
+        _inputs = new IntPtr[model.InputNames.Length];
+        _outputs = new IntPtr[model.OutputNames.Length];
+    }
+
+    /// <summary>Positions each slot can hold now; <see cref="EnsureCapacity"/> grows it.</summary>
+    internal int Capacity => _capacity;
+
+    internal int Slots => _slots;
+
+    /// <summary>
+    /// True when rows of different lengths can share a decode step: the search config shares past and present (which
+    /// this runtime only does for GroupQueryAttention graphs), separate key/value tensors, an attention mask to derive
+    /// seqlens_k from, and no n-gram ban (the per-request path applies that inside its generator).
+    /// </summary>
+    internal static bool Supports(Model model)
+    {
+        var signature = model.Signature;
+        var search = model.Config.Search;
+        return search.PastPresentShareBuffer
+            && search.NoRepeatNgramSize == 0
+            && !signature.CombinedKv
+            && signature.PastNames.Length > 0
+            && signature.AttentionMask is not null;
+    }
+
+    internal int Length(int slot) => _lengths[slot];
+
+    /// <summary>Makes every slot hold at least <paramref name="positions"/> positions, keeping what occupied slots hold.</summary>
+    internal void EnsureCapacity(int positions)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (positions <= _capacity)
+        {
+            return;
+        }
+
+        if (positions > _model.ContextLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(positions), positions, $"A slot cannot hold more than the model's context_length {_model.ContextLength}.");
+        }
+
+        // Grow geometrically so a stream of slightly longer requests does not copy the cache every time.
+        var capacity = Math.Max(MinimumCapacity, _capacity);
+        while (capacity < positions)
+        {
+            capacity *= 2;
+        }
+
+        capacity = Math.Min(capacity, _model.ContextLength);
+        var heads = _signature.KvHeads;
+        var headBytes = (long)_signature.HeadSize * _elementSize;
+        var bytes = (nuint)((long)_slots * heads * capacity * headBytes);
+        var grown = new IntPtr[_buffers.Length];
+        try
+        {
+            for (var i = 0; i < grown.Length; i++)
+            {
+                grown[i] = (IntPtr)NativeMemory.AlignedAlloc(bytes, 64);
+                NativeMemory.Clear((void*)grown[i], bytes);
+                if (_buffers[i] == IntPtr.Zero)
+                {
+                    continue;
+                }
+
+                for (var slot = 0; slot < _slots; slot++)
+                {
+                    var used = _lengths[slot] * headBytes;
+                    for (var h = 0; h < heads; h++)
+                    {
+                        var from = (byte*)_buffers[i] + (((((long)slot * heads) + h) * _capacity) * headBytes);
+                        var to = (byte*)grown[i] + (((((long)slot * heads) + h) * capacity) * headBytes);
+                        Buffer.MemoryCopy(from, to, used, used);
+                    }
+                }
+            }
+        }
+        catch
+        {
+            foreach (var buffer in grown)
+            {
+                NativeMemory.AlignedFree((void*)buffer);
+            }
+
+            throw;
+        }
+
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            NativeMemory.AlignedFree((void*)_buffers[i]);
+            _buffers[i] = grown[i];
+        }
+
+        _capacity = capacity;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="prompt"/> into <paramref name="slot"/> (which must be empty) and writes the next-token
+    /// logits to <paramref name="logits"/>, exactly as a batch-1 generator's first run does. Cancellation terminates the
+    /// run and leaves the slot empty.
+    /// </summary>
+    internal void Prefill(int slot, ReadOnlySpan<int> prompt, Span<float> logits, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, _slots);
+        if (_lengths[slot] != 0)
+        {
+            throw new InvalidOperationException($"Slot {slot} is occupied.");
+        }
+
+        var chunk = prompt.Length;
+        if (chunk == 0 || chunk > _capacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(prompt), chunk, $"A prompt must have 1 to {_capacity} tokens (the slot capacity).");
+        }
+
+        Grow(ref _ids, chunk * sizeof(long));
+        Grow(ref _positions, chunk * sizeof(long));
+        Grow(ref _mask, chunk * sizeof(long));
+        for (var j = 0; j < chunk; j++)
+        {
+            WriteInteger(_ids, _signature.InputIdsType, j, prompt[j]);
+            WriteInteger(_positions, _signature.PositionIdsType, j, j);
+            WriteInteger(_mask, _signature.AttentionMaskType, j, 1);
+        }
+
+        // A single-row generator reads the logits of the last non-pad token of a multi-token chunk; so do we.
+        var last = chunk - 1;
+        if (chunk > 1)
+        {
+            for (var j = chunk - 1; j >= 0; j--)
+            {
+                if (prompt[j] != _padTokenId)
+                {
+                    last = j;
+                    break;
+                }
+            }
+        }
+
+        Run(slot, 1, chunk, chunk, cancellationToken);
+        _lengths[slot] = chunk;
+        ReadLogits(1, chunk, last, logits);
+    }
+
+    /// <summary>
+    /// One decode step: <paramref name="tokens"/>[b] is appended to slot b for every b &lt; tokens.Length, and row b's
+    /// next-token logits go to <paramref name="logits"/>[b × vocab ..]. Every slot in the batch must be occupied.
+    /// </summary>
+    internal void Step(ReadOnlySpan<int> tokens, Span<float> logits, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var rows = tokens.Length;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, _slots);
+        var width = 0;
+        for (var b = 0; b < rows; b++)
+        {
+            if (_lengths[b] == 0)
+            {
+                throw new InvalidOperationException($"Slot {b} is empty; a batch must be the first {rows} occupied slots.");
+            }
+
+            if (_lengths[b] >= _capacity)
+            {
+                throw new InvalidOperationException($"Slot {b} is full ({_capacity} positions).");
+            }
+
+            width = Math.Max(width, _lengths[b] + 1);
+        }
+
+        Grow(ref _ids, rows * sizeof(long));
+        Grow(ref _positions, rows * sizeof(long));
+        Grow(ref _mask, rows * width * sizeof(long));
+        for (var b = 0; b < rows; b++)
+        {
+            WriteInteger(_ids, _signature.InputIdsType, b, tokens[b]);
+            WriteInteger(_positions, _signature.PositionIdsType, b, _lengths[b]);
+
+            // Ones over the row's own past and new token; the rest of the common width is padding the graph ignores
+            // (seqlens_k and cumsum positions only count the ones).
+            for (var t = 0; t < width; t++)
+            {
+                WriteInteger(_mask, _signature.AttentionMaskType, (b * width) + t, t <= _lengths[b] ? 1 : 0);
+            }
+        }
+
+        Run(0, rows, 1, width, cancellationToken);
+        for (var b = 0; b < rows; b++)
+        {
+            _lengths[b]++;
+        }
+
+        ReadLogits(rows, 1, 0, logits);
+    }
+
+    /// <summary>Moves slot <paramref name="from"/>'s cache into the empty slot <paramref name="to"/>, so the batch stays a prefix.</summary>
+    internal void Move(int from, int to)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (from == to)
+        {
+            return;
+        }
+
+        if (_lengths[to] != 0)
+        {
+            throw new InvalidOperationException($"Slot {to} is occupied.");
+        }
+
+        var heads = _signature.KvHeads;
+        var headBytes = (long)_signature.HeadSize * _elementSize;
+        var used = _lengths[from] * headBytes;
+        foreach (var buffer in _buffers)
+        {
+            for (var h = 0; h < heads; h++)
+            {
+                var source = (byte*)buffer + (((((long)from * heads) + h) * _capacity) * headBytes);
+                var target = (byte*)buffer + (((((long)to * heads) + h) * _capacity) * headBytes);
+                Buffer.MemoryCopy(source, target, used, used);
+            }
+        }
+
+        _lengths[to] = _lengths[from];
+        _lengths[from] = 0;
+    }
+
+    /// <summary>Empties a slot; stale data beyond a row's length is never read.</summary>
+    internal void Release(int slot) => _lengths[slot] = 0;
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            NativeMemory.AlignedFree((void*)_buffers[i]);
+            _buffers[i] = IntPtr.Zero;
+        }
+
+        _runOptions.Dispose();
+    }
+
+    private void Run(int firstSlot, int rows, int chunk, int width, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var signature = _signature;
+        var heads = signature.KvHeads;
+        var slotBytes = (long)heads * _capacity * signature.HeadSize * _elementSize;
+        var owned = 0;
+        var outputs = _outputs.AsSpan();
+        outputs.Clear();
+        fixed (byte* ids = _ids)
+        fixed (byte* positions = _positions)
+        fixed (byte* mask = _mask)
+        {
+            try
+            {
+                Span<long> shape = [rows, chunk];
+                _inputs[owned++] = OrtTensor.Wrap(ids, (long)rows * chunk * OrtTensor.ElementSize(signature.InputIdsType), signature.InputIdsType, shape);
+                Span<long> maskShape = [rows, width];
+                _inputs[owned++] = OrtTensor.Wrap(mask, (long)rows * width * OrtTensor.ElementSize(signature.AttentionMaskType), signature.AttentionMaskType, maskShape);
+                if (signature.PositionIds is not null)
+                {
+                    _inputs[owned++] = OrtTensor.Wrap(positions, (long)rows * chunk * OrtTensor.ElementSize(signature.PositionIdsType), signature.PositionIdsType, shape);
+                }
+
+                Span<long> kvShape = [rows, heads, _capacity, signature.HeadSize];
+                for (var i = 0; i < _buffers.Length; i++)
+                {
+                    var view = OrtTensor.Wrap((byte*)_buffers[i] + (firstSlot * slotBytes), rows * slotBytes, signature.KvType, kvShape);
+                    _inputs[owned++] = view;
+                    outputs[1 + i] = view;
+                }
+
+                RunWithCancellation(outputs, cancellationToken);
+            }
+            catch
+            {
+                OrtTensor.Release(outputs[0]);
+                outputs[0] = IntPtr.Zero;
+                throw;
+            }
+            finally
+            {
+                // The KV views are inputs and outputs at once; releasing them as inputs frees them once.
+                for (var i = 0; i < owned; i++)
+                {
+                    OrtTensor.Release(_inputs[i]);
+                    _inputs[i] = IntPtr.Zero;
+                }
+            }
+        }
+    }
+
+    private void RunWithCancellation(Span<IntPtr> outputs, CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            _model.Run(_runOptions, _inputs, outputs);
+            return;
+        }
+
+        var registration = cancellationToken.UnsafeRegister(static state => ((OrtRunOptions)state!).SetTerminate(), _runOptions);
+        try
+        {
+            _model.Run(_runOptions, _inputs, outputs);
+        }
+        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("Generation was cancelled while the model was running.", ex, cancellationToken);
+        }
+        finally
+        {
+            // Dispose waits for a callback in flight, so the flag cannot be set again after the reset below.
+            registration.Dispose();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                _runOptions.UnsetTerminate();
+            }
+        }
+    }
+
+    /// <summary>Copies row b's logits at token <paramref name="index"/> of the run to <paramref name="destination"/>, then releases the output.</summary>
+    private void ReadLogits(int rows, int chunk, int index, Span<float> destination)
+    {
+        var value = _outputs[0];
+        _outputs[0] = IntPtr.Zero;
+        try
+        {
+            Span<long> shape = stackalloc long[4];
+            var rank = OrtTensor.Shape(value, shape, out var type);
+            if (rank != 3 || shape[0] != rows || shape[1] != chunk || shape[2] != _vocabSize)
+            {
+                throw new InvalidOperationException(
+                    $"The logits output has shape [{string.Join(", ", shape[..rank].ToArray())}]; expected [{rows}, {chunk}, {_vocabSize}].");
+            }
+
+            var elementSize = OrtTensor.ElementSize(type);
+            var data = (byte*)OrtTensor.Data(value);
+            for (var r = 0; r < rows; r++)
+            {
+                var row = destination.Slice(r * _vocabSize, _vocabSize);
+                LogitsReader.ConvertToFloat(data + ((((long)r * chunk) + index) * _vocabSize * elementSize), type, row);
+                LogitsReader.MergeEos(row, _eosTokenIds);
+            }
+        }
+        finally
+        {
+            OrtTensor.Release(value);
+        }
+    }
+
+    private static void WriteInteger(byte[] buffer, TensorElementType type, int index, long value)
+    {
+        if (type == TensorElementType.Int64)
+        {
+            MemoryMarshal.Cast<byte, long>(buffer.AsSpan())[index] = value;
+        }
+        else
+        {
+            MemoryMarshal.Cast<byte, int>(buffer.AsSpan())[index] = (int)value;
+        }
+    }
+
+    private static void Grow(ref byte[] buffer, int bytes)
+    {
+        if (buffer.Length < bytes)
+        {
+            buffer = new byte[Math.Max(bytes, buffer.Length * 2)];
+        }
+    }
+}
