@@ -1,0 +1,87 @@
+using AkashML.Inference.Generation;
+using AkashML.Inference.Runtime;
+
+namespace AkashML.Inference.Tests.Serving.Batching;
+
+/// <summary>
+/// The KV slot decoder against batch-1 generators on the same model: rows of different lengths in one step, a row
+/// moved to another slot, and capacity growth must all give bit-identical logits.
+/// </summary>
+public sealed class BatchDecoderTests(BatchingFixture fixture) : IClassFixture<BatchingFixture>
+{
+    [Fact]
+    public void Rows_of_different_lengths_share_a_step_with_the_logits_each_would_get_alone()
+    {
+        using var model = Model.Load(fixture.Folder, new ModelOptions { IntraOpThreads = 1 });
+        Assert.True(BatchDecoder.Supports(model));
+        int[][] prompts = [[5, 9, 300, 41, 7], [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28], [900, 901, 902, 903, 904, 905, 906, 907, 908]];
+        var vocab = model.VocabSize;
+        var generators = prompts.Select(_ => new Generator(model, new GeneratorParams(model) { MaxLength = 64 })).ToArray();
+        try
+        {
+            using var decoder = new BatchDecoder(model, slots: 4);
+            decoder.EnsureCapacity(40);
+            var logits = new float[4 * vocab];
+            for (var s = 0; s < prompts.Length; s++)
+            {
+                generators[s].AppendTokens(prompts[s]);
+                decoder.Prefill(s, prompts[s], logits.AsSpan(s * vocab, vocab), CancellationToken.None);
+                Assert.Equal(generators[s].GetLogits().ToArray(), logits.AsSpan(s * vocab, vocab).ToArray());
+                Assert.Equal(prompts[s].Length, decoder.Length(s));
+            }
+
+            // Three shared steps, feeding each row a different token.
+            for (var step = 0; step < 3; step++)
+            {
+                int[] tokens = [100 + step, 200 + step, 300 + step];
+                decoder.Step(tokens, logits, CancellationToken.None);
+                for (var s = 0; s < prompts.Length; s++)
+                {
+                    generators[s].AppendTokens([tokens[s]]);
+                    Assert.Equal(generators[s].GetLogits().ToArray(), logits.AsSpan(s * vocab, vocab).ToArray());
+                }
+            }
+
+            // Retire row 0: the last row moves into its slot and keeps decoding from there.
+            decoder.Release(0);
+            decoder.Move(2, 0);
+            Assert.Equal(0, decoder.Length(2));
+            Assert.Equal(prompts[2].Length + 3, decoder.Length(0));
+
+            // Growing the slots keeps every occupied row's cache.
+            decoder.EnsureCapacity(300);
+            Assert.True(decoder.Capacity >= 300);
+            int[] next = [77, 78];
+            decoder.Step(next, logits, CancellationToken.None);
+            generators[2].AppendTokens([77]);
+            generators[1].AppendTokens([78]);
+            Assert.Equal(generators[2].GetLogits().ToArray(), logits.AsSpan(0, vocab).ToArray());
+            Assert.Equal(generators[1].GetLogits().ToArray(), logits.AsSpan(vocab, vocab).ToArray());
+        }
+        finally
+        {
+            foreach (var generator in generators)
+            {
+                generator.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void Misuse_is_reported_not_run()
+    {
+        using var model = Model.Load(fixture.Folder, new ModelOptions { IntraOpThreads = 1 });
+        using var decoder = new BatchDecoder(model, slots: 2);
+        decoder.EnsureCapacity(8);
+        var logits = new float[2 * model.VocabSize];
+        Assert.Throws<InvalidOperationException>(() => decoder.Step([1], logits, CancellationToken.None));
+        Assert.Throws<ArgumentOutOfRangeException>(() => decoder.Prefill(0, new int[decoder.Capacity + 1], logits, CancellationToken.None));
+        decoder.Prefill(0, [1, 2, 3], logits, CancellationToken.None);
+        Assert.Throws<InvalidOperationException>(() => decoder.Prefill(0, [4], logits, CancellationToken.None));
+        Assert.Throws<ArgumentOutOfRangeException>(() => decoder.EnsureCapacity(model.ContextLength + 1));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => decoder.Prefill(1, [4, 5], logits, cancelled.Token));
+        Assert.Equal(0, decoder.Length(1));
+    }
+}
