@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using AkashML.Inference.Building.TinyRandom;
 using AkashML.Inference.Serving;
 using AkashML.Inference.Serving.Batching;
 
@@ -16,14 +17,17 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
     [Fact]
     public async Task Concurrent_requests_match_running_each_alone()
     {
+        // Long enough (EOS is biased away) that requests started together overlap in the scheduler.
         var requests = new[]
         {
-            Request("The quick brown fox", 40, temperature: 0),
-            Request("Once upon a time there was a little robot who wanted to learn how to paint.", 33, temperature: 0.9, seed: 7, topP: 0.9),
-            Request("Hello", 25, temperature: 1.2, seed: 11, topK: 20) with { TopLogprobs = 3 },
-            Request("A list of fruits: apple, banana, cherry,", 37, temperature: 0.7, seed: 3) with { FrequencyPenalty = 0.8, PresencePenalty = 0.4, RepetitionPenalty = 1.3 },
-            Request("Numbers 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20", 20, temperature: 0) with { LogitBias = new Dictionary<int, double> { [300] = 12, [301] = -5 } },
-            Request("{", 30, temperature: 0.8, seed: 5) with { JsonObject = true },
+            Request("The quick brown fox", 200, temperature: 0),
+            Request("Once upon a time there was a little robot who wanted to learn how to paint.", 165, temperature: 0.9, seed: 7, topP: 0.9),
+            Request("Hello", 125, temperature: 1.2, seed: 11, topK: 20) with { TopLogprobs = 3 },
+            Request("A list of fruits: apple, banana, cherry,", 185, temperature: 0.7, seed: 3) with { FrequencyPenalty = 0.8, PresencePenalty = 0.4, RepetitionPenalty = 1.3 },
+            Request("Numbers 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20", 100, temperature: 0) with { LogitBias = new Dictionary<int, double>(fixture.NoEos) { [300] = 12, [301] = -5 } },
+            Request("{", 150, temperature: 0.8, seed: 5) with { JsonObject = true },
+            Request("Ends at once", 50, temperature: 0) with { LogitBias = new Dictionary<int, double> { [EndOfMessage] = 100 } },
+            Request("Ends some time", 150, temperature: 1.0, seed: 21) with { LogitBias = new Dictionary<int, double> { [EndOfMessage] = 5 } },
         };
 
         var before = fixture.Batched.Batching!;
@@ -36,6 +40,9 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
             Assert.Equal(alone, batched[i]);
         }
 
+        Assert.Matches(@"^\[\] """" Stop 1 -$", batched[6][0]);
+        Assert.Contains(" Stop ", GenerationTranscript.LastLine(batched[7][0]), StringComparison.Ordinal);
+
         Assert.True(after.SharedSteps > before.SharedSteps, "the requests decoded in shared steps");
         Assert.True(SharedAStep(before, after), $"several sequences shared a step (largest batch {after.MaxBatchObserved})");
         Assert.Equal(requests.Length, after.SequencesAdmitted - before.SequencesAdmitted);
@@ -46,7 +53,8 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
     public async Task A_request_joins_a_batch_that_is_already_decoding()
     {
         using var timeout = new CancellationTokenSource(Limit);
-        var longer = Request("Tell me a long story about the sea", 120, temperature: 0.8, seed: 42);
+        // Long enough that it is still decoding when the second request arrives after its first token.
+        var longer = Request("Tell me a long story about the sea", 2000, temperature: 0.8, seed: 42);
         var joiner = Request("Short one", 15, temperature: 0);
         var choices = new SortedDictionary<int, StringBuilder>();
         var joinedAt = -1;
@@ -55,7 +63,7 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
         await foreach (var update in fixture.Batched.GenerateAsync(longer, timeout.Token))
         {
             GenerationTranscript.Append(choices, update);
-            if (update.CompletionTokens == 10 && joined is null)
+            if (update.CompletionTokens == 1 && joined is null)
             {
                 joinedAt = update.CompletionTokens;
                 joined = Task.Run(() => GenerationTranscript.CollectAsync(fixture.Batched, joiner, timeout.Token));
@@ -63,7 +71,7 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
             }
         }
 
-        Assert.Equal(10, joinedAt);
+        Assert.Equal(1, joinedAt);
         Assert.Equal(await GenerationTranscript.CollectAsync(fixture.Alone, longer, timeout.Token), choices.ToDictionary(p => p.Key, p => p.Value.ToString()));
         Assert.Equal(await GenerationTranscript.CollectAsync(fixture.Alone, joiner, timeout.Token), await joined!);
     }
@@ -72,8 +80,8 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
     public async Task Cancelling_one_sequence_leaves_the_others_untouched()
     {
         using var timeout = new CancellationTokenSource(Limit);
-        var keep = new[] { Request("First survivor", 60, temperature: 0), Request("Second survivor", 45, temperature: 1.0, seed: 9) };
-        var doomed = Request("This one is cancelled", 200, temperature: 0);
+        var keep = new[] { Request("First survivor", 300, temperature: 0), Request("Second survivor", 250, temperature: 1.0, seed: 9) };
+        var doomed = Request("This one is cancelled", 3000, temperature: 0);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
         var survivors = keep.Select(r => Task.Run(() => GenerationTranscript.CollectAsync(fixture.Batched, r, timeout.Token))).ToArray();
         var received = 0;
@@ -179,6 +187,7 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
 
     private GenerationRequest Request(string prompt, int maxTokens, double temperature, long? seed = null, double topP = 1, int topK = 0) => new()
     {
+        LogitBias = fixture.NoEos,
         PromptTokens = fixture.Alone.EncodePrompt(prompt, isRenderedChat: false),
         MaxNewTokens = maxTokens,
         Temperature = temperature,
@@ -186,6 +195,8 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
         TopP = topP,
         TopK = topK,
     };
+
+    private int EndOfMessage => fixture.Alone.Tokenizer.TokenToId(TinyRandomModel.MessageEnd)!.Value;
 
     /// <summary>True when some step since <paramref name="before"/> decoded more than one sequence.</summary>
     private static bool SharedAStep(BatchingStatistics before, BatchingStatistics after) =>
