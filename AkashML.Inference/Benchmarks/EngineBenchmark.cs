@@ -112,10 +112,10 @@ public static class EngineBenchmark
         return process.PeakWorkingSet64 / (1024.0 * 1024.0);
     }
 
-    private static int[] MakePrompt(Model model, int length)
+    internal static int[] MakePrompt(Model model, int length, int seed = 1234)
     {
         // Deterministic ids that avoid EOS and pad, so the prompt has no padding and never ends early.
-        var random = new Random(1234);
+        var random = new Random(seed);
         var prompt = new int[length];
         for (var i = 0; i < length; i++)
         {

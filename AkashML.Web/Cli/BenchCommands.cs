@@ -2,16 +2,19 @@ using System.Globalization;
 using System.Text.Json;
 using AkashML.Inference.Benchmarks;
 using AkashML.Inference.Catalog;
+using AkashML.Inference.Runtime;
 
 namespace AkashML.Web.Cli;
 
 /// <summary>
 /// <c>bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--json]</c>: medians of prompt
-/// throughput, decode throughput, time to first token, and the process's peak resident memory.
+/// throughput, decode throughput, time to first token, and the process's peak resident memory. With
+/// <c>--streams 1,4,8 [--max-batch 8]</c> it reports aggregate decode tokens/s of that many concurrent streams instead,
+/// with continuous batching and with a generator per stream.
 /// </summary>
 internal static class BenchCommands
 {
-    private const string Usage = "usage: bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--json] | bench api [--clients 1,8,64] [--requests 400] [--model ID] | bench usage [--rows 1000000] [--postgres CONN]";
+    private const string Usage = "usage: bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--streams 1,4,8 [--max-batch 8]] [--json] | bench api [--clients 1,8,64] [--requests 400] [--model ID] | bench usage [--rows 1000000] [--postgres CONN]";
 
     public static Task<int> RunAsync(WebApplication app, VerbArguments arguments)
     {
@@ -36,6 +39,11 @@ internal static class BenchCommands
         var runs = PositiveInt(arguments, "runs", 5);
         var json = ModelCommands.Flag(arguments, "json");
         var options = ModelCommands.RuntimeOptions(app.Services, id);
+        if (arguments.Optional("streams") is { } streams)
+        {
+            return Task.FromResult(RunConcurrency(arguments, folder, id, streams, options, json));
+        }
+
         EngineBenchmarkResult result;
         try
         {
@@ -74,6 +82,74 @@ internal static class BenchCommands
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"time to first token  {result.TimeToFirstTokenMs:0.00} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak memory (RSS)    {result.PeakRssMb:0.0} MB"));
         return Task.FromResult(0);
+    }
+
+    private static int RunConcurrency(VerbArguments arguments, string folder, string? id, string streamList, ModelOptions options, bool json)
+    {
+        var streams = streamList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+                ? value
+                : throw new CommandLineException($"--streams must list positive whole numbers, got '{streamList}'"))
+            .ToArray();
+        if (streams.Length == 0)
+        {
+            throw new CommandLineException($"--streams must list positive whole numbers, got '{streamList}'");
+        }
+
+        var promptTokens = PositiveInt(arguments, "prompt-tokens", 32);
+        var generatedTokens = PositiveInt(arguments, "gen-tokens", 128);
+        var runs = PositiveInt(arguments, "runs", 3);
+        var maxBatch = PositiveInt(arguments, "max-batch", 8);
+        IReadOnlyList<ConcurrencyBenchmarkResult> results;
+        try
+        {
+            results = ConcurrencyBenchmark.Run(folder, streams, promptTokens, generatedTokens, runs, maxBatch, options);
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or NotSupportedException)
+        {
+            throw new CommandLineException(ex.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        if (json)
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using (var writer = new Utf8JsonWriter(stdout))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("model", id ?? folder);
+                writer.WriteNumber("prompt_tokens", promptTokens);
+                writer.WriteNumber("gen_tokens", generatedTokens);
+                writer.WriteNumber("runs", runs);
+                writer.WriteNumber("max_batch", maxBatch);
+                writer.WriteStartArray("streams");
+                foreach (var result in results)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("streams", result.Streams);
+                    writer.WriteNumber("batched_decode_tokens_per_s", Math.Round(result.BatchedTokensPerSecond, 2));
+                    writer.WriteNumber("unbatched_decode_tokens_per_s", Math.Round(result.UnbatchedTokensPerSecond, 2));
+                    writer.WriteNumber("max_batch_observed", result.MaxBatchObserved);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            stdout.WriteByte((byte)'\n');
+            return 0;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model     {id ?? folder}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"workload  per stream {promptTokens} prompt + {generatedTokens} generated tokens, greedy, median of {runs} runs, max batch {maxBatch}"));
+        Console.WriteLine("streams  batched tok/s  unbatched tok/s  speed-up");
+        foreach (var result in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Streams,7}  {result.BatchedTokensPerSecond,13:0.0}  {result.UnbatchedTokensPerSecond,15:0.0}  {result.BatchedTokensPerSecond / result.UnbatchedTokensPerSecond,7:0.00}x"));
+        }
+
+        return 0;
     }
 
     /// <summary>A folder path wins; otherwise a catalog id.</summary>

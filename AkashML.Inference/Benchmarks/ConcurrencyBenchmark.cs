@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using AkashML.Inference.Catalog;
+using AkashML.Inference.Runtime;
+using AkashML.Inference.Serving;
+
+namespace AkashML.Inference.Benchmarks;
+
+/// <summary>
+/// Serves N concurrent streams through <see cref="TextModel"/> twice, with continuous batching and with a generator per
+/// stream, and reports aggregate decode tokens/s: tokens after each stream's first, over the time from the earliest
+/// first token to the last stream's end. Every stream gets its own fixed prompt and decodes exactly the requested
+/// number of tokens (EOS is biased away). One warm-up run per configuration is not counted.
+/// </summary>
+public static class ConcurrencyBenchmark
+{
+    public static IReadOnlyList<ConcurrencyBenchmarkResult> Run(
+        string modelFolder,
+        IReadOnlyList<int> streams,
+        int promptTokens = 32,
+        int generatedTokens = 128,
+        int runs = 3,
+        int maxBatchSize = 8,
+        ModelOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelFolder);
+        ArgumentNullException.ThrowIfNull(streams);
+        ArgumentOutOfRangeException.ThrowIfLessThan(promptTokens, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(generatedTokens, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 2);
+        if (streams.Count == 0 || streams.Any(s => s < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(streams), "Stream counts must be positive.");
+        }
+
+        options ??= new ModelOptions();
+        var most = streams.Max();
+        int[][] prompts;
+        Dictionary<int, double> noEos;
+        using (var model = Model.Load(modelFolder, options))
+        {
+            if (promptTokens + generatedTokens > model.ContextLength)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(generatedTokens),
+                    $"prompt + generated tokens = {promptTokens + generatedTokens} exceed the model's context_length {model.ContextLength}.");
+            }
+
+            prompts = [.. Enumerable.Range(0, most).Select(s => EngineBenchmark.MakePrompt(model, promptTokens, 1234 + s))];
+            noEos = model.EosTokenIds.Distinct().ToDictionary(id => id, _ => -100.0);
+        }
+
+        var descriptor = new ModelDescriptor
+        {
+            Id = Path.GetFileName(Path.TrimEndingDirectorySeparator(modelFolder)),
+            DisplayName = "benchmark",
+            Path = modelFolder,
+            ContextLength = int.MaxValue,
+        };
+        using var batched = TextModel.Load(descriptor, options, maxConcurrency: most, maxBatchSize);
+        using var unbatched = TextModel.Load(descriptor, options, maxConcurrency: most, maxBatchSize: 1);
+        if (batched.Batching is null)
+        {
+            throw new NotSupportedException($"The model '{modelFolder}' cannot be batched (it needs GroupQueryAttention with a shared past/present buffer).");
+        }
+
+        var results = new List<ConcurrencyBenchmarkResult>();
+        foreach (var count in streams)
+        {
+            var requests = prompts.Take(count)
+                .Select(p => new GenerationRequest { PromptTokens = p, MaxNewTokens = generatedTokens, Temperature = 0, LogitBias = noEos })
+                .ToArray();
+            var withBatching = Measure(batched, requests, runs, cancellationToken);
+            var without = Measure(unbatched, requests, runs, cancellationToken);
+            results.Add(new ConcurrencyBenchmarkResult(count, withBatching, without, batched.Batching!.MaxBatchObserved));
+        }
+
+        return results;
+    }
+
+    private static double Measure(TextModel model, GenerationRequest[] requests, int runs, CancellationToken cancellationToken)
+    {
+        var rates = new List<double>();
+        for (var run = 0; run <= runs; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            var streams = requests.Select(r => Task.Run(() => StreamAsync(model, r, clock, cancellationToken), cancellationToken)).ToArray();
+            Task.WaitAll(streams, cancellationToken);
+            if (run == 0)
+            {
+                continue; // warm-up: slot and arena growth, first-run kernel selection
+            }
+
+            var firstToken = streams.Min(s => s.Result.FirstToken);
+            var end = streams.Max(s => s.Result.End);
+            var decoded = streams.Sum(s => s.Result.Tokens - 1);
+            rates.Add(decoded / Math.Max(end - firstToken, 1e-9));
+        }
+
+        rates.Sort();
+        var middle = rates.Count / 2;
+        return rates.Count % 2 == 1 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
+    }
+
+    private static async Task<(double FirstToken, double End, int Tokens)> StreamAsync(TextModel model, GenerationRequest request, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var first = double.NaN;
+        var tokens = 0;
+        await foreach (var update in model.GenerateAsync(request, cancellationToken))
+        {
+            if (update.TokenIds.Count > 0 && double.IsNaN(first))
+            {
+                first = clock.Elapsed.TotalSeconds;
+            }
+
+            tokens = update.CompletionTokens;
+        }
+
+        return (first, clock.Elapsed.TotalSeconds, tokens);
+    }
+}
