@@ -62,7 +62,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
         _outputs = new IntPtr[model.OutputNames.Length];
     }
 
-    /// <summary>Positions each slot can hold now; <see cref="EnsureCapacity"/> grows it.</summary>
+    /// <summary>Positions each slot can hold now; it grows on demand up to the model's context_length.</summary>
     internal int Capacity => _capacity;
 
     internal int Slots => _slots;
@@ -85,7 +85,10 @@ internal sealed unsafe class BatchDecoder : IDisposable
 
     internal int Length(int slot) => _lengths[slot];
 
-    /// <summary>Makes every slot hold at least <paramref name="positions"/> positions, keeping what occupied slots hold.</summary>
+    /// <summary>
+    /// Makes every slot hold at least <paramref name="positions"/> positions, keeping what occupied slots hold. Prefill
+    /// and steps call it, so the cache grows with the longest live sequence rather than with requested max tokens.
+    /// </summary>
     internal void EnsureCapacity(int positions)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -168,10 +171,12 @@ internal sealed unsafe class BatchDecoder : IDisposable
         }
 
         var chunk = prompt.Length;
-        if (chunk == 0 || chunk > _capacity)
+        if (chunk == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(prompt), chunk, $"A prompt must have 1 to {_capacity} tokens (the slot capacity).");
+            throw new ArgumentOutOfRangeException(nameof(prompt), chunk, "A prompt needs at least one token.");
         }
+
+        EnsureCapacity(chunk);
 
         Grow(ref _ids, chunk * sizeof(long));
         Grow(ref _positions, chunk * sizeof(long));
@@ -219,14 +224,10 @@ internal sealed unsafe class BatchDecoder : IDisposable
                 throw new InvalidOperationException($"Slot {b} is empty; a batch must be the first {rows} occupied slots.");
             }
 
-            if (_lengths[b] >= _capacity)
-            {
-                throw new InvalidOperationException($"Slot {b} is full ({_capacity} positions).");
-            }
-
             width = Math.Max(width, _lengths[b] + 1);
         }
 
+        EnsureCapacity(width);
         Grow(ref _ids, rows * sizeof(long));
         Grow(ref _positions, rows * sizeof(long));
         Grow(ref _mask, rows * width * sizeof(long));
@@ -285,6 +286,23 @@ internal sealed unsafe class BatchDecoder : IDisposable
 
     /// <summary>Empties a slot; stale data beyond a row's length is never read.</summary>
     internal void Release(int slot) => _lengths[slot] = 0;
+
+    /// <summary>Frees the buffers when every slot is empty (an idle model keeps no cache); they are allocated again on demand.</summary>
+    internal void Trim()
+    {
+        if (_capacity == 0 || _lengths.Any(length => length != 0))
+        {
+            return;
+        }
+
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            NativeMemory.AlignedFree((void*)_buffers[i]);
+            _buffers[i] = IntPtr.Zero;
+        }
+
+        _capacity = 0;
+    }
 
     public void Dispose()
     {

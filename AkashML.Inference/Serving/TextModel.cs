@@ -196,7 +196,7 @@ public sealed class TextModel : ITextModel, IDisposable
         for (var choice = 0; choice < request.N; choice++)
         {
             var (recorder, output) = CreateChoice(request, sampling, prompt, choice, choice);
-            sequences[choice] = new BatchSequence(owner, prompt, request.MaxNewTokens, recorder, output);
+            sequences[choice] = new BatchSequence(owner, prompt, recorder, output);
         }
 
         batch.Enqueue(sequences);

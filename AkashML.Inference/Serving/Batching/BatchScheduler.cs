@@ -96,6 +96,11 @@ internal sealed class BatchScheduler : IDisposable
                 Admit();
                 if (_active.Count == 0)
                 {
+                    if (_waiting.IsEmpty)
+                    {
+                        _decoder.Trim();
+                    }
+
                     _wake.Wait(stop);
                     continue;
                 }
@@ -148,7 +153,6 @@ internal sealed class BatchScheduler : IDisposable
             bool finished;
             try
             {
-                _decoder.EnsureCapacity(sequence.MaxPositions);
                 _decoder.Prefill(slot, sequence.Prompt, _prefillLogits, owner.CancellationToken);
                 Interlocked.Increment(ref _admitted);
                 finished = sequence.Accept(_prefillLogits);

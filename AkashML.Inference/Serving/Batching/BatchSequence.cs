@@ -4,14 +4,11 @@ namespace AkashML.Inference.Serving.Batching;
 /// One choice decoding inside the batch: its prompt, its own selector (sampler, penalties, seed, bias, JSON constraint)
 /// and its text output. The token it selected last is the input of its next shared decode step.
 /// </summary>
-internal sealed class BatchSequence(BatchRequest owner, int[] prompt, int maxNewTokens, SelectionRecorder recorder, ChoiceOutput output)
+internal sealed class BatchSequence(BatchRequest owner, int[] prompt, SelectionRecorder recorder, ChoiceOutput output)
 {
     public BatchRequest Owner => owner;
 
     public int[] Prompt => prompt;
-
-    /// <summary>Positions the sequence can occupy at most: prompt plus new tokens.</summary>
-    public int MaxPositions => prompt.Length + maxNewTokens;
 
     public int LastToken { get; private set; }
 

@@ -48,7 +48,7 @@ public sealed class BatchDecoderTests(BatchingFixture fixture) : IClassFixture<B
             Assert.Equal(0, decoder.Length(2));
             Assert.Equal(prompts[2].Length + 3, decoder.Length(0));
 
-            // Growing the slots keeps every occupied row's cache.
+            // Growing the slots (as a long sequence would) keeps every occupied row's cache.
             decoder.EnsureCapacity(300);
             Assert.True(decoder.Capacity >= 300);
             int[] next = [77, 78];
@@ -75,7 +75,8 @@ public sealed class BatchDecoderTests(BatchingFixture fixture) : IClassFixture<B
         decoder.EnsureCapacity(8);
         var logits = new float[2 * model.VocabSize];
         Assert.Throws<InvalidOperationException>(() => decoder.Step([1], logits, CancellationToken.None));
-        Assert.Throws<ArgumentOutOfRangeException>(() => decoder.Prefill(0, new int[decoder.Capacity + 1], logits, CancellationToken.None));
+        Assert.Throws<ArgumentOutOfRangeException>(() => decoder.Prefill(0, new int[model.ContextLength + 1], logits, CancellationToken.None));
+        Assert.Throws<ArgumentOutOfRangeException>(() => decoder.Prefill(0, [], logits, CancellationToken.None));
         decoder.Prefill(0, [1, 2, 3], logits, CancellationToken.None);
         Assert.Throws<InvalidOperationException>(() => decoder.Prefill(0, [4], logits, CancellationToken.None));
         Assert.Throws<ArgumentOutOfRangeException>(() => decoder.EnsureCapacity(model.ContextLength + 1));
@@ -83,5 +84,14 @@ public sealed class BatchDecoderTests(BatchingFixture fixture) : IClassFixture<B
         cancelled.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => decoder.Prefill(1, [4, 5], logits, cancelled.Token));
         Assert.Equal(0, decoder.Length(1));
+
+        // An idle decoder frees its cache; a busy one keeps it.
+        decoder.Trim();
+        Assert.True(decoder.Capacity > 0);
+        decoder.Release(0);
+        decoder.Trim();
+        Assert.Equal(0, decoder.Capacity);
+        decoder.Prefill(0, [1, 2, 3], logits, CancellationToken.None);
+        Assert.True(decoder.Capacity >= 3);
     }
 }
