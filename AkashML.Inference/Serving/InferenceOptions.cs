@@ -25,7 +25,10 @@ public sealed class InferenceOptions
     [Range(0, 1024)]
     public int InterOpThreads { get; set; }
 
-    /// <summary>Requests one model decodes at the same time; later ones queue.</summary>
+    /// <summary>
+    /// Requests one model decodes at the same time on their own generators; later ones queue. Batched requests are
+    /// limited by <see cref="MaxBatchSize"/> instead.
+    /// </summary>
     [Range(1, 1024)]
     public int MaxConcurrentRequestsPerModel { get; set; } = 4;
 

@@ -74,8 +74,8 @@ public sealed class ModelHost(ModelCatalog catalog, IOptions<InferenceOptions> o
                 IntraOpThreads = settings.IntraOpThreads,
                 InterOpThreads = settings.InterOpThreads,
             }, settings.MaxConcurrentRequestsPerModel, settings.MaxBatchSize);
-            logger.LogInformation("Loaded model {Model} on {Provider} in {Elapsed} ms", descriptor.Id, provider,
-                (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            logger.LogInformation("Loaded model {Model} on {Provider} in {Elapsed} ms; batch slots: {BatchSlots} (0 = every request on its own generator)", descriptor.Id, provider,
+                (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, model.Batching is null ? 0 : settings.MaxBatchSize);
             return model;
         }
         catch (Exception ex) when (ex is ModelLoadException or ModelConfigException or TokenizerFormatException or TemplateException or IOException)
