@@ -1,7 +1,7 @@
 namespace AkashML.Inference.Benchmarks;
 
 /// <summary>
-/// Aggregate decode throughput of <see cref="Streams"/> concurrent greedy streams (medians over the measured runs),
+/// Aggregate generation throughput (tokens/s over wall time) of <see cref="Streams"/> concurrent greedy streams (medians over the measured runs),
 /// with continuous batching and with one generator per stream, and the largest batch the scheduler formed.
 /// </summary>
 public sealed record ConcurrencyBenchmarkResult(

@@ -9,7 +9,8 @@ namespace AkashML.Web.Cli;
 /// <summary>
 /// <c>bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--json]</c>: medians of prompt
 /// throughput, decode throughput, time to first token, and the process's peak resident memory. With
-/// <c>--streams 1,4,8 [--max-batch 8]</c> it reports aggregate decode tokens/s of that many concurrent streams instead,
+/// <c>--streams 1,4,8 [--max-batch 8]</c> it reports aggregate generation tokens/s (over wall time, short prompts) of that
+/// many concurrent streams instead,
 /// with continuous batching and with a generator per stream.
 /// </summary>
 internal static class BenchCommands
@@ -126,8 +127,8 @@ internal static class BenchCommands
                 {
                     writer.WriteStartObject();
                     writer.WriteNumber("streams", result.Streams);
-                    writer.WriteNumber("batched_decode_tokens_per_s", Math.Round(result.BatchedTokensPerSecond, 2));
-                    writer.WriteNumber("unbatched_decode_tokens_per_s", Math.Round(result.UnbatchedTokensPerSecond, 2));
+                    writer.WriteNumber("batched_tokens_per_s", Math.Round(result.BatchedTokensPerSecond, 2));
+                    writer.WriteNumber("unbatched_tokens_per_s", Math.Round(result.UnbatchedTokensPerSecond, 2));
                     writer.WriteNumber("max_batch_observed", result.MaxBatchObserved);
                     writer.WriteEndObject();
                 }
