@@ -185,6 +185,50 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
         Assert.InRange(fixture.Batched.Batching!.MaxBatchObserved, 2, BatchingFixture.MaxBatchSize);
     }
 
+    [Fact]
+    public async Task Bad_requests_fail_the_same_way_on_both_paths()
+    {
+        using var timeout = new CancellationTokenSource(Limit);
+        var good = Request("Bad input", 5, temperature: 0);
+        foreach (var bad in new[]
+        {
+            good with { TopP = 2 },
+            good with { PromptTokens = [1, 2, 999_999] },
+            good with { PromptTokens = [] },
+        })
+        {
+            var expected = await Assert.ThrowsAnyAsync<Exception>(() => GenerationTranscript.CollectAsync(fixture.Alone, bad, timeout.Token));
+            var actual = await Assert.ThrowsAnyAsync<Exception>(() => GenerationTranscript.CollectAsync(fixture.Batched, bad, timeout.Token));
+            Assert.Equal(expected.GetType(), actual.GetType());
+            Assert.Equal(expected.Message, actual.Message);
+        }
+
+        // The scheduler is unaffected.
+        Assert.Equal(await GenerationTranscript.CollectAsync(fixture.Alone, good, timeout.Token), await GenerationTranscript.CollectAsync(fixture.Batched, good, timeout.Token));
+    }
+
+    [Fact]
+    public async Task Unloading_the_model_mid_stream_ends_the_stream_with_an_error_instead_of_hanging()
+    {
+        using var timeout = new CancellationTokenSource(Limit);
+        var model = fixture.Load(BatchingFixture.MaxBatchSize);
+        var received = 0;
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await foreach (var update in model.GenerateAsync(Request("Unload me", 30_000, temperature: 0), timeout.Token))
+            {
+                if (++received == 3)
+                {
+                    model.Dispose();
+                }
+            }
+        });
+
+        Assert.IsType<ObjectDisposedException>(error);
+        Assert.False(timeout.IsCancellationRequested);
+        Assert.Throws<ObjectDisposedException>(() => model.GenerateAsync(Request("Too late", 3, temperature: 0), timeout.Token).GetAsyncEnumerator().MoveNextAsync().AsTask().GetAwaiter().GetResult());
+    }
+
     private GenerationRequest Request(string prompt, int maxTokens, double temperature, long? seed = null, double topP = 1, int topK = 0) => new()
     {
         LogitBias = fixture.NoEos,
