@@ -256,6 +256,16 @@ internal sealed unsafe class BatchDecoder : IDisposable
     /// <summary>Moves slot <paramref name="from"/>'s cache into the empty slot <paramref name="to"/>, so the batch stays a prefix.</summary>
     internal void Move(int from, int to)
     {
+        Copy(from, to);
+        if (from != to)
+        {
+            _lengths[from] = 0;
+        }
+    }
+
+    /// <summary>Copies slot <paramref name="from"/>'s cache into the empty slot <paramref name="to"/> (choices of one prompt share its prefill).</summary>
+    internal void Copy(int from, int to)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (from == to)
         {
@@ -281,7 +291,6 @@ internal sealed unsafe class BatchDecoder : IDisposable
         }
 
         _lengths[to] = _lengths[from];
-        _lengths[from] = 0;
     }
 
     /// <summary>Empties a slot; stale data beyond a row's length is never read.</summary>

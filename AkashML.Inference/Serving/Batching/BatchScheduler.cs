@@ -26,10 +26,12 @@ internal sealed class BatchScheduler : IDisposable
     private readonly float[] _stepLogits;
     private readonly int[] _tokens;
     private Thread? _thread;
+    private BatchSequence? _prefilled;
     private bool _disposed;
     private long _steps;
     private long _decodedRows;
     private long _admitted;
+    private long _sharedPrefills;
     private int _maxBatch;
 
     internal BatchScheduler(Model model, int maxBatchSize, string name)
@@ -43,7 +45,7 @@ internal sealed class BatchScheduler : IDisposable
     }
 
     public BatchingStatistics Statistics => new(
-        Interlocked.Read(ref _steps), Interlocked.Read(ref _decodedRows), Volatile.Read(ref _maxBatch), Interlocked.Read(ref _admitted));
+        Interlocked.Read(ref _steps), Interlocked.Read(ref _decodedRows), Volatile.Read(ref _maxBatch), Interlocked.Read(ref _admitted), Interlocked.Read(ref _sharedPrefills));
 
     /// <summary>Queues a request's sequences; they start at the next step that has free slots.</summary>
     public void Enqueue(IReadOnlyList<BatchSequence> sequences)
@@ -153,7 +155,18 @@ internal sealed class BatchScheduler : IDisposable
             bool finished;
             try
             {
-                _decoder.Prefill(slot, sequence.Prompt, _prefillLogits, owner.CancellationToken);
+                if (SharesPrefill(sequence) is { } source)
+                {
+                    _decoder.Copy(source, slot);
+                    Interlocked.Increment(ref _sharedPrefills);
+                }
+                else
+                {
+                    _prefilled = null;
+                    _decoder.Prefill(slot, sequence.Prompt, _prefillLogits, owner.CancellationToken);
+                    _prefilled = sequence;
+                }
+
                 Interlocked.Increment(ref _admitted);
                 finished = sequence.Accept(_prefillLogits);
             }
@@ -179,6 +192,22 @@ internal sealed class BatchScheduler : IDisposable
                 _active.Add(sequence);
             }
         }
+    }
+
+    /// <summary>
+    /// The slot of the sequence whose prefill logits are still at hand when <paramref name="sequence"/> is another choice
+    /// of the same request: same prompt, nothing decoded since. Copying that slot gives the bit-identical cache.
+    /// </summary>
+    private int? SharesPrefill(BatchSequence sequence)
+    {
+        var source = _prefilled;
+        if (source is null || source.Owner != sequence.Owner || !ReferenceEquals(source.Prompt, sequence.Prompt))
+        {
+            return null;
+        }
+
+        var slot = _active.IndexOf(source);
+        return slot >= 0 && _decoder.Length(slot) == sequence.Prompt.Length ? slot : null;
     }
 
     private void Step(CancellationToken stop)

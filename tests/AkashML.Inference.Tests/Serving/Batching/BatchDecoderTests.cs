@@ -48,6 +48,17 @@ public sealed class BatchDecoderTests(BatchingFixture fixture) : IClassFixture<B
             Assert.Equal(0, decoder.Length(2));
             Assert.Equal(prompts[2].Length + 3, decoder.Length(0));
 
+            // A copied slot continues exactly like its source.
+            decoder.Copy(1, 2);
+            Assert.Equal(decoder.Length(1), decoder.Length(2));
+            decoder.Step([55, 55, 55], logits, CancellationToken.None);
+            Assert.Equal(logits.AsSpan(vocab, vocab).ToArray(), logits.AsSpan(2 * vocab, vocab).ToArray());
+            generators[2].AppendTokens([55]);
+            generators[1].AppendTokens([55]);
+            Assert.Equal(generators[2].GetLogits().ToArray(), logits.AsSpan(0, vocab).ToArray());
+            Assert.Equal(generators[1].GetLogits().ToArray(), logits.AsSpan(vocab, vocab).ToArray());
+            decoder.Release(2);
+
             // Growing the slots (as a long sequence would) keeps every occupied row's cache.
             decoder.EnsureCapacity(300);
             Assert.True(decoder.Capacity >= 300);

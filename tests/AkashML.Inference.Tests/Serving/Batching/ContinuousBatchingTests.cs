@@ -136,7 +136,11 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
     {
         using var timeout = new CancellationTokenSource(Limit);
         var sampled = Request("Pick a colour", 24, temperature: 1.0, seed: 1234) with { N = 3, TopLogprobs = 1 };
+        var before = fixture.Batched.Batching!;
         var batched = await GenerationTranscript.CollectAsync(fixture.Batched, sampled, timeout.Token);
+        var after = fixture.Batched.Batching!;
+        Assert.Equal(3, after.SequencesAdmitted - before.SequencesAdmitted);
+        Assert.Equal(2, after.SharedPrefills - before.SharedPrefills);
         var alone = await GenerationTranscript.CollectAsync(fixture.Alone, sampled, timeout.Token);
         Assert.Equal(3, batched.Count);
         Assert.Equal(alone, batched);
