@@ -37,6 +37,17 @@ public sealed partial class PlaygroundTests : BrowserTest
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         var page = await context.NewPageAsync();
         await Accounts.SignUpAndSignInAsync(page, email);
+
+        // Without credits the reply is an inline error that says what to do, with the way to do it.
+        await page.GotoAsync("/playground");
+        await Assertions.Expect(page.Locator("#playground[data-ready='true']")).ToBeVisibleAsync();
+        await page.GetByTestId("message").FillAsync("Hello?");
+        await page.GetByTestId("send").ClickAsync();
+        var refused = page.Locator(".pg-msg.is-assistant .pg-msg-error");
+        await Assertions.Expect(refused).ToContainTextAsync("Not enough credits.");
+        await Assertions.Expect(refused.GetByRole(AriaRole.Link, new() { Name = "Add credits on the Billing page" })).ToHaveAttributeAsync("href", "billing");
+        await shots.TakeAsync(page, "playground-no-credits");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
         await Host.RunVerbAsync("credits", "grant", "--email", email, "--usd", "5", "--reason", "e2e");
 
         // The catalog as users browse it.
