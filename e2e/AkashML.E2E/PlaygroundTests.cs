@@ -87,6 +87,24 @@ public sealed partial class PlaygroundTests : BrowserTest
         await Assertions.Expect(page.Locator(".pg-msg.is-user")).ToContainTextAsync("joke instead");
         await Assertions.Expect(page.Locator(".pg-msg.is-assistant").First).ToHaveAttributeAsync("data-state", "done");
 
+        // Stop ends a long answer where it is; regenerate then answers the same turn again.
+        var maxTokens = page.GetByLabel("Max tokens", new() { Exact = true }).First;
+        await maxTokens.FillAsync("4000");
+        await page.GetByTestId("message").FillAsync("Tell me everything you know.");
+        await page.GetByTestId("send").ClickAsync();
+        var longReply = page.Locator(".pg-msg.is-assistant").Last;
+        await Assertions.Expect(longReply).ToHaveAttributeAsync("data-state", "streaming");
+        await page.GetByTestId("stop").ClickAsync();
+        await Assertions.Expect(longReply).ToHaveAttributeAsync("data-state", "done");
+        await Assertions.Expect(longReply.Locator(".pg-msg-meta")).ToContainTextAsync("stopped");
+        await Assertions.Expect(page.GetByTestId("send")).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "playground-stopped");
+        await maxTokens.FillAsync("16");
+        await longReply.GetByRole(AriaRole.Button, new() { Name = "Regenerate" }).ClickAsync();
+        await Assertions.Expect(longReply).ToHaveAttributeAsync("data-state", "done");
+        await Assertions.Expect(longReply.Locator(".pg-msg-meta")).Not.ToContainTextAsync("stopped");
+        await Assertions.Expect(page.Locator(".pg-msg.is-user")).ToHaveCountAsync(2);
+
         // Compare mode: the same conversation to two models, streaming in parallel into two columns.
         await page.GetByTestId("clear").ClickAsync();
         await page.GetByTestId("compare-toggle").CheckAsync();
