@@ -1,18 +1,18 @@
-using AkashML.Data;
 using AkashML.Data.Usage;
 
 namespace AkashML.Web.Api.Usage;
 
-/// <summary>Writes one usage record per API request, in its own scope so a cancelled request still gets recorded.</summary>
-public sealed class UsageRecorder(IServiceScopeFactory scopes, ILogger<UsageRecorder> logger)
+/// <summary>
+/// Records one usage row per API request, whatever its outcome; <see cref="UsageWriter"/> inserts it in the background,
+/// so the row appears shortly after the response rather than before it.
+/// </summary>
+public sealed class UsageRecorder(UsageWriter writer, ILogger<UsageRecorder> logger)
 {
     public async Task RecordAsync(ApiCall call, string status, int httpStatus, string? error)
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
-            db.UsageRecords.Add(new UsageRecord
+            await writer.EnqueueAsync(new UsageRecord
             {
                 InferenceId = call.InferenceId,
                 UserId = call.Key?.UserId,
@@ -29,7 +29,6 @@ public sealed class UsageRecorder(IServiceScopeFactory scopes, ILogger<UsageReco
                 Error = error is { Length: > 2000 } ? error[..2000] : error,
                 Streamed = call.Streamed,
             });
-            await db.SaveChangesAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -74,6 +74,22 @@ public sealed class ApiHostFixture : IAsyncLifetime
     public async Task<long> BalanceMicrosAsync() =>
         (await Host.WithServicesAsync(sp => sp.GetRequiredService<CreditLedger>().GetBalanceAsync(UserId, CancellationToken.None))).UsableMicros;
 
+    /// <summary>
+    /// The usage record of a request, waiting up to 10 s for it: records are written in the background, shortly after
+    /// the response.
+    /// </summary>
+    public async Task<UsageRecord?> AwaitUsageAsync(string inferenceId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        UsageRecord? record;
+        while ((record = await UsageAsync(inferenceId)) is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return record;
+    }
+
     public Task<UsageRecord?> UsageAsync(string inferenceId) =>
         Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.AsNoTracking().SingleOrDefaultAsync(u => u.InferenceId == inferenceId));
 }
