@@ -26,10 +26,11 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
     /// <summary>The reservation, a refusal, or null when the general code must decide.</summary>
     public async Task<ReservationResult?> TryReserveAsync(string userId, string inferenceId, long maxCostMicros, CancellationToken cancellationToken)
     {
-        using var gate = _sqlite ? await sqliteGate.EnterAsync(cancellationToken) : null;
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            // Only the transaction needs the gate; opening (pool, pragmas) happens before it.
+            using var gate = _sqlite ? await sqliteGate.EnterAsync(cancellationToken) : null;
             var connection = db.Database.GetDbConnection();
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var now = clock.GetUtcNow();
@@ -108,10 +109,11 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
     /// <summary>Settles (or releases) an open reservation whose cost its hold covers; null when the general code must.</summary>
     public async Task<SettlementResult?> TryCloseAsync(CreditHold hold, long cost, bool settle, CancellationToken cancellationToken)
     {
-        using var gate = _sqlite ? await sqliteGate.EnterAsync(cancellationToken) : null;
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            // Only the transaction needs the gate; opening (pool, pragmas) happens before it.
+            using var gate = _sqlite ? await sqliteGate.EnterAsync(cancellationToken) : null;
             var connection = db.Database.GetDbConnection();
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var now = clock.GetUtcNow();
