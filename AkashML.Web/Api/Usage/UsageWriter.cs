@@ -16,6 +16,9 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, SqliteWriteGate sql
 
     public const int MaxBatch = 500;
 
+    /// <summary>How long a record may wait for others to share its insert (and so how late a usage row can appear).</summary>
+    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(50);
+
     private readonly Channel<UsageRecord> _queue = Channel.CreateBounded<UsageRecord>(new BoundedChannelOptions(Capacity)
     {
         SingleReader = true,
@@ -55,13 +58,21 @@ public sealed class UsageWriter(IServiceScopeFactory scopes, SqliteWriteGate sql
     {
         // Not cancellable: the loop ends once StopAsync has closed the queue and everything queued is written.
         var batch = new List<UsageRecord>(MaxBatch);
+        var behind = false;
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
+            // Gather what arrives shortly after the first record, so one transaction carries many rows (no pause while behind).
+            if (!behind)
+            {
+                await Task.Delay(Linger, CancellationToken.None);
+            }
+
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record))
             {
                 batch.Add(record);
             }
 
+            behind = batch.Count == MaxBatch;
             await WriteAsync(batch);
             batch.Clear();
         }
