@@ -1,6 +1,8 @@
 using AkashML.Data.Billing;
 using AkashML.Data.Identity;
+using AkashML.Data.Inferences;
 using AkashML.Data.Keys;
+using AkashML.Data.Presets;
 using AkashML.Data.Usage;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +26,12 @@ public abstract class AkashDbContext(DbContextOptions options) : IdentityDbConte
 
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
 
+    public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
+
+    public DbSet<InferencePayload> InferencePayloads => Set<InferencePayload>();
+
+    public DbSet<InferenceRetention> InferenceRetention => Set<InferenceRetention>();
+
     public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
 
     public DbSet<CreditPool> CreditPools => Set<CreditPool>();
@@ -37,6 +45,8 @@ public abstract class AkashDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<StripeEventRecord> StripeEvents => Set<StripeEventRecord>();
 
     public DbSet<TrialClaim> TrialClaims => Set<TrialClaim>();
+
+    public DbSet<Preset> Presets => Set<Preset>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -24,6 +24,17 @@ public sealed class ApiKey
 
     public required string LastFour { get; set; }
 
+    /// <summary>
+    /// HMAC of the secret this key had before its last roll, accepted until <see cref="PreviousSecretExpiresAt"/>;
+    /// unique and indexed like <see cref="SecretHash"/>. Null when the key was never rolled or the grace is over.
+    /// </summary>
+    public string? PreviousSecretHash { get; set; }
+
+    public string? PreviousLastFour { get; set; }
+
+    /// <summary>When the previous secret stops working (the grace period the caller picked when rolling).</summary>
+    public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
+
     public int? RequestsPerMinute { get; set; }
 
     public int? TokensPerMinute { get; set; }

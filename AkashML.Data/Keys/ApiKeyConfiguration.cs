@@ -13,7 +13,10 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.SecretHash).HasMaxLength(64);
         builder.Property(k => k.Prefix).HasMaxLength(16);
         builder.Property(k => k.LastFour).HasMaxLength(4);
+        builder.Property(k => k.PreviousSecretHash).HasMaxLength(64);
+        builder.Property(k => k.PreviousLastFour).HasMaxLength(4);
         builder.HasIndex(k => k.SecretHash).IsUnique();
+        builder.HasIndex(k => k.PreviousSecretHash).IsUnique();
         builder.HasIndex(k => k.UserId);
         builder.HasOne(k => k.User).WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
     }

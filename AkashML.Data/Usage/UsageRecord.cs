@@ -37,5 +37,11 @@ public sealed class UsageRecord
 
     public bool Streamed { get; set; }
 
+    /// <summary>
+    /// The request's sampling parameters as compact JSON (temperature, max tokens, stop, …) — never its prompt or
+    /// messages, which are kept only in an <see cref="Inferences.InferencePayload"/> when the user opted in.
+    /// </summary>
+    public string? Parameters { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 }

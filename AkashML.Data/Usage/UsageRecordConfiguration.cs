@@ -14,8 +14,12 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         builder.Property(u => u.Surface).HasMaxLength(16);
         builder.Property(u => u.Status).HasMaxLength(16);
         builder.Property(u => u.Error).HasMaxLength(2000);
+        builder.Property(u => u.Parameters).HasMaxLength(2000);
         builder.HasIndex(u => u.InferenceId);
         builder.HasIndex(u => new { u.UserId, u.CreatedAt });
         builder.HasIndex(u => new { u.ApiKeyId, u.CreatedAt });
+
+        // The usage and inferences pages filter one user's records by model, newest first.
+        builder.HasIndex(u => new { u.UserId, u.Model, u.CreatedAt });
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AkashML.Web.Keys;
 
 namespace AkashML.Web.Api;
@@ -11,6 +12,7 @@ public sealed class ApiKeyFilter(ApiKeyService keys) : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        var started = Stopwatch.GetTimestamp();
         var presented = PresentedSecret(http.Request);
         if (presented is null)
         {
@@ -19,18 +21,35 @@ public sealed class ApiKeyFilter(ApiKeyService keys) : IEndpointFilter
 
         var key = await keys.AuthenticateAsync(presented, http.RequestAborted)
             ?? throw ApiException.Unauthorized("Invalid API key.");
-        ApiCall.Of(http).Key = key;
+        var call = ApiCall.Of(http);
+        call.Key = key;
+        call.AuthDuration = Stopwatch.GetElapsedTime(started);
         return await next(context);
     }
 
+    /// <summary>
+    /// The presented secret: null when none was sent, "" when the header is malformed (not Bearer, repeated, absurdly
+    /// long), which then fails like any wrong key. Long headers are not copied.
+    /// </summary>
     private static string? PresentedSecret(HttpRequest request)
     {
-        if (request.Headers.Authorization.ToString() is { Length: > 0 } authorization)
+        const string Scheme = "Bearer ";
+        var authorization = request.Headers.Authorization;
+        if (authorization.Count > 0)
         {
-            const string Scheme = "Bearer ";
-            return authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? authorization[Scheme.Length..].Trim() : "";
+            var header = authorization.Count == 1 ? (authorization[0] ?? "").AsSpan().Trim() : [];
+            return header.Length <= Scheme.Length + ApiKeySecret.MaxPresentedLength && header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
+                ? header[Scheme.Length..].Trim().ToString()
+                : "";
         }
 
-        return request.Headers["x-api-key"].ToString() is { Length: > 0 } apiKey ? apiKey.Trim() : null;
+        var apiKey = request.Headers["x-api-key"];
+        if (apiKey.Count > 0)
+        {
+            var header = apiKey.Count == 1 ? (apiKey[0] ?? "").AsSpan().Trim() : [];
+            return header.Length <= ApiKeySecret.MaxPresentedLength ? header.ToString() : "";
+        }
+
+        return null;
     }
 }

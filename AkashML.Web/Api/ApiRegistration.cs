@@ -6,7 +6,10 @@ using AkashML.Web.Api.Usage;
 
 namespace AkashML.Web.Api;
 
-/// <summary>Maps the public APIs; each group gets its policy once, outermost first: Inference-Id + errors + usage, then key auth.</summary>
+/// <summary>
+/// Maps the public APIs; each group gets its policy once, outermost first: Inference-Id + errors + usage, then key
+/// auth, then the key's limits.
+/// </summary>
 public static class ApiRegistration
 {
     public static IServiceCollection AddPublicApis(this IServiceCollection services, IConfiguration configuration)
@@ -36,15 +39,30 @@ public static class ApiRegistration
         return endpoints;
     }
 
+    /// <summary>The public APIs: key authentication; no antiforgery (no cookies are involved).</summary>
     private static RouteGroupBuilder WithApiDefaults(this RouteGroupBuilder group, ApiSurface surface)
     {
+        group.WithApiPipeline<ApiKeyFilter>(surface);
+        group.DisableAntiforgery();
+        return group;
+    }
+
+    /// <summary>
+    /// The pipeline every API route shares, whoever the caller: Inference-Id + errors + usage outermost, then the
+    /// caller's authentication (<typeparamref name="TAuthentication"/> sets <see cref="ApiCall.Key"/>); what follows
+    /// a key (limits) belongs here too, so the playground gets it as well.
+    /// </summary>
+    public static RouteGroupBuilder WithApiPipeline<TAuthentication>(this RouteGroupBuilder group, ApiSurface surface)
+        where TAuthentication : IEndpointFilter
+    {
+        ArgumentNullException.ThrowIfNull(group);
         group.AddEndpointFilterFactory((context, next) =>
         {
             var filter = ActivatorUtilities.CreateInstance<ApiCallFilter>(context.ApplicationServices, surface);
             return invocation => filter.InvokeAsync(invocation, next);
         });
-        group.AddEndpointFilter<ApiKeyFilter>();
-        group.DisableAntiforgery();
+        group.AddEndpointFilter<TAuthentication>();
+        group.AddEndpointFilter<KeyLimitsFilter>();
         return group;
     }
 }

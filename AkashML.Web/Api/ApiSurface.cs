@@ -1,8 +1,11 @@
 namespace AkashML.Web.Api;
 
-/// <summary>Which public API a route belongs to: it decides the error body's shape.</summary>
+/// <summary>Which API a route belongs to: it decides the error body's shape and the usage record's surface.</summary>
 public enum ApiSurface
 {
     OpenAi,
     Anthropic,
+
+    /// <summary>The dashboard playground: OpenAI-shaped, signed in by cookie, recorded as <c>playground</c>.</summary>
+    Playground,
 }

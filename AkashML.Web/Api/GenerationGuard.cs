@@ -1,6 +1,7 @@
 using System.Globalization;
 using AkashML.Inference.Serving;
 using AkashML.Inference.Tokenizers;
+using AkashML.Web.Presets;
 
 namespace AkashML.Web.Api;
 
@@ -57,6 +58,24 @@ public static class GenerationGuard
                     $"Token id {id} is outside the vocabulary (0..{tokenizer.VocabularySize - 1})."));
             }
         }
+    }
+
+    /// <summary>
+    /// Resolves the body's <c>model</c> or answers 404. <c>@preset/&lt;name&gt;</c> names one of the caller's presets:
+    /// its defaults are merged into <paramref name="body"/> first (<see cref="PresetResolver"/>), then its model resolves.
+    /// </summary>
+    public static async Task<ITextModel> ResolveModelAsync(HttpContext http, IModelProvider models, JsonBody body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(body);
+        var call = ApiCall.Of(http);
+        var id = body.RequiredString("model");
+        if (PresetNames.FromModel(id) is { } preset)
+        {
+            id = await http.RequestServices.GetRequiredService<PresetResolver>().ApplyAsync(call, preset, body, cancellationToken);
+        }
+
+        return await ResolveModelAsync(models, id, call, cancellationToken);
     }
 
     /// <summary>Resolves a model id or answers 404.</summary>

@@ -48,7 +48,13 @@ public sealed class JsonBody(JsonObject root)
             throw ApiException.InvalidParameter("body", "The request body is not valid JSON: " + ex.Message);
         }
 
-        return node is JsonObject obj ? new JsonBody(obj) : throw ApiException.InvalidParameter("body", "The request body must be a JSON object.");
+        if (node is not JsonObject obj)
+        {
+            throw ApiException.InvalidParameter("body", "The request body must be a JSON object.");
+        }
+
+        ApiCall.TryOf(request.HttpContext)?.RequestBody = obj;
+        return new JsonBody(obj);
     }
 
     public bool Has(string name) => Root.TryGetPropertyValue(name, out var node) && node is not null;

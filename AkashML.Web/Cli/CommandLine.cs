@@ -35,6 +35,7 @@ public static class CommandLine
                 "users" when arguments.Sub == "create" => await CreateUserAsync(app, arguments),
                 "keys" => await KeyCommands.RunAsync(app, arguments),
                 "models" => await ModelCommands.RunAsync(app, arguments),
+                "bench" when arguments.Sub == "gateway" => await GatewayBench.RunAsync(arguments),
                 "bench" => await BenchCommands.RunAsync(app, arguments),
                 "credits" => await CreditCommands.RunAsync(app, arguments),
                 _ => throw new CommandLineException($"unknown command '{string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}'"),

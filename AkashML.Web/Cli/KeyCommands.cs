@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace AkashML.Web.Cli;
 
-/// <summary><c>keys create|list|revoke</c>.</summary>
+/// <summary><c>keys create|list|roll|revoke</c>.</summary>
 internal static class KeyCommands
 {
     public static async Task<int> RunAsync(WebApplication app, VerbArguments arguments)
@@ -53,11 +53,30 @@ internal static class KeyCommands
                     return 0;
                 }
 
+            case "roll":
+                {
+                    var id = KeyId(arguments, "usage: keys roll ID [--grace HOURS] (the id column of `keys list`)");
+                    var grace = arguments.Optional("grace") is not { } text ? TimeSpan.Zero
+                        : double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var hours) && hours <= 24
+                            ? TimeSpan.FromHours(hours)
+                            : throw new CommandLineException($"--grace must be a number of hours from 0 to 24, got '{text}'");
+                    try
+                    {
+                        var rolled = await keys.RollAsync(id, ownerId: null, grace, CancellationToken.None)
+                            ?? throw new CommandLineException($"no key with id {id}");
+                        Console.WriteLine(rolled.Secret);
+                    }
+                    catch (ApiKeyValidationException ex)
+                    {
+                        throw new CommandLineException(ex.Message);
+                    }
+
+                    return 0;
+                }
+
             case "revoke":
                 {
-                    var id = arguments.Positional.Count == 1 && Guid.TryParse(arguments.Positional[0], out var parsed)
-                        ? parsed
-                        : throw new CommandLineException("usage: keys revoke ID (the id column of `keys list`)");
+                    var id = KeyId(arguments, "usage: keys revoke ID (the id column of `keys list`)");
                     if (!await keys.RevokeAsync(id, ownerId: null, CancellationToken.None))
                     {
                         throw new CommandLineException($"no key with id {id}");
@@ -68,9 +87,12 @@ internal static class KeyCommands
                 }
 
             default:
-                throw new CommandLineException("usage: keys create|list|revoke");
+                throw new CommandLineException("usage: keys create|list|roll|revoke");
         }
     }
+
+    private static Guid KeyId(VerbArguments arguments, string usage) =>
+        arguments.Positional.Count == 1 && Guid.TryParse(arguments.Positional[0], out var parsed) ? parsed : throw new CommandLineException(usage);
 
     private static async Task<ApplicationUser> FindUserAsync(IServiceProvider services, string email) =>
         await services.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email)

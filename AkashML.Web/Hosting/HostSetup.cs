@@ -1,13 +1,19 @@
 using AkashML.Billing;
 using AkashML.Data;
 using AkashML.Web.Accounts;
+using AkashML.Web.Admin;
 using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
 using AkashML.Web.Api;
 using AkashML.Web.Billing;
+using AkashML.Web.Inferences;
 using AkashML.Web.Keys;
+using AkashML.Web.Playground;
+using AkashML.Web.Presets;
+using AkashML.Web.Usage;
 using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
+using AkashML.Web.Shell;
 using Microsoft.Extensions.Options;
 using Radzen;
 
@@ -37,11 +43,16 @@ public static class HostSetup
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
         services.AddPublicApis(builder.Configuration);
+        services.AddPresets();
+        services.AddPlayground();
+        services.AddUsageDashboard();
+        services.AddInferenceRetention(builder.Configuration);
         var modelsDirectory = builder.Configuration["Models:Directory"] is { Length: > 0 } configured
             ? configured
             : Path.Combine(Path.GetFullPath(hostOptions.DataDirectory), "models");
         services.AddAkashMLInference(builder.Configuration, modelsDirectory);
         services.AddAkashMLBilling(builder.Configuration);
+        services.AddDashboardShell().AddBillingPages().AddAdminPages();
         return builder;
     }
 
@@ -73,7 +84,11 @@ public static class HostSetup
         app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapPublicApis();
+        app.MapPlaygroundApi();
         app.MapStripeWebhook();
+        app.MapDashboardShell();
+        app.MapUsageExport();
+        app.MapInferenceLookup();
         app.MapRazorComponents<App>();
         app.MapAdditionalIdentityEndpoints();
         return app;

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace AkashML.Web.Keys;
 
 /// <summary>Settings of the <c>Keys</c> section.</summary>
@@ -11,6 +13,17 @@ public sealed class ApiKeyOptions
     /// </summary>
     public string? Pepper { get; set; }
 
-    /// <summary>How long a key lookup is cached in memory (a revoke on this replica clears it at once).</summary>
+    /// <summary>
+    /// How long a key lookup is cached in memory. A revoke, roll or edit on this replica clears it at once; other
+    /// replicas see the change when their entry expires, so this is how late they can be.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a concurrency slot stays taken without renewal. Running requests renew theirs three times per duration;
+    /// the slots of a replica that crashed come free after at most this long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:03", "01:00:00")]
+    public TimeSpan ConcurrencyLeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 }

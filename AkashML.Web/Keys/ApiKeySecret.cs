@@ -32,22 +32,31 @@ public static class ApiKeySecret
         return Prefix + new string(chars);
     }
 
-    /// <summary>A cheap shape check before any hashing or database work.</summary>
+    /// <summary>Presented values longer than this are refused without any work (hashing included).</summary>
+    public const int MaxPresentedLength = 256;
+
+    /// <summary>
+    /// A cheap shape check before any database work. The length is public, so it may return at once; the characters are
+    /// all examined whatever they are, so timing does not tell a wrong prefix from a wrong body.
+    /// </summary>
     public static bool HasValidShape(ReadOnlySpan<char> secret)
     {
-        if (secret.Length != Length || !secret.StartsWith(Prefix, StringComparison.Ordinal))
+        if (secret.Length != Length)
         {
             return false;
         }
 
-        foreach (var c in secret[Prefix.Length..])
+        var bad = 0;
+        for (var i = 0; i < Prefix.Length; i++)
         {
-            if (!char.IsAsciiLetterOrDigit(c))
-            {
-                return false;
-            }
+            bad |= secret[i] ^ Prefix[i];
         }
 
-        return true;
+        foreach (var c in secret[Prefix.Length..])
+        {
+            bad |= char.IsAsciiLetterOrDigit(c) ? 0 : 1;
+        }
+
+        return bad == 0;
     }
 }

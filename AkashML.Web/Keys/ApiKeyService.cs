@@ -1,13 +1,18 @@
 using AkashML.Billing.Ledger;
 using AkashML.Data;
 using AkashML.Data.Keys;
+using AkashML.Web.Playground;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Keys;
 
-/// <summary>Creates, lists, revokes and authenticates API keys.</summary>
+/// <summary>
+/// Creates, lists, edits, rolls, revokes and authenticates API keys. Lookups are cached in memory for
+/// <see cref="ApiKeyOptions.CacheDuration"/>: a change made through this service (revoke, roll, edit) takes effect at
+/// once on this replica, and on other replicas when their cached entry expires (5 seconds by default).
+/// </summary>
 public sealed class ApiKeyService(
     AkashDbContext db,
     ApiKeyHasher hasher,
@@ -16,24 +21,19 @@ public sealed class ApiKeyService(
     SqliteWriteGate sqliteGate,
     TimeProvider clock)
 {
+    public const int MaxNameLength = 100;
+
+    /// <summary>The longest grace period a roll may give the old secret.</summary>
+    public static readonly TimeSpan MaxRollGrace = TimeSpan.FromHours(24);
+
     /// <summary>Creates a key and returns it with its secret, which is never retrievable again.</summary>
     public async Task<(ApiKey Key, string Secret)> CreateAsync(string userId, string name, ApiKeyLimits limits, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            problems.Add("name is required");
-        }
-        else if (name.Trim().Length > 100)
-        {
-            problems.Add("name must be at most 100 characters");
-        }
-
+        CheckName(name, problems);
         problems.AddRange(limits.Validate(clock.GetUtcNow()));
-        if (problems.Count > 0)
-        {
-            throw new ApiKeyValidationException(problems);
-        }
+        ThrowIfAny(problems);
 
         var secret = ApiKeySecret.Generate();
         var key = new ApiKey
@@ -54,41 +54,117 @@ public sealed class ApiKeyService(
         return (key, secret);
     }
 
+    /// <summary>A user's keys, oldest first; the hidden playground key (<see cref="PlaygroundKeys"/>) is not one of them.</summary>
     public async Task<IReadOnlyList<ApiKey>> ListAsync(string userId, CancellationToken cancellationToken) =>
-        await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken);
+        await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId && k.Prefix != PlaygroundKeys.Prefix).OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken);
 
-    /// <summary>Revokes a key; this replica stops accepting it at once, others when their short cache expires.</summary>
-    public async Task<bool> RevokeAsync(Guid keyId, string? ownerId, CancellationToken cancellationToken)
+    /// <summary>One key, if it exists and (when <paramref name="ownerId"/> is given) belongs to that user.</summary>
+    public Task<ApiKey?> FindAsync(Guid keyId, string? ownerId, CancellationToken cancellationToken) =>
+        db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == keyId && (ownerId == null || k.UserId == ownerId), cancellationToken);
+
+    /// <summary>Renames a key; false when there is no such key (of that owner).</summary>
+    public async Task<bool> RenameAsync(Guid keyId, string? ownerId, string name, CancellationToken cancellationToken)
     {
-        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && (ownerId == null || k.UserId == ownerId), cancellationToken);
-        if (key is null)
-        {
-            return false;
-        }
-
-        key.RevokedAt ??= clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        cache.Remove(CacheKey(key.SecretHash));
-        return true;
+        var problems = new List<string>();
+        CheckName(name, problems);
+        ThrowIfAny(problems);
+        return await UpdateAsync(keyId, ownerId, key => key.Name = name.Trim(), cancellationToken);
     }
 
-    /// <summary>The key behind a presented secret, or null when it is unknown, revoked or expired.</summary>
-    public async Task<AuthenticatedKey?> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces a key's limits (null = unlimited) and expiry; false when there is no such key (of that owner). Running
+    /// requests keep the limits they started with.
+    /// </summary>
+    public async Task<bool> UpdateLimitsAsync(Guid keyId, string? ownerId, ApiKeyLimits limits, CancellationToken cancellationToken)
     {
-        if (presented is null || !ApiKeySecret.HasValidShape(presented))
+        ArgumentNullException.ThrowIfNull(limits);
+        ThrowIfAny(limits.Validate(clock.GetUtcNow()));
+        return await UpdateAsync(keyId, ownerId, key =>
+        {
+            key.RequestsPerMinute = limits.RequestsPerMinute;
+            key.TokensPerMinute = limits.TokensPerMinute;
+            key.MaxConcurrency = limits.MaxConcurrency;
+            key.ExpiresAt = limits.ExpiresAt;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives a key a new secret with the same id, name and limits, and returns it (shown once). The old secret keeps
+    /// working for <paramref name="grace"/> (0 to 24 hours; 0 stops it at once) — a secret rolled before it, still in
+    /// its grace, stops now: only the latest old secret is kept. Null when there is no such key (of that owner).
+    /// </summary>
+    public async Task<(ApiKey Key, string Secret)?> RollAsync(Guid keyId, string? ownerId, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        if (grace < TimeSpan.Zero || grace > MaxRollGrace)
+        {
+            throw new ApiKeyValidationException(["grace period must be between 0 and 24 hours"]);
+        }
+
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && (ownerId == null || k.UserId == ownerId), cancellationToken);
+        if (key is null)
         {
             return null;
         }
 
-        // The lookup is by the HMAC of the secret, so timing reveals nothing about stored secrets.
+        if (key.RevokedAt is not null)
+        {
+            throw new ApiKeyValidationException(["a revoked key cannot be rolled; create a new one"]);
+        }
+
+        var stale = new[] { key.SecretHash, key.PreviousSecretHash };
+        var secret = ApiKeySecret.Generate();
+        var now = clock.GetUtcNow();
+        if (grace > TimeSpan.Zero)
+        {
+            key.PreviousSecretHash = key.SecretHash;
+            key.PreviousLastFour = key.LastFour;
+            key.PreviousSecretExpiresAt = now + grace;
+        }
+        else
+        {
+            key.PreviousSecretHash = null;
+            key.PreviousLastFour = null;
+            key.PreviousSecretExpiresAt = null;
+        }
+
+        key.SecretHash = hasher.Hash(secret);
+        key.LastFour = secret[^4..];
+        await db.SaveChangesAsync(cancellationToken);
+        Forget(stale);
+        return (key, secret);
+    }
+
+    /// <summary>Revokes a key; this replica stops accepting it at once, others when their short cache expires.</summary>
+    public async Task<bool> RevokeAsync(Guid keyId, string? ownerId, CancellationToken cancellationToken) =>
+        await UpdateAsync(keyId, ownerId, key => key.RevokedAt ??= clock.GetUtcNow(), cancellationToken);
+
+    /// <summary>
+    /// The key behind a presented secret, or null when it is unknown, revoked, expired, an old secret past its grace, or
+    /// not a key at all. The lookup is by the HMAC of the secret (one indexed probe, current or previous secret), so the
+    /// database never compares anything an attacker chose, and every failure looks the same to the caller.
+    /// </summary>
+    public async Task<AuthenticatedKey?> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
+    {
+        if (presented is null || presented.Length > ApiKeySecret.MaxPresentedLength)
+        {
+            return null;
+        }
+
         var hash = hasher.Hash(presented);
+        if (!ApiKeySecret.HasValidShape(presented))
+        {
+            return null;
+        }
+
         var cacheKey = CacheKey(hash);
         if (!cache.TryGetValue(cacheKey, out CachedKey? cached))
         {
-            var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.SecretHash == hash, cancellationToken);
+            var row = await db.ApiKeys.AsNoTracking()
+                .FirstOrDefaultAsync(k => k.SecretHash == hash || k.PreviousSecretHash == hash, cancellationToken);
             cached = row is null ? CachedKey.Unknown : new CachedKey(
                 new AuthenticatedKey(row.Id, row.UserId, row.Name, new ApiKeyLimits(row.RequestsPerMinute, row.TokensPerMinute, row.MaxConcurrency, row.ExpiresAt)),
-                row.RevokedAt);
+                row.RevokedAt,
+                row.SecretHash == hash ? row.ExpiresAt : Earliest(row.ExpiresAt, row.PreviousSecretExpiresAt));
             cache.Set(cacheKey, cached, options.Value.CacheDuration);
             if (row is not null)
             {
@@ -100,16 +176,65 @@ public sealed class ApiKeyService(
         }
 
         var now = clock.GetUtcNow();
-        return cached!.Key is { } key && cached.RevokedAt is null && (key.Limits.ExpiresAt is null || key.Limits.ExpiresAt > now)
+        return cached!.Key is { } key && cached.RevokedAt is null && (cached.ValidUntil is null || cached.ValidUntil > now)
             ? key
             : null;
     }
 
+    private async Task<bool> UpdateAsync(Guid keyId, string? ownerId, Action<ApiKey> change, CancellationToken cancellationToken)
+    {
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && (ownerId == null || k.UserId == ownerId), cancellationToken);
+        if (key is null)
+        {
+            return false;
+        }
+
+        change(key);
+        await db.SaveChangesAsync(cancellationToken);
+        Forget([key.SecretHash, key.PreviousSecretHash]);
+        return true;
+    }
+
+    private void Forget(IEnumerable<string?> hashes)
+    {
+        foreach (var hash in hashes)
+        {
+            if (hash is not null)
+            {
+                cache.Remove(CacheKey(hash));
+            }
+        }
+    }
+
+    private static void CheckName(string? name, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            problems.Add("name is required");
+        }
+        else if (name.Trim().Length > MaxNameLength)
+        {
+            problems.Add($"name must be at most {MaxNameLength} characters");
+        }
+    }
+
+    private static void ThrowIfAny(IReadOnlyList<string> problems)
+    {
+        if (problems.Count > 0)
+        {
+            throw new ApiKeyValidationException(problems);
+        }
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
+
     private static string CacheKey(string hash) => "apikey:" + hash;
 
-    private sealed record CachedKey(AuthenticatedKey? Key, DateTimeOffset? RevokedAt)
+    /// <param name="ValidUntil">Key expiry, or for an old secret the earlier of that and the end of its grace.</param>
+    private sealed record CachedKey(AuthenticatedKey? Key, DateTimeOffset? RevokedAt, DateTimeOffset? ValidUntil)
     {
-        public static readonly CachedKey Unknown = new(null, null);
+        public static readonly CachedKey Unknown = new(null, null, null);
     }
 }
 

@@ -1,13 +1,20 @@
+using AkashML.Data.Limits;
+using AkashML.Web.Limits;
+
 namespace AkashML.Web.Keys;
 
 public static class Registrations
 {
     public static IServiceCollection AddApiKeys(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddMemoryCache();
         services.AddSingleton<ApiKeyHasher>();
         services.AddScoped<ApiKeyService>();
+        services.AddAkashMLLimitCounters(configuration.GetConnectionString("Postgres"));
+        services.AddSingleton<KeyLimiter>();
+        services.AddSingleton<GatewayMetrics>();
+        services.AddHostedService<LeaseRenewalService>();
         return services;
     }
 }

@@ -30,7 +30,7 @@ internal static class SharedTestData
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "shared");
-            if (System.IO.Directory.Exists(Path.Combine(candidate, "models")))
+            if (new[] { "models", "tokenizers", "chat_templates" }.Any(part => System.IO.Directory.Exists(Path.Combine(candidate, part))))
             {
                 return candidate;
             }

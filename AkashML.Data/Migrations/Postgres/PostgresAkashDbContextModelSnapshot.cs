@@ -408,6 +408,56 @@ namespace AkashML.Data.Migrations.Postgres
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("AkashML.Data.Inferences.InferencePayload", b =>
+                {
+                    b.Property<string>("InferenceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OutputText")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RequestJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("InferenceId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("InferencePayloads", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Inferences.InferenceRetention", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("InferenceRetention", (string)null);
+                });
+
             modelBuilder.Entity("AkashML.Data.Keys.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -441,6 +491,17 @@ namespace AkashML.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("PreviousLastFour")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<DateTimeOffset?>("PreviousSecretExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PreviousSecretHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int?>("RequestsPerMinute")
                         .HasColumnType("integer");
 
@@ -461,12 +522,101 @@ namespace AkashML.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PreviousSecretHash")
+                        .IsUnique();
+
                     b.HasIndex("SecretHash")
                         .IsUnique();
 
                     b.HasIndex("UserId");
 
                     b.ToTable("ApiKeys", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.ConcurrencySlot", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("LeaseId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("KeyId", "Slot");
+
+                    b.HasIndex("LeaseId");
+
+                    b.ToTable("ApiKeyConcurrencySlots", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.RateWindow", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PreviousCount")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("KeyId", "Kind");
+
+                    b.ToTable("ApiKeyRateWindows", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Presets.Preset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("SystemPrompt")
+                        .HasMaxLength(32000)
+                        .HasColumnType("character varying(32000)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("Presets", (string)null);
                 });
 
             modelBuilder.Entity("AkashML.Data.Usage.UsageRecord", b =>
@@ -509,6 +659,10 @@ namespace AkashML.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("Parameters")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<int>("PromptTokens")
                         .HasColumnType("integer");
 
@@ -539,7 +693,48 @@ namespace AkashML.Data.Migrations.Postgres
 
                     b.HasIndex("UserId", "CreatedAt");
 
+                    b.HasIndex("UserId", "Model", "CreatedAt");
+
                     b.ToTable("UsageRecords", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Usage.UsageRollup", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<short>("Granularity")
+                        .HasColumnType("smallint");
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ApiKeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("CompletionTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CostMicros")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PromptTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UserId", "Granularity", "BucketStart", "ApiKeyId", "Model");
+
+                    b.ToTable("UsageRollups", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -759,7 +954,45 @@ namespace AkashML.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("AkashML.Data.Inferences.InferenceRetention", b =>
+                {
+                    b.HasOne("AkashML.Data.Identity.ApplicationUser", null)
+                        .WithOne()
+                        .HasForeignKey("AkashML.Data.Inferences.InferenceRetention", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AkashML.Data.Keys.ApiKey", b =>
+                {
+                    b.HasOne("AkashML.Data.Identity.ApplicationUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.ConcurrencySlot", b =>
+                {
+                    b.HasOne("AkashML.Data.Keys.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.RateWindow", b =>
+                {
+                    b.HasOne("AkashML.Data.Keys.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AkashML.Data.Presets.Preset", b =>
                 {
                     b.HasOne("AkashML.Data.Identity.ApplicationUser", "User")
                         .WithMany()

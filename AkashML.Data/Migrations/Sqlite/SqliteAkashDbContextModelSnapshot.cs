@@ -401,6 +401,56 @@ namespace AkashML.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("AkashML.Data.Inferences.InferencePayload", b =>
+                {
+                    b.Property<string>("InferenceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OutputText")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("InferenceId");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("InferencePayloads", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Inferences.InferenceRetention", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("InferenceRetention", (string)null);
+                });
+
             modelBuilder.Entity("AkashML.Data.Keys.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -434,6 +484,17 @@ namespace AkashML.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PreviousLastFour")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousSecretExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousSecretHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("RequestsPerMinute")
                         .HasColumnType("INTEGER");
 
@@ -454,12 +515,101 @@ namespace AkashML.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PreviousSecretHash")
+                        .IsUnique();
+
                     b.HasIndex("SecretHash")
                         .IsUnique();
 
                     b.HasIndex("UserId");
 
                     b.ToTable("ApiKeys", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.ConcurrencySlot", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("LeaseId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("KeyId", "Slot");
+
+                    b.HasIndex("LeaseId");
+
+                    b.ToTable("ApiKeyConcurrencySlots", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.RateWindow", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PreviousCount")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("KeyId", "Kind");
+
+                    b.ToTable("ApiKeyRateWindows", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Presets.Preset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParametersJson")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SystemPrompt")
+                        .HasMaxLength(32000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("Presets", (string)null);
                 });
 
             modelBuilder.Entity("AkashML.Data.Usage.UsageRecord", b =>
@@ -500,6 +650,10 @@ namespace AkashML.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Parameters")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PromptTokens")
                         .HasColumnType("INTEGER");
 
@@ -530,7 +684,48 @@ namespace AkashML.Data.Migrations.Sqlite
 
                     b.HasIndex("UserId", "CreatedAt");
 
+                    b.HasIndex("UserId", "Model", "CreatedAt");
+
                     b.ToTable("UsageRecords", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Usage.UsageRollup", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<short>("Granularity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ApiKeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CompletionTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CostMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PromptTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId", "Granularity", "BucketStart", "ApiKeyId", "Model");
+
+                    b.ToTable("UsageRollups", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -746,7 +941,45 @@ namespace AkashML.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("AkashML.Data.Inferences.InferenceRetention", b =>
+                {
+                    b.HasOne("AkashML.Data.Identity.ApplicationUser", null)
+                        .WithOne()
+                        .HasForeignKey("AkashML.Data.Inferences.InferenceRetention", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AkashML.Data.Keys.ApiKey", b =>
+                {
+                    b.HasOne("AkashML.Data.Identity.ApplicationUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.ConcurrencySlot", b =>
+                {
+                    b.HasOne("AkashML.Data.Keys.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AkashML.Data.Limits.RateWindow", b =>
+                {
+                    b.HasOne("AkashML.Data.Keys.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AkashML.Data.Presets.Preset", b =>
                 {
                     b.HasOne("AkashML.Data.Identity.ApplicationUser", "User")
                         .WithMany()

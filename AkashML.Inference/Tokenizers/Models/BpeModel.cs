@@ -17,14 +17,12 @@ internal sealed record BpeOptions(
 /// Byte-pair encoding: start from single characters (with optional byte fallback) and apply the lowest-ranked
 /// merge first, using a priority queue over adjacent pairs. Results are cached per piece.
 /// </summary>
-internal sealed class BpeModel : ITokenizerModel
+internal sealed class BpeModel : VocabularyModel
 {
     private const int CacheCapacity = 20_000;
     private const int MaxCachedPieceLength = 256;
 
-    private readonly Dictionary<string, int> _vocab;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private readonly string?[] _idToToken;
     private readonly Dictionary<long, (int Rank, int NewId)> _merges;
     private readonly BpeOptions _options;
     private readonly int _unkId;
@@ -32,11 +30,10 @@ internal sealed class BpeModel : ITokenizerModel
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
 
     public BpeModel(Dictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> merges, BpeOptions options)
+        : base(vocab)
     {
-        _vocab = vocab;
         _lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
         _options = options;
-        _idToToken = VocabularyTable.Invert(vocab);
         _unkId = -1;
         if (options.UnkToken is not null && vocab.TryGetValue(options.UnkToken, out var unk))
         {
@@ -69,32 +66,14 @@ internal sealed class BpeModel : ITokenizerModel
         }
     }
 
-    public int VocabularyCount => _vocab.Count;
-
-    public IEnumerable<KeyValuePair<string, int>> Vocabulary => _vocab;
-
-    public int? TokenToId(string token) => _vocab.TryGetValue(token, out var id) ? id : null;
-
-    public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
-
-    public void Tokenize(string piece, List<int> ids, List<string?>? surfaces)
-    {
-        var before = ids.Count;
-        TokenizeIds(piece, ids);
-        for (var i = before; surfaces is not null && i < ids.Count; i++)
-        {
-            surfaces.Add(null);
-        }
-    }
-
-    private void TokenizeIds(string piece, List<int> ids)
+    protected override void TokenizeIds(string piece, List<int> ids)
     {
         if (piece.Length == 0)
         {
             return;
         }
 
-        if (_options.IgnoreMerges && _vocab.TryGetValue(piece, out var whole))
+        if (_options.IgnoreMerges && Vocab.TryGetValue(piece, out var whole))
         {
             ids.Add(whole);
             return;

@@ -1,44 +1,23 @@
 namespace AkashML.Inference.Tokenizers.Models;
 
 /// <summary>WordPiece: greedy longest-match-first; a word with any unmatched part becomes the unknown token.</summary>
-internal sealed class WordPieceModel : ITokenizerModel
+internal sealed class WordPieceModel : VocabularyModel
 {
-    private readonly Dictionary<string, int> _vocab;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private readonly string?[] _idToToken;
     private readonly string _unkToken;
     private readonly string _prefix;
     private readonly int _maxInputCharsPerWord;
 
     public WordPieceModel(Dictionary<string, int> vocab, string unkToken, string prefix, int maxInputCharsPerWord)
+        : base(vocab)
     {
-        _vocab = vocab;
         _lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        _idToToken = VocabularyTable.Invert(vocab);
         _unkToken = unkToken;
         _prefix = prefix;
         _maxInputCharsPerWord = maxInputCharsPerWord;
     }
 
-    public int VocabularyCount => _vocab.Count;
-
-    public IEnumerable<KeyValuePair<string, int>> Vocabulary => _vocab;
-
-    public int? TokenToId(string token) => _vocab.TryGetValue(token, out var id) ? id : null;
-
-    public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
-
-    public void Tokenize(string piece, List<int> ids, List<string?>? surfaces)
-    {
-        var before = ids.Count;
-        TokenizeIds(piece, ids);
-        for (var i = before; surfaces is not null && i < ids.Count; i++)
-        {
-            surfaces.Add(null);
-        }
-    }
-
-    private void TokenizeIds(string piece, List<int> ids)
+    protected override void TokenizeIds(string piece, List<int> ids)
     {
         if (piece.Length == 0)
         {
@@ -104,7 +83,7 @@ internal sealed class WordPieceModel : ITokenizerModel
         }
     }
 
-    private int UnkId() => _vocab.TryGetValue(_unkToken, out var id)
+    private int UnkId() => Vocab.TryGetValue(_unkToken, out var id)
         ? id
         : throw new TokenizerFormatException($"The WordPiece unknown token '{_unkToken}' is not in the vocabulary.");
 }

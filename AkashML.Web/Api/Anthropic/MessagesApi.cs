@@ -20,7 +20,7 @@ public static class MessagesApi
     {
         var call = ApiCall.Of(http);
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(models, body.RequiredString("model"), call, cancellationToken);
+        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
         var prompt = Prompt(body, model);
         return TypedResults.Json(new JsonObject { ["input_tokens"] = prompt.Count });
     }
@@ -29,7 +29,7 @@ public static class MessagesApi
     {
         var call = ApiCall.Of(http);
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(models, body.RequiredString("model"), call, cancellationToken);
+        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
         var maxTokens = body.OptionalInt("max_tokens", 1, int.MaxValue) ?? throw ApiException.InvalidParameter("max_tokens", "'max_tokens' is required.");
         var prompt = Prompt(body, model);
         var stream = body.OptionalBool("stream") ?? false;
@@ -49,6 +49,7 @@ public static class MessagesApi
         call.Metered = true;
         call.Streamed = stream;
         call.PromptTokens = prompt.Count;
+        await call.ReserveTokensAsync(prompt.Count, request.MaxNewTokens, cancellationToken);
         await metering.ReserveAsync(call, model.Descriptor, prompt.Count, request.MaxNewTokens, cancellationToken);
         var tools = model.SupportsTools ? AnthropicMessages.ToTemplateTools(body.Node("tools")) : null;
         var id = "msg_" + call.InferenceId[4..];
@@ -72,7 +73,7 @@ public static class MessagesApi
             GenerationUpdate? last = null;
             await foreach (var update in model.GenerateAsync(request, cancellationToken))
             {
-                call.FirstToken();
+                call.Produced(update);
                 if (update.Text.Length > 0)
                 {
                     await ServerSentEvents.WriteEventAsync(http.Response, "content_block_delta", new JsonObject
@@ -101,7 +102,7 @@ public static class MessagesApi
         var accumulator = new ChoiceAccumulator();
         await foreach (var update in model.GenerateAsync(request, cancellationToken))
         {
-            call.FirstToken();
+            call.Produced(update);
             accumulator.Add(update);
         }
 

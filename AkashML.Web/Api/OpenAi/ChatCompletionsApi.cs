@@ -15,11 +15,12 @@ public static class ChatCompletionsApi
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, CreditMetering metering, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    /// <summary>The handler; the playground maps it too (<see cref="Playground.PlaygroundApi"/>).</summary>
+    internal static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, CreditMetering metering, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var call = ApiCall.Of(http);
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(models, body.RequiredString("model"), call, cancellationToken);
+        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
         var messages = ChatMessages.ToTemplateMessages(body.Node("messages"));
         var tools = ReadTools(body, model);
         var jsonObject = ReadResponseFormat(body);
@@ -47,6 +48,7 @@ public static class ChatCompletionsApi
         call.Metered = true;
         call.Streamed = stream;
         call.PromptTokens = prompt.Count;
+        await call.ReserveTokensAsync(prompt.Count, (long)request.MaxNewTokens * Math.Max(request.N, request.BestOf), cancellationToken);
 
         await metering.ReserveAsync(call, model.Descriptor, prompt.Count, request.MaxNewTokens * Math.Max(request.N, request.BestOf), cancellationToken);
         var id = "chatcmpl-" + call.InferenceId[4..];
@@ -64,7 +66,7 @@ public static class ChatCompletionsApi
             var finishedTokens = 0;
             await foreach (var update in model.GenerateAsync(request, cancellationToken))
             {
-                call.FirstToken();
+                call.Produced(update);
                 // Kept current on every update so a cancelled stream is billed for what it produced.
                 call.CompletionTokens = finishedTokens + update.CompletionTokens;
                 var lp = wantLogprobs && update.Logprobs is { Count: > 0 } l ? OpenAiLogprobs.Chat(l, asTokenIds) : null;
@@ -84,16 +86,7 @@ public static class ChatCompletionsApi
 
             if (includeUsage)
             {
-                await ServerSentEvents.WriteDataAsync(http.Response, new JsonObject
-                {
-                    ["id"] = id,
-                    ["object"] = "chat.completion.chunk",
-                    ["created"] = created,
-                    ["model"] = modelId,
-                    ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
-                    ["choices"] = new JsonArray(),
-                    ["usage"] = OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens),
-                }, cancellationToken);
+                await ServerSentEvents.WriteDataAsync(http.Response, OpenAiShapes.Envelope(id, "chat.completion.chunk", created, modelId, [], OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)), cancellationToken);
             }
 
             await ServerSentEvents.WriteDoneAsync(http.Response, cancellationToken);
@@ -103,7 +96,7 @@ public static class ChatCompletionsApi
         var accumulator = new ChoiceAccumulator();
         await foreach (var update in model.GenerateAsync(request, cancellationToken))
         {
-            call.FirstToken();
+            call.Produced(update);
             accumulator.Add(update);
         }
 
@@ -139,33 +132,17 @@ public static class ChatCompletionsApi
             });
         }
 
-        return TypedResults.Json(new JsonObject
-        {
-            ["id"] = id,
-            ["object"] = "chat.completion",
-            ["created"] = created,
-            ["model"] = modelId,
-            ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
-            ["choices"] = choices,
-            ["usage"] = OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens),
-        });
+        return TypedResults.Json(OpenAiShapes.Envelope(id, "chat.completion", created, modelId, choices, OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)));
     }
 
-    private static JsonObject Chunk(string id, long created, string model, int index, JsonObject delta, JsonObject? logprobs, string? finishReason) => new()
-    {
-        ["id"] = id,
-        ["object"] = "chat.completion.chunk",
-        ["created"] = created,
-        ["model"] = model,
-        ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
-        ["choices"] = new JsonArray(new JsonObject
+    private static JsonObject Chunk(string id, long created, string model, int index, JsonObject delta, JsonObject? logprobs, string? finishReason) =>
+        OpenAiShapes.Envelope(id, "chat.completion.chunk", created, model, new JsonArray(new JsonObject
         {
             ["index"] = index,
             ["delta"] = delta,
             ["logprobs"] = logprobs,
             ["finish_reason"] = finishReason,
-        }),
-    };
+        }));
 
     /// <summary>Tools go into the chat template; a model whose template has no tool format cannot take them.</summary>
     private static JsonArray? ReadTools(JsonBody body, ITextModel model)

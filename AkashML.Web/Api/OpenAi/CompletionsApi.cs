@@ -22,7 +22,7 @@ public static class CompletionsApi
     {
         var call = ApiCall.Of(http);
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(models, body.RequiredString("model"), call, cancellationToken);
+        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
         if (body.Has("suffix"))
         {
             throw ApiException.InvalidParameter("suffix", $"The model '{model.Descriptor.Id}' does not support 'suffix' (fill-in-the-middle).");
@@ -63,8 +63,9 @@ public static class CompletionsApi
         }
 
         call.PromptTokens = prompts.Sum(p => p.Count);
-
-        await metering.ReserveAsync(call, model.Descriptor, call.PromptTokens, requests.Sum(r => r.MaxNewTokens * Math.Max(r.N, r.BestOf)), cancellationToken);        var id = "cmpl-" + call.InferenceId[4..];
+        await call.ReserveTokensAsync(call.PromptTokens, requests.Sum(r => (long)r.MaxNewTokens * Math.Max(r.N, r.BestOf)), cancellationToken);
+        await metering.ReserveAsync(call, model.Descriptor, call.PromptTokens, requests.Sum(r => r.MaxNewTokens * Math.Max(r.N, r.BestOf)), cancellationToken);
+        var id = "cmpl-" + call.InferenceId[4..];
         var created = OpenAiShapes.Created();
         var modelId = model.Descriptor.Id;
 
@@ -86,7 +87,7 @@ public static class CompletionsApi
 
                 await foreach (var update in model.GenerateAsync(requests[p], cancellationToken))
                 {
-                    call.FirstToken();
+                    call.Produced(update);
                     // Kept current on every update so a cancelled stream is billed for what it produced.
                     call.CompletionTokens = completionTokens + update.CompletionTokens;
                     var lp = logprobs is not null && update.Logprobs is { Count: > 0 } l ? OpenAiLogprobs.Legacy(l, asTokenIds, 0) : null;
@@ -106,16 +107,7 @@ public static class CompletionsApi
 
             if (includeUsage)
             {
-                await ServerSentEvents.WriteDataAsync(http.Response, new JsonObject
-                {
-                    ["id"] = id,
-                    ["object"] = "text_completion",
-                    ["created"] = created,
-                    ["model"] = modelId,
-                    ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
-                    ["choices"] = new JsonArray(),
-                    ["usage"] = OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens),
-                }, cancellationToken);
+                await ServerSentEvents.WriteDataAsync(http.Response, OpenAiShapes.Envelope(id, "text_completion", created, modelId, [], OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)), cancellationToken);
             }
 
             await ServerSentEvents.WriteDoneAsync(http.Response, cancellationToken);
@@ -128,7 +120,7 @@ public static class CompletionsApi
             var accumulator = new ChoiceAccumulator();
             await foreach (var update in model.GenerateAsync(requests[p], cancellationToken))
             {
-                call.FirstToken();
+                call.Produced(update);
                 accumulator.Add(update);
             }
 
@@ -146,33 +138,17 @@ public static class CompletionsApi
             }
         }
 
-        return TypedResults.Json(new JsonObject
-        {
-            ["id"] = id,
-            ["object"] = "text_completion",
-            ["created"] = created,
-            ["model"] = modelId,
-            ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
-            ["choices"] = choices,
-            ["usage"] = OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens),
-        });
+        return TypedResults.Json(OpenAiShapes.Envelope(id, "text_completion", created, modelId, choices, OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)));
     }
 
-    private static JsonObject Chunk(string id, long created, string model, int index, string text, JsonObject? logprobs, string? finishReason) => new()
-    {
-        ["id"] = id,
-        ["object"] = "text_completion",
-        ["created"] = created,
-        ["model"] = model,
-        ["system_fingerprint"] = OpenAiShapes.SystemFingerprint,
-        ["choices"] = new JsonArray(new JsonObject
+    private static JsonObject Chunk(string id, long created, string model, int index, string text, JsonObject? logprobs, string? finishReason) =>
+        OpenAiShapes.Envelope(id, "text_completion", created, model, new JsonArray(new JsonObject
         {
             ["index"] = index,
             ["text"] = text,
             ["logprobs"] = logprobs,
             ["finish_reason"] = finishReason,
-        }),
-    };
+        }));
 
     /// <summary>prompt: a string, an array of strings, an array of token ids, or an array of token-id arrays.</summary>
     private static List<IReadOnlyList<int>> ReadPrompts(JsonBody body, ITextModel model)

@@ -32,4 +32,24 @@ public static class OpenAiShapes
     };
 
     public static long Created() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    /// <summary>The fields every response and chunk starts with, plus its choices (and usage when given).</summary>
+    public static JsonObject Envelope(string id, string type, long created, string model, JsonArray choices, JsonObject? usage = null)
+    {
+        var envelope = new JsonObject
+        {
+            ["id"] = id,
+            ["object"] = type,
+            ["created"] = created,
+            ["model"] = model,
+            ["system_fingerprint"] = SystemFingerprint,
+            ["choices"] = choices,
+        };
+        if (usage is not null)
+        {
+            envelope["usage"] = usage;
+        }
+
+        return envelope;
+    }
 }

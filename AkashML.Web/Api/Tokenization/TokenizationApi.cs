@@ -19,7 +19,7 @@ public static class TokenizationApi
     private static async Task<IResult> TokenizeAsync(HttpContext http, IModelProvider models, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(models, body.RequiredString("model"), ApiCall.Of(http), cancellationToken);
+        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
         IReadOnlyList<int> tokens;
         if (body.Has("messages"))
         {
@@ -44,7 +44,7 @@ public static class TokenizationApi
     private static async Task<IResult> DetokenizeAsync(HttpContext http, IModelProvider models, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(models, body.RequiredString("model"), ApiCall.Of(http), cancellationToken);
+        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
         if (body.Node("tokens") is not JsonArray array || !array.All(t => t is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out _)))
         {
             throw ApiException.InvalidParameter("tokens", "'tokens' must be an array of token ids.");

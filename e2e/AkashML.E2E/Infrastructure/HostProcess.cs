@@ -37,7 +37,10 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HostProcess> StartAsync()
+    /// <param name="prepare">Runs on the fresh data directory before the host starts (e.g. to add models).</param>
+    /// <param name="environment">Extra settings for the host (environment variables, <c>__</c> for sections).</param>
+    /// <param name="port">A fixed port (see <see cref="FreePort"/>) for hosts whose settings name their own address; 0 lets Kestrel choose.</param>
+    public static async Task<HostProcess> StartAsync(Func<string, Task>? prepare = null, IReadOnlyDictionary<string, string>? environment = null, int port = 0)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll");
         if (!File.Exists(dll))
@@ -47,22 +50,18 @@ public sealed partial class HostProcess : IAsyncDisposable
 
         var dataDirectory = Path.Combine(Path.GetTempPath(), "akashml-e2e-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        var start = new ProcessStartInfo("dotnet")
+        if (prepare is not null)
         {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
+            await prepare(dataDirectory);
+        }
+
+        var start = Start(dll, dataDirectory);
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["AkashML__DataDirectory"] = dataDirectory;
-        // Whatever the surrounding environment says, this host runs on embedded SQLite and offers no external providers.
-        start.Environment["ConnectionStrings__Postgres"] = "";
-        start.Environment["Logging__LogLevel__Default"] = "Information";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var host = new HostProcess(process, dataDirectory);
@@ -84,6 +83,51 @@ public sealed partial class HostProcess : IAsyncDisposable
             await host.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Runs an ops CLI verb (e.g. <c>credits grant</c>) against this host's data directory; returns its output or throws with it.</summary>
+    public async Task<string> RunVerbAsync(params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var start = Start(Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll"), DataDirectory);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(StartTimeout);
+        var text = await output + await errors;
+        return process.ExitCode == 0 ? text : throw new InvalidOperationException($"'{string.Join(' ', arguments)}' exited with {process.ExitCode}: {text}");
+    }
+
+    private static ProcessStartInfo Start(string dll, string dataDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["AkashML__DataDirectory"] = dataDirectory;
+        // Whatever the surrounding environment says, this host runs on embedded SQLite and offers no external providers.
+        start.Environment["ConnectionStrings__Postgres"] = "";
+        start.Environment["Logging__LogLevel__Default"] = "Information";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        return start;
+    }
+
+    /// <summary>A loopback port free right now (the host binds it a moment later).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void OnLine(string? line)

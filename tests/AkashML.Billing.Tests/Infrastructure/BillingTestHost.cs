@@ -19,8 +19,8 @@ namespace AkashML.Billing.Tests.Infrastructure;
 /// </summary>
 public sealed class BillingTestHost : IAsyncDisposable
 {
-    public const string WebhookSecret = "whsec_akashml_test";
-    public const string SecretKey = "sk_test_akashml";
+    public const string WebhookSecret = FakeStripe.TestWebhookSecret;
+    public const string SecretKey = FakeStripe.TestSecretKey;
 
     private readonly WebApplication _app;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -22,10 +23,19 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
 /// <summary>
 /// A Stripe-shaped HTTP server on 127.0.0.1: accepts the form-encoded calls AkashML makes (customers, Checkout
 /// Sessions, PaymentIntents, SetupIntents), records them, honours Idempotency-Key, returns objects shaped like
-/// Stripe's, and sends signed webhook events to the host, as Stripe does after a customer pays.
+/// Stripe's, and sends signed webhook events to the host, as Stripe does after a customer pays. It also serves a
+/// plain HTML Checkout page at each session's <c>url</c> whose "Pay" button completes the session (events included)
+/// and returns to the session's success URL, so browser tests can pay the way a person does.
 /// </summary>
+/// <remarks>Shared source: linked into the web integration tests and the e2e tests, which start a real host.</remarks>
 public sealed class FakeStripe : IAsyncDisposable
 {
+    /// <summary>The secret key the fake accepts (configure the host's <c>Billing:Stripe:SecretKey</c> with it).</summary>
+    public const string TestSecretKey = "sk_test_akashml";
+
+    /// <summary>The default signing secret of the events it sends (the host's <c>Billing:Stripe:WebhookSecret</c>).</summary>
+    public const string TestWebhookSecret = "whsec_akashml_test";
+
     private readonly WebApplication _app;
     private readonly HttpClient _webhooks = new();
     private readonly ConcurrentDictionary<string, JsonObject> _objects = new();
@@ -42,7 +52,10 @@ public sealed class FakeStripe : IAsyncDisposable
     /// <summary>Where events go (the host's <c>/stripe/webhook</c>).</summary>
     public string WebhookUrl { get; set; } = "";
 
-    public string WebhookSecret { get; set; } = BillingTestHost.WebhookSecret;
+    public string WebhookSecret { get; set; } = TestWebhookSecret;
+
+    /// <summary>What delivers events; by default real HTTP to <see cref="WebhookUrl"/> (a test server's handler also works).</summary>
+    public HttpMessageInvoker? WebhookClient { get; set; }
 
     /// <summary>The clock signatures are dated by (the host's, so its tolerance check agrees).</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
@@ -61,7 +74,14 @@ public sealed class FakeStripe : IAsyncDisposable
         var fake = new FakeStripe(app);
         app.Use(async (context, next) =>
         {
-            if (context.Request.Headers.Authorization != "Bearer " + BillingTestHost.SecretKey)
+            // The Checkout page is for the customer's browser, which carries no API key.
+            if (context.Request.Path.StartsWithSegments("/c/pay"))
+            {
+                await next(context);
+                return;
+            }
+
+            if (context.Request.Headers.Authorization != "Bearer " + TestSecretKey)
             {
                 await WriteError(context, 401, "invalid_request_error", null, "Invalid API Key provided.");
                 return;
@@ -73,6 +93,8 @@ public sealed class FakeStripe : IAsyncDisposable
         app.MapPost("/v1/checkout/sessions", context => fake.Handle(context, form => fake.CreateSession(form)));
         app.MapPost("/v1/payment_intents", context => fake.Handle(context, form => fake.CreatePaymentIntent(form)));
         app.MapGet("/v1/setup_intents/{id}", context => fake.Handle(context, _ => fake.GetSetupIntent(context)));
+        app.MapGet("/c/pay/{id}", fake.ShowCheckoutPage);
+        app.MapPost("/c/pay/{id}", fake.PayOnCheckoutPage);
         await app.StartAsync();
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return fake;
@@ -184,7 +206,7 @@ public sealed class FakeStripe : IAsyncDisposable
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(timestamp + "." + body)));
         using var request = new HttpRequestMessage(HttpMethod.Post, WebhookUrl) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", headerOverride ?? $"t={timestamp},v1={signature}");
-        using var response = await _webhooks.SendAsync(request);
+        using var response = await (WebhookClient ?? _webhooks).SendAsync(request, CancellationToken.None);
         return (int)response.StatusCode;
     }
 
@@ -202,6 +224,80 @@ public sealed class FakeStripe : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _webhooks.Dispose();
+    }
+
+    /// <summary>The card the Checkout page pays with; by default one per customer, so each account may get a trial.</summary>
+    public Func<string, TestCard> CheckoutPageCard { get; set; } = customer => new TestCard("fp_page_" + customer);
+
+    private async Task ShowCheckoutPage(HttpContext context)
+    {
+        if (!_objects.TryGetValue((string)context.Request.RouteValues["id"]!, out var session) || (string?)session["object"] != "checkout.session")
+        {
+            context.Response.StatusCode = 404;
+            await context.Response.WriteAsync("No such checkout session.");
+            return;
+        }
+
+        string mode, status, cancelUrl;
+        long? amount;
+        lock (_sync)
+        {
+            mode = (string)session["mode"]!;
+            status = (string)session["status"]!;
+            cancelUrl = (string?)session["cancel_url"] ?? "";
+            amount = (long?)session["amount_total"];
+        }
+
+        var what = mode == "payment"
+            ? "Pay " + (amount!.Value / 100m).ToString("0.00", CultureInfo.InvariantCulture) + " USD"
+            : "Save your card (no charge)";
+        var body = status != "open"
+            ? "<p>This checkout session is already complete.</p>"
+            : $"""
+              <form method="post">
+                <label for="card">Card number</label>
+                <input id="card" name="card" value="4242 4242 4242 4242" autocomplete="off">
+                <button type="submit" id="pay">{(mode == "payment" ? "Pay" : "Save card")}</button>
+              </form>
+              <p><a id="cancel" href="{WebUtility.HtmlEncode(cancelUrl)}">Cancel and go back</a></p>
+              """;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync($$"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>Checkout (test)</title>
+            <style>body{font-family:sans-serif;max-width:420px;margin:60px auto;color:#1a1f36}
+            h1{font-size:22px}input{display:block;width:100%;padding:8px;margin:6px 0 16px;font-size:16px}
+            button{width:100%;padding:12px;background:#635bff;color:#fff;border:0;border-radius:6px;font-size:16px}
+            .test{background:#ffde92;padding:2px 6px;border-radius:4px;font-size:12px}</style></head>
+            <body><p class="test">TEST MODE</p><h1>{{WebUtility.HtmlEncode(what)}}</h1>{{body}}</body></html>
+            """);
+    }
+
+    private async Task PayOnCheckoutPage(HttpContext context)
+    {
+        var id = (string)context.Request.RouteValues["id"]!;
+        if (!_objects.TryGetValue(id, out var session) || (string?)session["object"] != "checkout.session")
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        string customer, successUrl;
+        bool open;
+        lock (_sync)
+        {
+            customer = (string)session["customer"]!;
+            successUrl = (string)session["success_url"]!;
+            open = (string)session["status"]! == "open";
+        }
+
+        if (open)
+        {
+            // Stripe delivers the events before (or around) the redirect; the fake waits for the host's answers.
+            await CompleteCheckoutAsync(id, CheckoutPageCard(customer));
+        }
+
+        context.Response.Redirect(successUrl.Replace("{CHECKOUT_SESSION_ID}", id, StringComparison.Ordinal));
     }
 
     private async Task Handle(HttpContext context, Func<IReadOnlyDictionary<string, string>, (int Status, JsonObject Body)> create)

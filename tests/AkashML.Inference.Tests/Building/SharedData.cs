@@ -3,7 +3,7 @@ namespace AkashML.Inference.Tests.Building;
 /// <summary>Finds ../shared (test models) beside the repository, or AKASHML_SHARED_DIR.</summary>
 internal static class SharedData
 {
-    public static string? Directory { get; } = Locate();
+    public static string? Directory => SharedTestData.Directory;
 
     public static string? Stories260K => Directory is null ? null : Existing(Path.Combine(Directory, "models", "llama2c-stories260K"));
 
@@ -11,25 +11,7 @@ internal static class SharedData
 
     private static string? Existing(string path) => System.IO.Directory.Exists(path) ? path : null;
 
-    private static string? Locate()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable("AKASHML_SHARED_DIR");
-        if (!string.IsNullOrEmpty(fromEnvironment) && System.IO.Directory.Exists(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared");
-            if (System.IO.Directory.Exists(Path.Combine(candidate, "models")))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
 }
 
 /// <summary>A fact that needs the shared stories260K model and skips with the reason when it is absent.</summary>

@@ -6,9 +6,7 @@ namespace AkashML.Inference.Tests.ChatTemplates;
 /// <summary>Locates ../shared test data (or AKASHML_SHARED_DIR) and turns JSON contexts into template variables.</summary>
 internal static class ChatTemplateTestData
 {
-    private static readonly Lazy<string?> Shared = new(FindShared);
-
-    public static string? SharedDirectory => Shared.Value;
+    public static string? SharedDirectory => SharedTestData.Directory;
 
     public static string? ChatTemplatesDirectory =>
         SharedDirectory is { } shared && Directory.Exists(Path.Combine(shared, "chat_templates")) ? Path.Combine(shared, "chat_templates") : null;
@@ -19,25 +17,6 @@ internal static class ChatTemplateTestData
     /// <summary>The clock the reference renders were made with: 2025-01-15 12:00 UTC.</summary>
     public static TimeProvider FrozenClock { get; } = new FixedTimeProvider(new DateTimeOffset(2025, 1, 15, 12, 0, 0, TimeSpan.Zero));
 
-    private static string? FindShared()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable("AKASHML_SHARED_DIR");
-        if (!string.IsNullOrEmpty(fromEnvironment) && Directory.Exists(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(candidate, "chat_templates")) || Directory.Exists(Path.Combine(candidate, "models")))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>Top-level template variables from a JSON context object (messages, tools, bos_token...).</summary>
     public static Dictionary<string, object?> Variables(JsonObject context) =>

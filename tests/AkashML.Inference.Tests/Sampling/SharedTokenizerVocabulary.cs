@@ -9,26 +9,10 @@ namespace AkashML.Inference.Tests.Sampling;
 /// </summary>
 internal static class SharedTokenizerVocabulary
 {
-    public static string? FindTokenizer(string name)
-    {
-        var configured = Environment.GetEnvironmentVariable("AKASHML_SHARED_DIR");
-        if (!string.IsNullOrEmpty(configured))
-        {
-            var path = Path.Combine(configured, "tokenizers", name, "tokenizer.json");
-            return File.Exists(path) ? path : null;
-        }
-
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var path = Path.Combine(directory.FullName, "shared", "tokenizers", name, "tokenizer.json");
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        return null;
-    }
+    public static string? FindTokenizer(string name) =>
+        SharedTestData.Directory is { } shared && File.Exists(Path.Combine(shared, "tokenizers", name, "tokenizer.json"))
+            ? Path.Combine(shared, "tokenizers", name, "tokenizer.json")
+            : null;
 
     /// <summary>Token texts (▁ as space, byte-fallback tokens as their ASCII character or U+FFFD, special tokens empty) and the &lt;/s&gt; id.</summary>
     public static (string?[] Texts, int EndToken) Load(string name)

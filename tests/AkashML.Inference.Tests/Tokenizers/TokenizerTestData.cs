@@ -6,12 +6,12 @@ namespace AkashML.Inference.Tests.Tokenizers;
 /// <summary>Locates ../shared (tokenizer fixtures) and caches loaded tokenizers for the test run.</summary>
 internal static class TokenizerTestData
 {
-    private static readonly Lazy<string?> Shared = new(FindSharedDirectory);
     private static readonly Dictionary<string, HuggingFaceTokenizer> Loaded = new(StringComparer.Ordinal);
     private static readonly Lock Gate = new();
 
     /// <summary>The shared folder (AKASHML_SHARED_DIR, or a 'shared' folder beside an ancestor of the test binaries).</summary>
-    public static string? SharedDirectory => Shared.Value;
+    public static string? SharedDirectory =>
+        SharedTestData.Directory is { } shared && Directory.Exists(Path.Combine(shared, "tokenizers")) ? shared : null;
 
     public const string MissingReason = "Shared test data (../shared/tokenizers) not found; set AKASHML_SHARED_DIR to run.";
 
@@ -37,23 +37,5 @@ internal static class TokenizerTestData
 
     public static int[] Ints(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetInt32())];
 
-    private static string? FindSharedDirectory()
-    {
-        var fromEnv = Environment.GetEnvironmentVariable("AKASHML_SHARED_DIR");
-        if (!string.IsNullOrEmpty(fromEnv))
-        {
-            return Directory.Exists(Path.Combine(fromEnv, "tokenizers")) ? fromEnv : null;
-        }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(candidate, "tokenizers")))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
 }

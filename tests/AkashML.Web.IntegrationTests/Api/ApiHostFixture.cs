@@ -75,8 +75,8 @@ public sealed class ApiHostFixture : IAsyncLifetime
         (await Host.WithServicesAsync(sp => sp.GetRequiredService<CreditLedger>().GetBalanceAsync(UserId, CancellationToken.None))).UsableMicros;
 
     /// <summary>
-    /// The usage record of a request, waiting up to 10 s for it: records are written in the background, shortly after
-    /// the response.
+    /// The usage record of a request, waiting up to 10 s for it: records are written in the background, and a request
+    /// the client walked away from may hand its record over after the client saw the end.
     /// </summary>
     public async Task<UsageRecord?> AwaitUsageAsync(string inferenceId)
     {
@@ -90,6 +90,10 @@ public sealed class ApiHostFixture : IAsyncLifetime
         return record;
     }
 
-    public Task<UsageRecord?> UsageAsync(string inferenceId) =>
-        Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.AsNoTracking().SingleOrDefaultAsync(u => u.InferenceId == inferenceId));
+    /// <summary>The usage record of a request once the writer has written what was handed over so far.</summary>
+    public async Task<UsageRecord?> UsageAsync(string inferenceId)
+    {
+        await Host.FlushUsageAsync();
+        return await Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.AsNoTracking().SingleOrDefaultAsync(u => u.InferenceId == inferenceId));
+    }
 }

@@ -190,6 +190,38 @@ public sealed class WireTests(ApiHostFixture fixture) : IClassFixture<ApiHostFix
     }
 
     [Fact]
+    public async Task Tools_go_into_the_chat_template()
+    {
+        using var http = fixture.Http();
+        var messages = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "What is the weather in Oslo?" });
+        var plain = await PostAsync(http, "v1/chat/completions", new JsonObject { ["model"] = ApiHostFixture.Model, ["messages"] = messages.DeepClone(), ["max_tokens"] = 1 });
+        var withTools = await PostAsync(http, "v1/chat/completions", new JsonObject
+        {
+            ["model"] = ApiHostFixture.Model,
+            ["messages"] = messages.DeepClone(),
+            ["max_tokens"] = 1,
+            ["tool_choice"] = "auto",
+            ["tools"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "function",
+                ["function"] = new JsonObject
+                {
+                    ["name"] = "get_weather",
+                    ["description"] = "Current weather for a city",
+                    ["parameters"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["city"] = new JsonObject { ["type"] = "string" } } },
+                },
+            }),
+        });
+        // The template lists the tool in the prompt, so the prompt grows by the tool's description.
+        Assert.True(withTools["usage"]!["prompt_tokens"]!.GetValue<int>() > plain["usage"]!["prompt_tokens"]!.GetValue<int>() + 10);
+
+        using var bad = await http.PostAsync("v1/chat/completions", new StringContent(
+            """{"model":"akashml/tiny-random","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function"}]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("tools", JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["error"]!["param"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_client_that_disconnects_mid_stream_cancels_generation_and_is_recorded()
     {
         using var http = fixture.Http();

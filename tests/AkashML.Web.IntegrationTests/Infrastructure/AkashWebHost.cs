@@ -1,8 +1,10 @@
 using AkashML.Data.Identity;
 using AkashML.Web.Accounts.Email;
+using AkashML.Web.Api.Usage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -18,10 +20,14 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
     public static readonly Uri BaseAddress = new("https://localhost/");
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+    private readonly bool _ownsDatabase;
 
-    private AkashWebHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings)
+    private AkashWebHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null, bool ownsDatabase = true)
     {
         Database = database;
+        _services = services;
+        _ownsDatabase = ownsDatabase;
         _settings = new Dictionary<string, string?>(database.Settings, StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in settings)
         {
@@ -35,16 +41,32 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
     public Uri? RealAddress { get; private set; }
 
     /// <summary>Creates a fresh database of <paramref name="kind"/> and starts a host on it.</summary>
-    public static async Task<AkashWebHost> StartAsync(DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null, bool realHttp = false)
+    /// <param name="services">Runs after the host's own registrations (e.g. to replace its <see cref="TimeProvider"/>).</param>
+    public static async Task<AkashWebHost> StartAsync(DatabaseKind kind, IReadOnlyDictionary<string, string?>? settings = null, bool realHttp = false, Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(kind);
+        return await StartOnAsync(database, ownsDatabase: true, settings, realHttp, services);
+    }
+
+    /// <summary>
+    /// Starts another host on <paramref name="first"/>'s database and data directory (same key pepper): a second
+    /// replica. The database stays <paramref name="first"/>'s to drop.
+    /// </summary>
+    public static Task<AkashWebHost> StartReplicaAsync(AkashWebHost first, IReadOnlyDictionary<string, string?>? settings = null, bool realHttp = false, Action<IServiceCollection>? services = null)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        return StartOnAsync(first.Database, ownsDatabase: false, settings, realHttp, services);
+    }
+
+    private static async Task<AkashWebHost> StartOnAsync(TestDatabase database, bool ownsDatabase, IReadOnlyDictionary<string, string?>? settings, bool realHttp, Action<IServiceCollection>? services)
+    {
         var combined = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>(), StringComparer.OrdinalIgnoreCase);
         if (!combined.ContainsKey("Models:Directory"))
         {
             combined["Models:Directory"] = await SharedModels.DirectoryAsync();
         }
 
-        var host = new AkashWebHost(database, combined);
+        var host = new AkashWebHost(database, combined, services, ownsDatabase);
         try
         {
             if (realHttp)
@@ -69,7 +91,8 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
 
     /// <summary>A browser-like client: keeps cookies, follows redirects itself, posts forms with their antiforgery token.</summary>
     public BrowserSession NewBrowser() =>
-        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = BaseAddress }));
+        new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = RealAddress ?? BaseAddress }),
+            RealAddress ?? BaseAddress);
 
     /// <summary>Runs <paramref name="action"/> with the host's own services in a fresh scope (to inspect what was stored).</summary>
     public async Task<T> WithServicesAsync<T>(Func<IServiceProvider, Task<T>> action)
@@ -78,6 +101,12 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
         await using var scope = Services.CreateAsyncScope();
         return await action(scope.ServiceProvider);
     }
+
+    /// <summary>
+    /// Waits until the usage writer has written every record handed over so far (rollups and kept payloads included):
+    /// usage is written in the background, shortly after the response.
+    /// </summary>
+    public Task FlushUsageAsync() => Services.GetRequiredService<UsageWriter>().FlushAsync(CancellationToken.None);
 
     public Task<ApplicationUser?> FindUserAsync(string email) =>
         WithServicesAsync(sp => sp.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email));
@@ -93,12 +122,21 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
             // UseSetting is visible to Program while it reads configuration, unlike configuration sources added later.
             builder.UseSetting(key, value);
         }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+
         GC.SuppressFinalize(this);
     }
 }

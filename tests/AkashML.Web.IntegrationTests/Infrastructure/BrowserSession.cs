@@ -7,8 +7,11 @@ namespace AkashML.Web.IntegrationTests.Infrastructure;
 /// a time — across to other servers such as a fake OAuth provider and back — and submits forms as rendered, antiforgery
 /// token included.
 /// </summary>
-public sealed class BrowserSession(HttpClient app) : IDisposable
+public sealed class BrowserSession(HttpClient app, Uri? baseAddress = null) : IDisposable
 {
+    /// <summary>Where the app answers: the in-process test server, or Kestrel's address for a real-HTTP host.</summary>
+    public Uri BaseAddress { get; } = baseAddress ?? AkashWebHost.BaseAddress;
+
     private const int MaxRedirects = 10;
     private readonly HttpClient _elsewhere = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -17,7 +20,7 @@ public sealed class BrowserSession(HttpClient app) : IDisposable
 
     public HttpClient App => app;
 
-    public Task<HtmlPage> GetAsync(string url) => SendAsync(HttpMethod.Get, new Uri(AkashWebHost.BaseAddress, url), null);
+    public Task<HtmlPage> GetAsync(string url) => SendAsync(HttpMethod.Get, new Uri(BaseAddress, url), null);
 
     /// <summary>Submits <paramref name="form"/> with its rendered values, overridden by <paramref name="values"/>.</summary>
     public Task<HtmlPage> SubmitAsync(HtmlPage page, HtmlForm form, IReadOnlyDictionary<string, string>? values = null, KeyValuePair<string, string>? button = null)
@@ -45,7 +48,7 @@ public sealed class BrowserSession(HttpClient app) : IDisposable
 
     /// <summary>Posts raw fields, with no antiforgery token unless given: what a cross-site forgery would send.</summary>
     public Task<HtmlPage> PostRawAsync(string url, IReadOnlyDictionary<string, string> fields) =>
-        SendAsync(HttpMethod.Post, new Uri(AkashWebHost.BaseAddress, url), new FormUrlEncodedContent(fields));
+        SendAsync(HttpMethod.Post, new Uri(BaseAddress, url), new FormUrlEncodedContent(fields));
 
     /// <summary>Requests <paramref name="url"/> (absolute, anywhere) and follows redirects.</summary>
     public Task<HtmlPage> NavigateAsync(Uri url) => SendAsync(HttpMethod.Get, url, null);
@@ -81,8 +84,8 @@ public sealed class BrowserSession(HttpClient app) : IDisposable
         throw new InvalidOperationException($"More than {MaxRedirects} redirects, last at {url}: {string.Join(" -> ", History.TakeLast(MaxRedirects))}");
     }
 
-    private static bool IsApp(Uri url) =>
-        string.Equals(url.Authority, AkashWebHost.BaseAddress.Authority, StringComparison.OrdinalIgnoreCase);
+    private bool IsApp(Uri url) =>
+        string.Equals(url.Authority, BaseAddress.Authority, StringComparison.OrdinalIgnoreCase);
 
     public void Dispose()
     {

@@ -1,0 +1,12 @@
+namespace AkashML.Web.Admin;
+
+public static class AdminRegistration
+{
+    /// <summary>What the administrators' pages read (users with balances, any inference by id).</summary>
+    public static IServiceCollection AddAdminPages(this IServiceCollection services)
+    {
+        services.AddScoped<UserDirectory>();
+        services.AddScoped<InferenceLookup>();
+        return services;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+using AkashML.Data;
+using AkashML.Data.Keys;
+using AkashML.Web.Keys;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace AkashML.Web.Playground;
+
+/// <summary>
+/// The playground's identity on the API pipeline: one hidden API key row per user, created on first use. Playground
+/// traffic then flows through the same metering, limits and usage records as any key's, keyed by a real key id (so
+/// usage can be filtered by it and limits set on it), while no secret exists that could authenticate it over the API:
+/// its stored hash is not an HMAC of any secret. The Keys page does not list it (<see cref="ApiKeyService.ListAsync"/>).
+/// </summary>
+public sealed class PlaygroundKeys(IServiceScopeFactory scopes, IMemoryCache cache, TimeProvider clock)
+{
+    /// <summary>The <see cref="ApiKey.Prefix"/> that marks the hidden rows.</summary>
+    public const string Prefix = "playground";
+
+    public const string Name = "Playground";
+
+    private static readonly TimeSpan CacheDuration = TimeSpan.FromMinutes(1);
+
+    /// <summary>The same id for the same user on every replica, so concurrent first uses converge on one row.</summary>
+    public static Guid KeyIdFor(string userId)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes("akashml-playground-key\n" + userId), hash);
+        return new Guid(hash[..16]);
+    }
+
+    /// <summary>The signed-in user's playground key (created when missing).</summary>
+    public async Task<AuthenticatedKey> GetAsync(string userId, CancellationToken cancellationToken)
+    {
+        var cacheKey = "playground-key:" + userId;
+        if (cache.TryGetValue(cacheKey, out AuthenticatedKey? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var id = KeyIdFor(userId);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
+        var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
+        if (row is null)
+        {
+            row = new ApiKey
+            {
+                Id = id,
+                UserId = userId,
+                Name = Name,
+                SecretHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("akashml-playground-secret\n" + userId))),
+                Prefix = Prefix,
+                LastFour = "----",
+                CreatedAt = clock.GetUtcNow(),
+            };
+            db.ApiKeys.Add(row);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // A concurrent first request inserted the same row; use it.
+                db.ChangeTracker.Clear();
+                row = await db.ApiKeys.AsNoTracking().FirstAsync(k => k.Id == id, cancellationToken);
+            }
+        }
+
+        var key = new AuthenticatedKey(row.Id, row.UserId, row.Name, new ApiKeyLimits(row.RequestsPerMinute, row.TokensPerMinute, row.MaxConcurrency, null));
+        cache.Set(cacheKey, key, CacheDuration);
+        return key;
+    }
+}

@@ -1,0 +1,11 @@
+namespace AkashML.Web.Playground;
+
+public static class Registrations
+{
+    public static IServiceCollection AddPlayground(this IServiceCollection services)
+    {
+        services.AddMemoryCache();
+        services.AddSingleton<PlaygroundKeys>();
+        return services;
+    }
+}

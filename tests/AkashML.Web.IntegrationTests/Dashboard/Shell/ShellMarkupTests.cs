@@ -1,0 +1,88 @@
+using AkashML.Billing.Ledger;
+using AkashML.Data.Billing;
+using AkashML.Web.Components.Layout;
+using AkashML.Web.Components.Pages.Billing;
+using AkashML.Web.Components.Pages.Overview;
+using AkashML.Web.Shell;
+
+namespace AkashML.Web.IntegrationTests.Dashboard.Shell;
+
+/// <summary>Markup of the header balance, the pools table and the onboarding card, rendered with HtmlRenderer.</summary>
+public sealed class ShellMarkupTests
+{
+    [Theory]
+    [InlineData(12_345_678, "$12.34", false)]
+    [InlineData(1_234_567_890_000, "$1,234,567.89", false)]
+    [InlineData(999_999, "$0.99", true)]
+    [InlineData(0, "$0.00", true)]
+    public async Task The_header_balance_shows_whole_cents_and_flags_a_low_balance(long micros, string shown, bool low)
+    {
+        var html = await MarkupRenderer.RenderAsync<BalanceBadge>(new Dictionary<string, object?> { [nameof(BalanceBadge.UsableMicros)] = micros });
+
+        Assert.Contains($"<span class=\"am-balance-amount\">{shown}</span>", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"billing\"", html, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"am-sr-only\">Balance: </span>", html, StringComparison.Ordinal);
+        Assert.Contains($"data-micros=\"{micros}\"", html, StringComparison.Ordinal);
+        Assert.Equal(low, html.Contains("am-balance is-low", StringComparison.Ordinal));
+        Assert.Equal(low, html.Contains("Add credits", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_pools_table_shows_source_amounts_expiry_and_status()
+    {
+        var created = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
+        IReadOnlyList<CreditPoolView> pools =
+        [
+            new(Guid.NewGuid(), CreditSource.Trial, 1_000_000, 250_000, new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), false, created, "trial for verifying a payment method", null),
+            new(Guid.NewGuid(), CreditSource.Purchase, 25_000_000, 25_000_000, null, false, created, "top-up", "pi_123"),
+            new(Guid.NewGuid(), CreditSource.AdminGrant, 5_000_000, 0, null, false, created, "<b>thanks</b>", null),
+            new(Guid.NewGuid(), CreditSource.AdminGrant, 2_000_000, 1_500_000, new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero), true, created, null, null),
+        ];
+
+        var html = await MarkupRenderer.RenderAsync<PoolsTable>(new Dictionary<string, object?> { [nameof(PoolsTable.Pools)] = pools });
+
+        Assert.Equal(4, CountOf(html, "<tr data-pool-source="));
+        Assert.Contains("<tr data-pool-source=\"Trial\" data-pool-status=\"Active\">", html, StringComparison.Ordinal);
+        Assert.Contains("<tr data-pool-source=\"Purchase\" data-pool-status=\"Active\">", html, StringComparison.Ordinal);
+        Assert.Contains("<tr data-pool-source=\"AdminGrant\" data-pool-status=\"Used up\">", html, StringComparison.Ordinal);
+        Assert.Contains("<tr data-pool-source=\"AdminGrant\" data-pool-status=\"Expired\">", html, StringComparison.Ordinal);
+        Assert.Contains("$0.25", html, StringComparison.Ordinal);
+        Assert.Contains("$25.00", html, StringComparison.Ordinal);
+        Assert.Contains("2026-12-01", html, StringComparison.Ordinal);
+        Assert.Contains(">Never<", html, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"75% used\"", html, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"0% used\"", html, StringComparison.Ordinal);
+        // Notes are text, never markup.
+        Assert.Contains("&lt;b&gt;thanks&lt;/b&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"col\">Source</th>", html, StringComparison.Ordinal);
+
+        var empty = await MarkupRenderer.RenderAsync<PoolsTable>(new Dictionary<string, object?> { [nameof(PoolsTable.Pools)] = Array.Empty<CreditPoolView>() });
+        Assert.Contains("data-testid=\"pools-empty\"", empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("<table", empty, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, true, false, false, 0, "email,payment,chat")]
+    [InlineData(true, true, false, false, 1, "payment,chat")]
+    [InlineData(true, true, true, false, 2, "chat")]
+    [InlineData(true, false, false, true, 3, "")]
+    public async Task The_onboarding_card_checks_off_what_is_done(bool confirmed, bool payments, bool verified, bool requested, int done, string open)
+    {
+        var state = new OnboardingState(confirmed, payments, verified, 1_000_000, requested);
+        var html = await MarkupRenderer.RenderAsync<OnboardingCard>(new Dictionary<string, object?> { [nameof(OnboardingCard.State)] = state });
+
+        Assert.Contains($"{done} of 3 done", html, StringComparison.Ordinal);
+        Assert.Equal(done == 3, state.IsComplete);
+        var openSteps = open.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var step in new[] { "email", "payment", "chat" })
+        {
+            var expected = openSteps.Contains(step) ? "false" : "true";
+            Assert.Contains($"data-step=\"{step}\" data-done=\"{expected}\"", html, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(payments && !verified, html.Contains("href=\"billing\"", StringComparison.Ordinal));
+        Assert.Equal(payments, html.Contains("$1.00 of free credits", StringComparison.Ordinal));
+    }
+
+    private static int CountOf(string text, string needle) => (text.Length - text.Replace(needle, "", StringComparison.Ordinal).Length) / needle.Length;
+}
