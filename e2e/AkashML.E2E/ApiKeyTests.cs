@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -12,47 +11,21 @@ namespace AkashML.E2E;
 /// A person signs in, creates an API key, sees its secret once, reloads and sees only the last four characters, and the
 /// secret works against the API. Then the usage and inferences pages show that request. Screenshots of each page.
 /// </summary>
-public sealed class ApiKeyTests : IAsyncLifetime
+public sealed class ApiKeyTests : BrowserTest
 {
-    private const string Password = "Corr3ct-Horse!";
-    private HostProcess _host = default!;
-    private IPlaywright _playwright = default!;
-    private IBrowser _browser = default!;
-
-    public async Task InitializeAsync()
-    {
-        if (Chromium.MissingReason is not null)
-        {
-            return;
-        }
-
-        _host = await HostProcess.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Chromium.LaunchAsync(_playwright);
-    }
-
     [ChromiumFact]
     public async Task Create_a_key_see_the_secret_once_then_only_its_last_four_and_call_the_API_with_it()
     {
         var shots = new Screenshots("api-keys");
-        var email = $"keys-{Guid.NewGuid():N}"[..13] + "@example.test";
-        await RunVerbAsync("users", "create", "--email", email, "--password", Password);
-        await RunVerbAsync("credits", "grant", "--email", email, "--usd", "5");
+        var email = Accounts.NewEmail("keys");
+        await Host.RunVerbAsync("users", "create", "--email", email, "--password", Accounts.Password);
+        await Host.RunVerbAsync("credits", "grant", "--email", email, "--usd", "5");
 
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _host.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
-        });
-        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = _host.BaseAddress.ToString().TrimEnd('/') });
+        await using var context = await NewContextAsync(1280, 860);
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = Host.BaseAddress.ToString().TrimEnd('/') });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
 
-        await page.GotoAsync("/");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
+        await Accounts.SignInAsync(page, email);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "API Keys" }).First.ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "API keys", Exact = true })).ToBeVisibleAsync();
@@ -86,7 +59,7 @@ public sealed class ApiKeyTests : IAsyncLifetime
         await shots.TakeAsync(page, "keys-after-reload");
 
         // The secret works against the OpenAI-compatible API.
-        using var http = new HttpClient { BaseAddress = _host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var http = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         using var response = await http.PostAsync("v1/chat/completions", new StringContent(
             """{"model":"akashml/tiny-random","messages":[{"role":"user","content":"Hello from the browser test"}],"max_tokens":8}""", Encoding.UTF8, "application/json"));
@@ -123,36 +96,5 @@ public sealed class ApiKeyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
     }
 
-    /// <summary>Runs an ops verb of the same executable against the host's data directory (shared SQLite file).</summary>
-    private async Task RunVerbAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
 
-        start.Environment["AkashML__DataDirectory"] = _host.DataDirectory;
-        start.Environment["ConnectionStrings__Postgres"] = "";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
-        Assert.True(process.ExitCode == 0, $"{string.Join(' ', args)} failed: {await stdout} {await stderr}");
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.CloseAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
 }

@@ -10,26 +10,17 @@ namespace AkashML.E2E;
 /// trial, the theme, the admin pages and the security settings. Every page owned by the billing/admin/settings
 /// dashboard leaves a screenshot.
 /// </summary>
-public sealed partial class BillingTopUpTests : IAsyncLifetime
+public sealed partial class BillingTopUpTests : BrowserTest
 {
-    private const string Password = "Corr3ct-Horse!";
     private FakeStripe _stripe = default!;
-    private HostProcess _host = default!;
-    private IPlaywright _playwright = default!;
-    private IBrowser _browser = default!;
 
-    public async Task InitializeAsync()
+    protected override async Task<HostProcess> StartHostAsync()
     {
-        if (Chromium.MissingReason is not null)
-        {
-            return;
-        }
-
         _stripe = await FakeStripe.StartAsync();
         // The host's Checkout return addresses name the host itself, so its port is chosen before it starts.
         var port = HostProcess.FreePort();
         var self = $"http://127.0.0.1:{port}/";
-        _host = await HostProcess.StartAsync(environment: new Dictionary<string, string>
+        var host = await HostProcess.StartAsync(environment: new Dictionary<string, string>
         {
             ["Billing__InstanceId"] = "e2e-billing",
             ["Billing__Stripe__BaseUrl"] = _stripe.BaseUrl,
@@ -39,23 +30,17 @@ public sealed partial class BillingTopUpTests : IAsyncLifetime
             ["Billing__TopUp__CancelUrl"] = self + "billing/cancel",
         }, port: port);
         _stripe.WebhookUrl = self + "stripe/webhook";
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Chromium.LaunchAsync(_playwright);
+        return host;
     }
 
     [ChromiumFact]
     public async Task Top_up_through_checkout_raises_the_balance_on_screen()
     {
         var shots = new Screenshots("billing-top-up");
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _host.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1360, Height = 900 },
-        });
+        await using var context = await NewContextAsync(1360, 900);
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        var email = $"pay-{Guid.NewGuid():N}"[..12] + "@example.test";
-        await SignUpAndSignInAsync(page, email);
+        var email = Accounts.NewEmail("pay");
+        await Accounts.SignUpAndSignInAsync(page, email);
 
         // The overview's first-run card: email done, card and first chat still open.
         await Assertions.Expect(page.GetByTestId("onboarding")).ToBeVisibleAsync();
@@ -164,39 +149,12 @@ public sealed partial class BillingTopUpTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(shots.Directory, "01-overview-onboarding.png")));
     }
 
-    public async Task DisposeAsync()
+    protected override async ValueTask DisposeServicesAsync()
     {
-        if (_browser is not null)
-        {
-            await _browser.CloseAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-
         if (_stripe is not null)
         {
             await _stripe.DisposeAsync();
         }
-    }
-
-    private static async Task SignUpAndSignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("Account/Register");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByLabel("Confirm password").FillAsync(Password);
-        await page.GetByTestId("register").ClickAsync();
-        await page.GetByTestId("outbox-link").ClickAsync();
-        await page.Locator($"tr[data-to='{email}'][data-purpose='ConfirmAccount']").GetByRole(AriaRole.Link, new() { Name = "Confirm account" }).ClickAsync();
-        await page.GetByTestId("continue").ClickAsync();
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
-        await page.GetByTestId("sign-in").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
     }
 
     [GeneratedRegex(@"/c/pay/cs_test_")]

@@ -9,23 +9,14 @@ namespace AkashML.E2E;
 /// The playground in Chromium against the real host: a chat that streams a reply, compare mode with two models, view
 /// code, save as preset, the Models and Presets pages. Every page visited leaves a screenshot.
 /// </summary>
-public sealed partial class PlaygroundTests : IAsyncLifetime
+public sealed partial class PlaygroundTests : BrowserTest
 {
     private const string FirstModel = "akashml/tiny-random";
     private const string SecondModel = "akashml/tiny-random-b";
-    private HostProcess _host = default!;
-    private IPlaywright _playwright = default!;
-    private IBrowser _browser = default!;
 
-    public async Task InitializeAsync()
-    {
-        if (Chromium.MissingReason is not null)
-        {
-            return;
-        }
-
-        // Two models: the built-in one and a copy under another id, both in the models directory before start.
-        _host = await HostProcess.StartAsync(async data =>
+    // Two models: the built-in one and a copy under another id, both in the models directory before start.
+    protected override Task<HostProcess> StartHostAsync() =>
+        HostProcess.StartAsync(async data =>
         {
             var first = Path.Combine(data, "models", "akashml", "tiny-random");
             await TinyRandomModel.BuildAsync(first, CancellationToken.None);
@@ -36,25 +27,17 @@ public sealed partial class PlaygroundTests : IAsyncLifetime
                 File.Copy(file, Path.Combine(second, Path.GetFileName(file)));
             }
         });
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Chromium.LaunchAsync(_playwright);
-    }
 
     [ChromiumFact]
     public async Task A_chat_streams_a_reply_then_compare_mode_streams_two_models_side_by_side()
     {
         var shots = new Screenshots("playground");
-        var email = $"play-{Guid.NewGuid():N}"[..13] + "@example.test";
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _host.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-        });
+        var email = Accounts.NewEmail("play");
+        await using var context = await NewContextAsync(1440, 900);
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(30_000);
         await Accounts.SignUpAndSignInAsync(page, email);
-        await _host.RunVerbAsync("credits", "grant", "--email", email, "--usd", "5", "--reason", "e2e");
+        await Host.RunVerbAsync("credits", "grant", "--email", email, "--usd", "5", "--reason", "e2e");
 
         // The catalog as users browse it.
         await page.GotoAsync("/models");
@@ -113,7 +96,7 @@ public sealed partial class PlaygroundTests : IAsyncLifetime
         // View code: the current request for the user's base URL with a key placeholder, in four languages.
         await page.GetByTestId("view-code").ClickAsync();
         var code = page.GetByTestId("code-sample");
-        await Assertions.Expect(code).ToContainTextAsync(_host.BaseAddress + "v1/chat/completions");
+        await Assertions.Expect(code).ToContainTextAsync(Host.BaseAddress + "v1/chat/completions");
         await Assertions.Expect(code).ToContainTextAsync("YOUR_API_KEY");
         await shots.TakeAsync(page, "view-code-curl");
         foreach (var (tab, marker) in new[] { ("Python", "from openai import OpenAI"), ("JavaScript", "import OpenAI"), ("C#", "HttpClient") })
@@ -156,19 +139,6 @@ public sealed partial class PlaygroundTests : IAsyncLifetime
         await shots.TakeAsync(page, "preset-form-invalid");
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.CloseAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
 
     [GeneratedRegex("/playground\\?model=")]
     private static partial Regex PlaygroundUrl();

@@ -8,37 +8,17 @@ namespace AkashML.E2E;
 /// A person signs up, confirms through the dev outbox, signs in and out, in Chromium against the real host. Every step
 /// leaves a screenshot.
 /// </summary>
-public sealed partial class SignUpAndSignInTests : IAsyncLifetime
+public sealed partial class SignUpAndSignInTests : BrowserTest
 {
-    private const string Password = "Corr3ct-Horse!";
-    private HostProcess _host = default!;
-    private IPlaywright _playwright = default!;
-    private IBrowser _browser = default!;
-
-    public async Task InitializeAsync()
-    {
-        if (Chromium.MissingReason is not null)
-        {
-            return;
-        }
-
-        _host = await HostProcess.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Chromium.LaunchAsync(_playwright);
-    }
+    private const string Password = Accounts.Password;
 
     [ChromiumFact]
     public async Task Sign_up_confirm_via_outbox_sign_in_and_sign_out()
     {
         var shots = new Screenshots("sign-up-and-sign-in");
-        var email = $"ada-{Guid.NewGuid():N}"[..12] + "@example.test";
-        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = _host.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-        });
+        var email = Accounts.NewEmail("ada");
+        await using var context = await NewContextAsync();
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
 
         // Signed out, the home page is the sign-in page.
         await page.GotoAsync("/");
@@ -102,19 +82,6 @@ public sealed partial class SignUpAndSignInTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(shots.Directory, "01-sign-in.png")));
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.CloseAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
-        }
-    }
 
     [GeneratedRegex("/Account/Register")]
     private static partial Regex RegisterUrl();

@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace AkashML.E2E.Infrastructure;
 
-/// <summary>The sign-up steps of <see cref="SignUpAndSignInTests"/> as one call, for tests that need a signed-in person.</summary>
+/// <summary>The sign-up and sign-in steps of <see cref="SignUpAndSignInTests"/> as calls, for tests that need a signed-in person.</summary>
 public static class Accounts
 {
     public const string Password = "Corr3ct-Horse!";
@@ -22,10 +22,20 @@ public static class Accounts
         await page.Locator($"tr[data-to='{email}'][data-purpose='ConfirmAccount']").GetByRole(AriaRole.Link, new() { Name = "Confirm account" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Email confirmed" })).ToBeVisibleAsync();
 
+        await SignInAsync(page, email);
+    }
+
+    /// <summary>Signs in with email and password on the sign-in page; ends on the dashboard.</summary>
+    public static async Task SignInAsync(IPage page, string email)
+    {
+        ArgumentNullException.ThrowIfNull(page);
         await page.GotoAsync("/Account/Login");
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await page.GetByTestId("sign-in").ClickAsync();
         await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
     }
+
+    /// <summary>An address no other test of the run uses.</summary>
+    public static string NewEmail(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)] + "@example.test";
 }

@@ -14,11 +14,14 @@ public sealed partial class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private bool _ownsDataDirectory = true;
 
-    private HostProcess(Process process, string dataDirectory)
+    private HostProcess(Process process, string dataDirectory, IReadOnlyDictionary<string, string> environment)
     {
         _process = process;
         DataDirectory = dataDirectory;
+        _environment = environment;
     }
 
     public Uri BaseAddress { get; private set; } = default!;
@@ -55,16 +58,33 @@ public sealed partial class HostProcess : IAsyncDisposable
             await prepare(dataDirectory);
         }
 
+        return await LaunchAsync(dll, dataDirectory, environment ?? new Dictionary<string, string>(), port);
+    }
+
+    /// <summary>
+    /// Kills the host without warning (SIGKILL to its process tree: no shutdown code runs, as in a power cut or an OOM
+    /// kill), then starts a new one over the same data directory and settings. The new host owns the directory.
+    /// </summary>
+    public async Task<HostProcess> CrashAndRestartAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(StartTimeout);
+        _ownsDataDirectory = false;
+        return await LaunchAsync(Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll"), DataDirectory, _environment, port: 0);
+    }
+
+    private static async Task<HostProcess> LaunchAsync(string dll, string dataDirectory, IReadOnlyDictionary<string, string> environment, int port)
+    {
         var start = Start(dll, dataDirectory);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var host = new HostProcess(process, dataDirectory);
+        var host = new HostProcess(process, dataDirectory, environment);
         process.OutputDataReceived += (_, e) => host.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => host.OnLine(e.Data);
         process.Exited += (_, _) => host._listening.TrySetException(new InvalidOperationException("The host exited during start:\n" + host.Output));
@@ -90,6 +110,12 @@ public sealed partial class HostProcess : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var start = Start(Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll"), DataDirectory);
+        // The same settings as the host, so the verb opens the same database.
+        foreach (var (key, value) in _environment)
+        {
+            start.Environment[key] = value;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -182,6 +208,11 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (!_ownsDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -7,29 +7,39 @@ using Microsoft.JSInterop;
 
 namespace AkashML.Web.IntegrationTests.Dashboard;
 
-/// <summary>Renders one component to HTML with ASP.NET Core's <see cref="HtmlRenderer"/> (bunit cannot run here).</summary>
+/// <summary>
+/// Renders one component to HTML with ASP.NET Core's <see cref="HtmlRenderer"/>: static rendering, as the app serves its
+/// pages (bunit cannot run here).
+/// </summary>
 public static class MarkupRenderer
 {
+    /// <summary>The HTML as the server sends it (text HTML-encoded).</summary>
     public static async Task<string> RenderAsync<TComponent>(IDictionary<string, object?> parameters)
         where TComponent : IComponent
     {
-        await using var services = new ServiceCollection().AddLogging().AddSingleton<IJSRuntime, NoScript>().BuildServiceProvider();
-        await using var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>() ?? NullLoggerFactory.Instance);
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        Radzen.ServiceCollectionExtensions.AddRadzenComponents(services);
+        // Radzen's components ask for a script runtime they never use while rendering statically.
+        services.AddSingleton<IJSRuntime, NoScriptRuntime>();
+        await using var provider = services.BuildServiceProvider();
+        await using var renderer = new HtmlRenderer(provider, NullLoggerFactory.Instance);
         return await renderer.Dispatcher.InvokeAsync(async () =>
-        {
-            var output = await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters));
-            // Decoded so tests read text as people see it (the encoder escapes e.g. the ellipsis).
-            return System.Net.WebUtility.HtmlDecode(output.ToHtmlString());
-        });
+            (await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters))).ToHtmlString());
     }
-}
 
-/// <summary>Static rendering has no browser: Radzen asks for a JS runtime it never calls while rendering markup.</summary>
-internal sealed class NoScript : IJSRuntime
-{
-    public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) =>
-        throw new InvalidOperationException("no JavaScript during static rendering: " + identifier);
+    /// <summary>The HTML with entities decoded, so tests read text as people see it (the encoder escapes e.g. the ellipsis).</summary>
+    public static async Task<string> RenderDecodedAsync<TComponent>(IDictionary<string, object?> parameters)
+        where TComponent : IComponent =>
+        System.Net.WebUtility.HtmlDecode(await RenderAsync<TComponent>(parameters));
 
-    public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args) =>
-        throw new InvalidOperationException("no JavaScript during static rendering: " + identifier);
+    /// <summary>Static rendering has no browser: any script call is a bug in the component under test.</summary>
+    private sealed class NoScriptRuntime : IJSRuntime
+    {
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) =>
+            throw new InvalidOperationException($"'{identifier}' called script during static rendering.");
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args) =>
+            throw new InvalidOperationException($"'{identifier}' called script during static rendering.");
+    }
 }

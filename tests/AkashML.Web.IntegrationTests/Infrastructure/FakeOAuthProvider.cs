@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -40,6 +41,7 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Grant> _codes = new();
     private readonly ConcurrentDictionary<string, FakeAccount> _tokens = new();
+    private readonly ConcurrentDictionary<string, PendingAuthorization> _pending = new();
     private readonly WebApplication _app;
 
     private FakeOAuthProvider(OAuthShape shape, WebApplication app)
@@ -63,6 +65,12 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     public bool DenyNext { get; set; }
 
     public ConcurrentQueue<TokenRequest> TokenRequests { get; } = new();
+
+    /// <summary>
+    /// Show a consent page (account, scopes, "Authorize" and "Cancel") instead of redirecting straight back, as the real
+    /// providers do for a first sign-in; browser tests click through it.
+    /// </summary>
+    public bool ShowConsentPage { get; set; }
 
     /// <summary>The scopes the app asked for on the last authorization.</summary>
     public string? LastScope { get; private set; }
@@ -104,6 +112,7 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
     private void Map(WebApplication app)
     {
         app.MapGet("/authorize", (HttpContext context) => Authorize(context));
+        app.MapPost("/authorize/decision", (Func<HttpContext, Task<IResult>>)DecideAsync);
         app.MapPost("/token", (Func<HttpContext, Task<IResult>>)TokenAsync);
         app.MapGet("/user", (HttpContext context) => WithAccount(context, requireUserAgent: true, GitHubUser));
         app.MapGet("/user/emails", (HttpContext context) => WithAccount(context, requireUserAgent: true, GitHubEmails));
@@ -121,16 +130,59 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
         }
 
         LastScope = query["scope"];
-        if (DenyNext)
+        var account = NextAccount ?? throw new InvalidOperationException("Set NextAccount before starting a sign-in.");
+        var pending = new PendingAuthorization(account, redirectUri, state, query["code_challenge"], query["code_challenge_method"]);
+        if (ShowConsentPage)
         {
-            DenyNext = false;
-            return Results.Redirect(QueryHelpers.AddQueryString(redirectUri, new Dictionary<string, string?> { ["error"] = "access_denied", ["state"] = state }));
+            var id = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+            _pending[id] = pending;
+            return Results.Content(ConsentPage(id, account, LastScope), "text/html; charset=utf-8");
         }
 
-        var account = NextAccount ?? throw new InvalidOperationException("Set NextAccount before starting a sign-in.");
+        var deny = DenyNext;
+        DenyNext = false;
+        return Decide(pending, allow: !deny);
+    }
+
+    private async Task<IResult> DecideAsync(HttpContext context)
+    {
+        var form = await context.Request.ReadFormAsync();
+        return _pending.TryRemove(form["request"].ToString(), out var pending)
+            ? Decide(pending, allow: form["decision"] == "allow")
+            : Results.BadRequest("authorize: unknown or answered request");
+    }
+
+    private IResult Decide(PendingAuthorization pending, bool allow)
+    {
+        if (!allow)
+        {
+            return Results.Redirect(QueryHelpers.AddQueryString(pending.RedirectUri, new Dictionary<string, string?> { ["error"] = "access_denied", ["state"] = pending.State }));
+        }
+
         var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        _codes[code] = new Grant(account, redirectUri, query["code_challenge"], query["code_challenge_method"]);
-        return Results.Redirect(QueryHelpers.AddQueryString(redirectUri, new Dictionary<string, string?> { ["code"] = code, ["state"] = state }));
+        _codes[code] = new Grant(pending.Account, pending.RedirectUri, pending.CodeChallenge, pending.CodeChallengeMethod);
+        return Results.Redirect(QueryHelpers.AddQueryString(pending.RedirectUri, new Dictionary<string, string?> { ["code"] = code, ["state"] = pending.State }));
+    }
+
+    private string ConsentPage(string id, FakeAccount account, string? scope)
+    {
+        var e = HtmlEncoder.Default;
+        var email = account.Emails.FirstOrDefault(m => m.Primary)?.Address ?? account.Emails.FirstOrDefault()?.Address ?? "";
+        return $$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Sign in with {{Shape}} (local test provider)</title>
+            <style>body{font-family:sans-serif;max-width:28rem;margin:4rem auto}button{font-size:1rem;padding:.5rem 1rem;margin-right:.5rem}</style></head>
+            <body>
+            <h1>Authorize AkashML</h1>
+            <p>Signed in to {{Shape}} as <strong data-testid="consent-account">{{e.Encode(account.Name)}}</strong> ({{e.Encode(email)}}).</p>
+            <p>AkashML asks for: <code data-testid="consent-scope">{{e.Encode(scope ?? "")}}</code></p>
+            <form method="post" action="/authorize/decision">
+            <input type="hidden" name="request" value="{{id}}">
+            <button type="submit" name="decision" value="allow">Authorize</button>
+            <button type="submit" name="decision" value="deny">Cancel</button>
+            </form>
+            </body></html>
+            """;
     }
 
     private async Task<IResult> TokenAsync(HttpContext context)
@@ -218,6 +270,8 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    private sealed record PendingAuthorization(FakeAccount Account, string RedirectUri, string State, string? CodeChallenge, string? CodeChallengeMethod);
 
     private sealed record Grant(FakeAccount Account, string RedirectUri, string? CodeChallenge, string? CodeChallengeMethod);
 }

@@ -19,7 +19,7 @@ public sealed partial class KeysTableMarkupTests
             Key("expired", expires: Now.AddMinutes(-1)),
             Key("revoked", expires: null, revoked: Now.AddDays(-1)),
         };
-        var html = await MarkupRenderer.RenderAsync<KeysTable>(new Dictionary<string, object?> { ["Keys"] = keys, ["Now"] = Now });
+        var html = await MarkupRenderer.RenderDecodedAsync<KeysTable>(new Dictionary<string, object?> { ["Keys"] = keys, ["Now"] = Now });
 
         var statuses = StatusRow().Matches(html).ToDictionary(m => m.Groups["id"].Value, m => m.Groups["status"].Value);
         Assert.Equal("Active", statuses[keys[0].Id.ToString()]);
@@ -50,7 +50,7 @@ public sealed partial class KeysTableMarkupTests
     [Fact]
     public async Task No_keys_renders_an_invitation_instead_of_an_empty_table()
     {
-        var html = await MarkupRenderer.RenderAsync<KeysTable>(new Dictionary<string, object?> { ["Keys"] = Array.Empty<ApiKey>(), ["Now"] = Now });
+        var html = await MarkupRenderer.RenderDecodedAsync<KeysTable>(new Dictionary<string, object?> { ["Keys"] = Array.Empty<ApiKey>(), ["Now"] = Now });
         Assert.Contains("data-testid=\"keys-empty\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<table", html, StringComparison.Ordinal);
     }

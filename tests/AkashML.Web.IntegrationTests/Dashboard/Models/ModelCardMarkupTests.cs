@@ -26,7 +26,7 @@ public sealed class ModelCardMarkupTests
             Parameters = new Dictionary<string, ParameterRange> { ["temperature"] = new(0.1, 1.5, 0.7) },
         };
 
-        var html = await Markup.RenderAsync<ModelCard>(new Dictionary<string, object?>
+        var html = await MarkupRenderer.RenderAsync<ModelCard>(new Dictionary<string, object?>
         {
             ["Model"] = model, ["Loaded"] = true, ["SupportsTools"] = true, ["BaseUrl"] = BaseUrl,
         });
@@ -60,7 +60,7 @@ public sealed class ModelCardMarkupTests
             Id = ModelCatalog.TinyRandomId, DisplayName = "Tiny random", Path = "/m", ContextLength = 2048, IsSmokeTest = true, InputPricePerMillion = 0,
         };
 
-        var text = WebUtility.HtmlDecode(await Markup.RenderAsync<ModelCard>(new Dictionary<string, object?>
+        var text = WebUtility.HtmlDecode(await MarkupRenderer.RenderAsync<ModelCard>(new Dictionary<string, object?>
         {
             ["Model"] = model, ["Loaded"] = false, ["BaseUrl"] = BaseUrl,
         }));

@@ -17,7 +17,7 @@ public sealed class PresetTableMarkupTests
         };
         var orphan = new Preset { UserId = "u", Name = "old", ModelId = "gone/model" };
 
-        var html = await Markup.RenderAsync<PresetTable>(new Dictionary<string, object?>
+        var html = await MarkupRenderer.RenderAsync<PresetTable>(new Dictionary<string, object?>
         {
             ["Presets"] = new[] { kept, orphan },
             ["KnownModels"] = new HashSet<string> { "acme/chat" },

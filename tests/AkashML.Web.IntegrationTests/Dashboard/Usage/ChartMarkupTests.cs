@@ -9,7 +9,7 @@ public sealed partial class ChartMarkupTests
     [Fact]
     public async Task Stacked_bars_are_proportional_to_their_values_on_a_round_axis()
     {
-        var html = await MarkupRenderer.RenderAsync<BarChart>(new Dictionary<string, object?>
+        var html = await MarkupRenderer.RenderDecodedAsync<BarChart>(new Dictionary<string, object?>
         {
             ["Labels"] = new[] { "Mon", "Tue", "Wed", "Thu" },
             ["Series"] = new[] { new ChartSeries("Input", "input", [10, 0, 30, 5]), new ChartSeries("Output", "output", [20, 0, 40, 0]) },
@@ -41,7 +41,7 @@ public sealed partial class ChartMarkupTests
     public async Task Many_buckets_get_sparse_labels_and_an_all_zero_series_still_renders()
     {
         var labels = Enumerable.Range(0, 31).Select(i => "d" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        var html = await MarkupRenderer.RenderAsync<BarChart>(new Dictionary<string, object?>
+        var html = await MarkupRenderer.RenderDecodedAsync<BarChart>(new Dictionary<string, object?>
         {
             ["Labels"] = labels,
             ["Series"] = new[] { new ChartSeries("Spend", "spend", new double[31]) },
@@ -57,7 +57,7 @@ public sealed partial class ChartMarkupTests
     [Fact]
     public async Task Horizontal_bars_rank_models_with_their_cost()
     {
-        var html = await MarkupRenderer.RenderAsync<HorizontalBars>(new Dictionary<string, object?>
+        var html = await MarkupRenderer.RenderDecodedAsync<HorizontalBars>(new Dictionary<string, object?>
         {
             ["Items"] = new[] { new BarItem("big/model", 300, "$0.30"), new BarItem("small/model", 100, "$0.10") },
             ["Title"] = "Cost by model",
