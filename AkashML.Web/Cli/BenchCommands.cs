@@ -11,7 +11,7 @@ namespace AkashML.Web.Cli;
 /// </summary>
 internal static class BenchCommands
 {
-    private const string Usage = "usage: bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--json] | bench api [--clients 1,8,64] [--requests 400] [--warmup 0] [--model ID] | bench usage [--rows 1000000] [--postgres CONN]";
+    private static readonly string Usage = VerbCatalog.Usage("bench");
 
     public static Task<int> RunAsync(WebApplication app, VerbArguments arguments)
     {
