@@ -14,9 +14,10 @@ public sealed partial class PlaygroundTests : BrowserTest
     private const string FirstModel = "akashml/tiny-random";
     private const string SecondModel = "akashml/tiny-random-b";
 
-    // Two models: the built-in one and a copy under another id, both in the models directory before start.
+    // Two models: the built-in one and a copy under another id, both in the models directory before start. The first
+    // may write long answers, so there is time to stop one.
     protected override Task<HostProcess> StartHostAsync() =>
-        HostProcess.StartAsync(async data =>
+        HostProcess.StartAsync(environment: new Dictionary<string, string> { [$"Models__Entries__{FirstModel}__MaxOutputTokens"] = "8192" }, prepare: async data =>
         {
             var first = Path.Combine(data, "models", "akashml", "tiny-random");
             await TinyRandomModel.BuildAsync(first, CancellationToken.None);
@@ -87,9 +88,11 @@ public sealed partial class PlaygroundTests : BrowserTest
         await Assertions.Expect(page.Locator(".pg-msg.is-user")).ToContainTextAsync("joke instead");
         await Assertions.Expect(page.Locator(".pg-msg.is-assistant").First).ToHaveAttributeAsync("data-state", "done");
 
-        // Stop ends a long answer where it is; regenerate then answers the same turn again.
+        // Stop ends a long answer where it is; regenerate then answers the same turn again. (Greedy decoding of the
+        // random-weights model loops without ever choosing its end token, so the answer runs until stopped.)
         var maxTokens = page.GetByLabel("Max tokens", new() { Exact = true }).First;
         await maxTokens.FillAsync("4000");
+        await page.GetByLabel("Temperature", new() { Exact = true }).First.FillAsync("0");
         await page.GetByTestId("message").FillAsync("Tell me everything you know.");
         await page.GetByTestId("send").ClickAsync();
         var longReply = page.Locator(".pg-msg.is-assistant").Last;
