@@ -21,17 +21,26 @@ namespace AkashML.Billing.Reservations;
 public sealed class CreditReservations(
     AkashDbContext db,
     AccountLock accountLock,
+    SqliteWriteGate sqliteGate,
     AutoTopUpQueue autoTopUps,
     TimeProvider clock,
     IOptions<BillingOptions> options,
     ILogger<CreditReservations> logger)
 {
+    private readonly DirectReservations _direct = new(db, sqliteGate, clock, options.Value);
+
     /// <summary>Holds <paramref name="maxCostMicros"/> for a request, or says the usable balance cannot cover it.</summary>
     /// <exception cref="UnknownUserException">No such user.</exception>
     public async Task<ReservationResult> ReserveAsync(string userId, string inferenceId, long maxCostMicros, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(inferenceId);
         ArgumentOutOfRangeException.ThrowIfNegative(maxCostMicros);
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        if (await _direct.TryReserveAsync(userId, inferenceId, maxCostMicros, cancellationToken) is { } direct)
+        {
+            return direct;
+        }
+
         return await accountLock.RunAsync(userId, async (_, ct) =>
         {
             var now = clock.GetUtcNow();
@@ -63,6 +72,11 @@ public sealed class CreditReservations(
     {
         ArgumentNullException.ThrowIfNull(hold);
         ArgumentOutOfRangeException.ThrowIfNegative(actualCostMicros);
+        if (await _direct.TryCloseAsync(hold, actualCostMicros, settle: true, cancellationToken) is { } direct)
+        {
+            return direct;
+        }
+
         var (result, autoTopUp) = await accountLock.RunAsync(hold.UserId, (account, ct) => CloseAsync(account, hold, actualCostMicros, settle: true, ct), cancellationToken);
         if (autoTopUp is { } paymentId)
         {
@@ -76,6 +90,11 @@ public sealed class CreditReservations(
     public async Task<SettlementResult> ReleaseAsync(CreditHold hold, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hold);
+        if (await _direct.TryCloseAsync(hold, 0, settle: false, cancellationToken) is { } direct)
+        {
+            return direct;
+        }
+
         var (result, _) = await accountLock.RunAsync(hold.UserId, (account, ct) => CloseAsync(account, hold, 0, settle: false, ct), cancellationToken);
         return result;
     }

@@ -7,18 +7,11 @@ namespace AkashML.Billing.TopUp;
 internal static class AutoTopUpPolicy
 {
     /// <summary>
-    /// Starts an auto top-up when it is on, a card is saved, the usable balance is under the threshold, none is in
-    /// flight and the last failure is older than the retry delay; returns the new payment to charge after commit.
+    /// Starts an auto top-up when <see cref="WouldStart"/> says so; returns the new payment to charge after commit.
     /// </summary>
     public static Guid? TryStart(AkashDbContext db, BillingAccount account, long usableMicros, DateTimeOffset now, BillingOptions options)
     {
-        if (!options.Stripe.Enabled
-            || !account.AutoTopUpEnabled
-            || account.AutoTopUpPaymentId is not null
-            || account.PaymentMethodId is null
-            || account.StripeCustomerId is null
-            || usableMicros >= account.AutoTopUpThresholdMicros
-            || (account.AutoTopUpLastErrorAt is { } failed && now - failed < options.AutoTopUp.RetryAfter))
+        if (!WouldStart(account, usableMicros, now, options))
         {
             return null;
         }
@@ -36,4 +29,17 @@ internal static class AutoTopUpPolicy
         account.AutoTopUpPaymentId = payment.Id;
         return payment.Id;
     }
+
+    /// <summary>
+    /// True when auto top-up is on, a card is saved, the usable balance is under the threshold, none is in flight and
+    /// the last failure is older than the retry delay.
+    /// </summary>
+    public static bool WouldStart(BillingAccount account, long usableMicros, DateTimeOffset now, BillingOptions options) =>
+        options.Stripe.Enabled
+        && account.AutoTopUpEnabled
+        && account.AutoTopUpPaymentId is null
+        && account.PaymentMethodId is not null
+        && account.StripeCustomerId is not null
+        && usableMicros < account.AutoTopUpThresholdMicros
+        && (account.AutoTopUpLastErrorAt is not { } failed || now - failed >= options.AutoTopUp.RetryAfter);
 }

@@ -1,6 +1,7 @@
 using AkashML.Data;
 using AkashML.Data.Billing;
 using AkashML.Data.Usage;
+using AkashML.Web.Api.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace AkashML.Web.Admin;
@@ -8,8 +9,11 @@ namespace AkashML.Web.Admin;
 /// <summary>One request as support sees it: its usage record, whose it was, which key, and the credits it moved.</summary>
 public sealed record InferenceDetail(UsageRecord Record, string? UserEmail, string? KeyName, string? KeyLastFour, IReadOnlyList<LedgerEntry> Ledger);
 
-/// <summary>Finds any request by its <c>Inference-Id</c>, whoever made it (administrators only).</summary>
-public sealed class InferenceLookup(AkashDbContext db)
+/// <summary>
+/// Finds any request by its <c>Inference-Id</c>, whoever made it (administrators only), once this replica's usage
+/// writer has written what is queued.
+/// </summary>
+public sealed class InferenceLookup(AkashDbContext db, UsageWriter writer)
 {
     /// <summary>The longest id stored (longer input cannot match).</summary>
     public const int MaxIdLength = 64;
@@ -23,6 +27,7 @@ public sealed class InferenceLookup(AkashDbContext db)
             return [];
         }
 
+        await writer.FlushAsync(cancellationToken);
         var records = await db.UsageRecords.AsNoTracking().Where(u => u.InferenceId == id).OrderByDescending(u => u.Id).Take(20).ToListAsync(cancellationToken);
         if (records.Count == 0)
         {

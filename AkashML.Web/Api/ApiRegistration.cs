@@ -15,6 +15,8 @@ public static class ApiRegistration
     public static IServiceCollection AddPublicApis(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<UsageWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<UsageWriter>());
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<CreditMetering>();
         return services;

@@ -10,12 +10,11 @@ namespace AkashML.Web.Cli;
 /// <c>bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--json]</c>: medians of prompt
 /// throughput, decode throughput, time to first token, and the process's peak resident memory. With
 /// <c>--streams 1,4,8 [--max-batch 8]</c> it reports aggregate generation tokens/s (over wall time, short prompts) of that
-/// many concurrent streams instead,
-/// with continuous batching and with a generator per stream.
+/// many concurrent streams instead, with continuous batching and with a generator per stream.
 /// </summary>
 internal static class BenchCommands
 {
-    private const string Usage = "usage: bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--streams 1,4,8 [--max-batch 8]] [--json] | bench api [--clients 1,8,64] [--requests 400] [--model ID] | bench usage [--rows 1000000] [--postgres CONN]";
+    private static readonly string Usage = VerbCatalog.Usage("bench");
 
     public static Task<int> RunAsync(WebApplication app, VerbArguments arguments)
     {

@@ -11,7 +11,7 @@ namespace AkashML.Web.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "users", "keys", "credits", "models", "bench"];
+    private static readonly string[] Verbs = ["migrate", "users", "keys", "credits", "models", "bench", "help"];
 
     public static bool HasVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -29,6 +29,13 @@ public static class CommandLine
         try
         {
             var arguments = new VerbArguments(args);
+            if (arguments.Verb == "help" || arguments.Flag("help"))
+            {
+                Console.WriteLine(VerbCatalog.Help(arguments.Verb == "help" ? arguments.Sub : arguments.Verb));
+                return 0;
+            }
+
+            VerbCatalog.CheckOptions(arguments);
             return arguments.Verb switch
             {
                 "migrate" => await MigrateAsync(app),
@@ -38,7 +45,8 @@ public static class CommandLine
                 "bench" when arguments.Sub == "gateway" => await GatewayBench.RunAsync(arguments),
                 "bench" => await BenchCommands.RunAsync(app, arguments),
                 "credits" => await CreditCommands.RunAsync(app, arguments),
-                _ => throw new CommandLineException($"unknown command '{string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}'"),
+                "users" => throw new CommandLineException(VerbCatalog.Usage("users")),
+                _ => throw new CommandLineException($"unknown command '{string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}'; run 'help' for the list"),
             };
         }
         catch (CommandLineException ex)

@@ -54,7 +54,7 @@ internal static class CreditCommands
                 }
 
             default:
-                throw new CommandLineException("usage: credits grant --email E --usd N [--expires DATE] [--reason R] | credits show --email E");
+                throw new CommandLineException(VerbCatalog.Usage("credits"));
         }
     }
 

@@ -23,8 +23,7 @@ namespace AkashML.Web.Cli;
 /// </summary>
 internal static class GatewayBench
 {
-    private const string Usage =
-        "usage: bench gateway [--clients 64] [--requests 2000] [--keys 1] [--endpoint models|completions] [--limits all|requests|none] [--warmup 200] [--postgres ADMIN_CONNECTION] [--json]";
+    private static readonly string Usage = VerbCatalog.Usage("bench", "gateway");
 
     public static async Task<int> RunAsync(VerbArguments arguments)
     {

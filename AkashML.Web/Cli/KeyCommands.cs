@@ -87,7 +87,7 @@ internal static class KeyCommands
                 }
 
             default:
-                throw new CommandLineException("usage: keys create|list|roll|revoke");
+                throw new CommandLineException(VerbCatalog.Usage("keys"));
         }
     }
 

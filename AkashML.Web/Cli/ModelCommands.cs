@@ -17,11 +17,7 @@ namespace AkashML.Web.Cli;
 /// </summary>
 internal static class ModelCommands
 {
-    private const string Usage =
-        "usage: models list | models build llama2c <checkpoint.bin> --tokenizer <tok.bin|tok.model> --out <dir|id> [--int4] [--force]"
-        + " | models build hf <folder> --out <dir|id> [--int4] [--force]"
-        + " | models pull <owner/repo> [--revision R] [--include GLOB] [--id ID] [--force]"
-        + " | models import <path> [--id owner/name] [--link] [--force]";
+    private static readonly string Usage = VerbCatalog.Usage("models");
 
     public static async Task<int> RunAsync(WebApplication app, VerbArguments arguments)
     {
@@ -118,7 +114,7 @@ internal static class ModelCommands
         var force = Flag(arguments, "force");
         if (arguments.Positional.Count != 1)
         {
-            throw new CommandLineException("usage: models pull <owner/repo> [--revision R] [--include GLOB] [--id ID] [--force]");
+            throw new CommandLineException(VerbCatalog.Usage("models", "pull"));
         }
 
         var request = new HubPullRequest(arguments.Positional[0])
@@ -173,7 +169,7 @@ internal static class ModelCommands
         var force = Flag(arguments, "force");
         if (arguments.Positional.Count != 1)
         {
-            throw new CommandLineException("usage: models import <path> [--id owner/name] [--link] [--force]");
+            throw new CommandLineException(VerbCatalog.Usage("models", "import"));
         }
 
         var id = arguments.Optional("id");

@@ -24,7 +24,7 @@ namespace AkashML.Web.Cli;
 /// </summary>
 internal static partial class UsageBench
 {
-    private const string Usage = "usage: bench usage [--rows 1000000] [--days 90] [--runs 5] [--postgres CONN]";
+    private static readonly string Usage = VerbCatalog.Usage("bench", "usage");
     private const string Password = "Bench-Passw0rd!";
     private static readonly string[] Models = ["akashml/tiny-random", "meta/llama-3.1-8b", "qwen/qwen2.5-7b", "mistral/mistral-7b"];
 

@@ -53,6 +53,13 @@ public sealed class VerbArguments
     public string? Optional(string name) => _options.TryGetValue(name, out var value) ? value : null;
 
     public bool Flag(string name) => _options.ContainsKey(name);
+
+    /// <summary>
+    /// The verb's own options, without the host settings that travel on the same command line
+    /// (<c>--Section:Key=value</c>, <c>--urls</c>, <c>--environment</c>).
+    /// </summary>
+    public IEnumerable<string> OptionNames =>
+        _options.Keys.Where(name => !name.Contains(':', StringComparison.Ordinal) && name is not ("urls" or "environment"));
 }
 
 /// <summary>A usage error: reported as one line on stderr.</summary>

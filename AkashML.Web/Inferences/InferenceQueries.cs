@@ -1,6 +1,7 @@
 using AkashML.Data;
 using AkashML.Data.Inferences;
 using AkashML.Data.Usage;
+using AkashML.Web.Api.Usage;
 using AkashML.Web.Usage;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,8 +10,11 @@ namespace AkashML.Web.Inferences;
 /// <summary>One of a user's requests in full, with its kept prompt and output when retention was on.</summary>
 public sealed record InferenceDetail(UsageRecord Record, string? KeyName, InferencePayload? Payload);
 
-/// <summary>Reads for the inferences pages: look-up by Inference-Id and a keyset-paged list, always scoped to the user.</summary>
-public sealed class InferenceQueries(AkashDbContext db)
+/// <summary>
+/// Reads for the inferences pages: look-up by Inference-Id and a keyset-paged list, always scoped to the user. Each
+/// read first waits for this replica's usage writer to write what is queued, so a request just made shows.
+/// </summary>
+public sealed class InferenceQueries(AkashDbContext db, UsageWriter writer)
 {
     public const int PageSize = 50;
 
@@ -18,6 +22,7 @@ public sealed class InferenceQueries(AkashDbContext db)
     public async Task<InferenceDetail?> FindAsync(string userId, string inferenceId, CancellationToken cancellationToken)
     {
         var id = inferenceId.Trim();
+        await writer.FlushAsync(cancellationToken);
         var record = await db.UsageRecords.AsNoTracking().FirstOrDefaultAsync(u => u.InferenceId == id && u.UserId == userId, cancellationToken);
         if (record is null)
         {
@@ -34,6 +39,7 @@ public sealed class InferenceQueries(AkashDbContext db)
     /// <summary>The user's requests, newest first, optionally only errors; <paramref name="cursor"/> as in <see cref="UsageQueries"/>.</summary>
     public async Task<UsagePage> ListAsync(string userId, string? status, string? cursor, CancellationToken cancellationToken)
     {
+        await writer.FlushAsync(cancellationToken);
         var query = db.UsageRecords.AsNoTracking().Where(u => u.UserId == userId);
         if (!string.IsNullOrEmpty(status))
         {
@@ -53,6 +59,9 @@ public sealed class InferenceQueries(AkashDbContext db)
     }
 
     /// <summary>How many of the user's payloads are kept now.</summary>
-    public Task<int> KeptCountAsync(string userId, CancellationToken cancellationToken) =>
-        db.InferencePayloads.CountAsync(p => p.UserId == userId, cancellationToken);
+    public async Task<int> KeptCountAsync(string userId, CancellationToken cancellationToken)
+    {
+        await writer.FlushAsync(cancellationToken);
+        return await db.InferencePayloads.CountAsync(p => p.UserId == userId, cancellationToken);
+    }
 }

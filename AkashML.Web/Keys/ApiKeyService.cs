@@ -1,3 +1,4 @@
+using AkashML.Billing.Ledger;
 using AkashML.Data;
 using AkashML.Data.Keys;
 using AkashML.Web.Playground;
@@ -17,6 +18,7 @@ public sealed class ApiKeyService(
     ApiKeyHasher hasher,
     IMemoryCache cache,
     IOptions<ApiKeyOptions> options,
+    SqliteWriteGate sqliteGate,
     TimeProvider clock)
 {
     public const int MaxNameLength = 100;
@@ -166,6 +168,8 @@ public sealed class ApiKeyService(
             cache.Set(cacheKey, cached, options.Value.CacheDuration);
             if (row is not null)
             {
+                // SQLite has one writer at a time: queue behind the credit updates instead of retrying on "database is locked".
+                using var gate = db is SqliteAkashDbContext ? await sqliteGate.EnterAsync(cancellationToken) : null;
                 await db.ApiKeys.Where(k => k.Id == row.Id)
                     .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, clock.GetUtcNow()), cancellationToken);
             }

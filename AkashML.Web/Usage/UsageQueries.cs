@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using AkashML.Data;
 using AkashML.Data.Usage;
+using AkashML.Web.Api.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace AkashML.Web.Usage;
@@ -9,15 +10,17 @@ namespace AkashML.Web.Usage;
 /// <summary>
 /// The reads behind the usage page and its export. Charts and totals come from <see cref="UsageRollup"/> only (an index
 /// range scan per user); the recent-requests table is keyset-paged over the records' (user, time) index; key names
-/// come in one query. Nothing here issues a query per row.
+/// come in one query. Nothing here issues a query per row. Each read first waits for this replica's usage writer to
+/// write what is queued (nothing to wait for when idle), so a request just made shows.
 /// </summary>
-public sealed class UsageQueries(AkashDbContext db)
+public sealed class UsageQueries(AkashDbContext db, UsageWriter writer)
 {
     public const int PageSize = 50;
 
     public async Task<UsageView> LoadAsync(string userId, UsageFilter filter, string? cursor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        await writer.FlushAsync(cancellationToken);
         var series = await SeriesAsync(userId, filter, cancellationToken);
         var models = await ByModelAsync(userId, filter, cancellationToken);
         var recent = await RecentAsync(userId, filter, cursor, PageSize, cancellationToken);
@@ -33,6 +36,7 @@ public sealed class UsageQueries(AkashDbContext db)
     public async Task<IReadOnlyList<UsagePoint>> SeriesAsync(string userId, UsageFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        await writer.FlushAsync(cancellationToken);
         var sums = await Rollups(userId, filter, filter.Granularity)
             .GroupBy(r => r.BucketStart)
             .Select(g => new UsagePoint(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.PromptTokens), g.Sum(r => r.CompletionTokens), g.Sum(r => r.CostMicros)))
@@ -52,6 +56,7 @@ public sealed class UsageQueries(AkashDbContext db)
     public async Task<IReadOnlyList<ModelUsage>> ByModelAsync(string userId, UsageFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        await writer.FlushAsync(cancellationToken);
         var rows = await Rollups(userId, filter, UsageGranularity.Day)
             .GroupBy(r => r.Model)
             .Select(g => new ModelUsage(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.PromptTokens), g.Sum(r => r.CompletionTokens), g.Sum(r => r.CostMicros)))
@@ -63,6 +68,7 @@ public sealed class UsageQueries(AkashDbContext db)
     public async Task<UsagePage> RecentAsync(string userId, UsageFilter filter, string? cursor, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        await writer.FlushAsync(cancellationToken);
         var query = Records(userId, filter);
         if (ParseCursor(cursor) is var (at, id))
         {
@@ -81,6 +87,7 @@ public sealed class UsageQueries(AkashDbContext db)
     public async IAsyncEnumerable<UsageRow> ExportAsync(string userId, UsageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        await writer.FlushAsync(cancellationToken);
         var rows = Records(userId, filter).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
             .Select(u => new UsageRow(u.Id, u.CreatedAt, u.InferenceId, u.ApiKeyId, u.Model, u.Surface, u.PromptTokens, u.CompletionTokens, u.CostMicros,
                 u.LatencyMs, u.TimeToFirstTokenMs, u.Status, u.HttpStatus, u.Error, u.Streamed))

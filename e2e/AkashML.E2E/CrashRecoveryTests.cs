@@ -105,7 +105,9 @@ public sealed class CrashRecoveryTests : IAsyncDisposable
                 ["stream"] = stream,
                 ["max_tokens"] = maxTokens,
                 ["temperature"] = 1.0,
-                // Kilobytes per token: once this client stops reading, the socket fills and the server's stream waits.
+                // Sixteen choices of kilobytes per token: far more than socket buffers hold, so once this client stops
+                // reading, the server's stream waits with its hold open instead of finishing.
+                ["n"] = stream ? 16 : 1,
                 ["logprobs"] = stream,
                 ["top_logprobs"] = stream ? 20 : null,
                 ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Tell me a very long story." }),

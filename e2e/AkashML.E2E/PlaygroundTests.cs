@@ -14,9 +14,10 @@ public sealed partial class PlaygroundTests : BrowserTest
     private const string FirstModel = "akashml/tiny-random";
     private const string SecondModel = "akashml/tiny-random-b";
 
-    // Two models: the built-in one and a copy under another id, both in the models directory before start.
+    // Two models: the built-in one and a copy under another id, both in the models directory before start. The first
+    // may write long answers, so there is time to stop one.
     protected override Task<HostProcess> StartHostAsync() =>
-        HostProcess.StartAsync(async data =>
+        HostProcess.StartAsync(environment: new Dictionary<string, string> { [$"Models__Entries__{FirstModel}__MaxOutputTokens"] = "8192" }, prepare: async data =>
         {
             var first = Path.Combine(data, "models", "akashml", "tiny-random");
             await TinyRandomModel.BuildAsync(first, CancellationToken.None);
@@ -37,6 +38,17 @@ public sealed partial class PlaygroundTests : BrowserTest
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         var page = await context.NewPageAsync();
         await Accounts.SignUpAndSignInAsync(page, email);
+
+        // Without credits the reply is an inline error that says what to do, with the way to do it.
+        await page.GotoAsync("/playground");
+        await Assertions.Expect(page.Locator("#playground[data-ready='true']")).ToBeVisibleAsync();
+        await page.GetByTestId("message").FillAsync("Hello?");
+        await page.GetByTestId("send").ClickAsync();
+        var refused = page.Locator(".pg-msg.is-assistant .pg-msg-error");
+        await Assertions.Expect(refused).ToContainTextAsync("Not enough credits.");
+        await Assertions.Expect(refused.GetByRole(AriaRole.Link, new() { Name = "Add credits on the Billing page" })).ToHaveAttributeAsync("href", "billing");
+        await shots.TakeAsync(page, "playground-no-credits");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
         await Host.RunVerbAsync("credits", "grant", "--email", email, "--usd", "5", "--reason", "e2e");
 
         // The catalog as users browse it.
@@ -75,6 +87,26 @@ public sealed partial class PlaygroundTests : BrowserTest
         await Assertions.Expect(page.Locator(".pg-msg.is-user")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".pg-msg.is-user")).ToContainTextAsync("joke instead");
         await Assertions.Expect(page.Locator(".pg-msg.is-assistant").First).ToHaveAttributeAsync("data-state", "done");
+
+        // Stop ends a long answer where it is; regenerate then answers the same turn again. (Greedy decoding of the
+        // random-weights model loops without ever choosing its end token, so the answer runs until stopped.)
+        var maxTokens = page.GetByLabel("Max tokens", new() { Exact = true }).First;
+        await maxTokens.FillAsync("4000");
+        await page.GetByLabel("Temperature", new() { Exact = true }).First.FillAsync("0");
+        await page.GetByTestId("message").FillAsync("Tell me everything you know.");
+        await page.GetByTestId("send").ClickAsync();
+        var longReply = page.Locator(".pg-msg.is-assistant").Last;
+        await Assertions.Expect(longReply).ToHaveAttributeAsync("data-state", "streaming");
+        await page.GetByTestId("stop").ClickAsync();
+        await Assertions.Expect(longReply).ToHaveAttributeAsync("data-state", "done");
+        await Assertions.Expect(longReply.Locator(".pg-msg-meta")).ToContainTextAsync("stopped");
+        await Assertions.Expect(page.GetByTestId("send")).ToBeVisibleAsync();
+        await shots.TakeAsync(page, "playground-stopped");
+        await maxTokens.FillAsync("16");
+        await longReply.GetByRole(AriaRole.Button, new() { Name = "Regenerate" }).ClickAsync();
+        await Assertions.Expect(longReply).ToHaveAttributeAsync("data-state", "done");
+        await Assertions.Expect(longReply.Locator(".pg-msg-meta")).Not.ToContainTextAsync("stopped");
+        await Assertions.Expect(page.Locator(".pg-msg.is-user")).ToHaveCountAsync(2);
 
         // Compare mode: the same conversation to two models, streaming in parallel into two columns.
         await page.GetByTestId("clear").ClickAsync();

@@ -103,6 +103,42 @@ public sealed class ReservationTests(TestDatabases databases) : IClassFixture<Te
     [Theory]
     [SqliteData]
     [PostgresData]
+    public async Task A_hold_spread_over_pools_is_drawn_and_charged_soonest_expiring_first(string provider)
+    {
+        await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));
+        var userId = await host.CreateUserAsync();
+        var now = host.Clock.GetUtcNow();
+        var later = await Grant(host, userId, 3_000, now.AddDays(10));
+        var sooner = await Grant(host, userId, 5_000, now.AddDays(5));
+        var never = await Grant(host, userId, 10_000);
+
+        var hold = (await Reserve(host, userId, "inf-spread", 9_000)).Reservation!;
+        Assert.Equal(new long[] { 0, 0, 9_000 }, await Remaining(host, sooner.Id, later.Id, never.Id));
+
+        var settled = await host.InScopeAsync(sp => sp.GetRequiredService<CreditReservations>().SettleAsync(hold, 6_000, CancellationToken.None));
+        Assert.Equal(6_000, settled.ChargedMicros);
+        Assert.Equal(3_000, settled.ReleasedMicros);
+        Assert.Equal(new long[] { 0, 2_000, 10_000 }, await Remaining(host, sooner.Id, later.Id, never.Id));
+        Assert.Equal(12_000, (await Balance(host, userId)).UsableMicros);
+        Assert.Equal(12_000, await LedgerSum(host, userId));
+
+        var entries = await host.InScopeAsync(sp => sp.GetRequiredService<AkashDbContext>().LedgerEntries.AsNoTracking()
+            .Where(e => e.ReservationId == hold.Id).Select(e => new { e.Kind, e.PoolId, e.AmountMicros, e.InferenceId }).ToListAsync());
+        Assert.All(entries, e => Assert.Equal("inf-spread", e.InferenceId));
+        Assert.Equal(-5_000, entries.Where(e => e.PoolId == sooner.Id && e.Kind == LedgerEntryKind.Settlement).Sum(e => e.AmountMicros));
+        Assert.Equal(-1_000, entries.Where(e => e.PoolId == later.Id && e.Kind == LedgerEntryKind.Settlement).Sum(e => e.AmountMicros));
+        Assert.DoesNotContain(entries, e => e.PoolId == never.Id && e.Kind == LedgerEntryKind.Settlement);
+        Assert.Equal(3, entries.Count(e => e.Kind == LedgerEntryKind.Release));
+        var reservation = await host.InScopeAsync(sp => sp.GetRequiredService<AkashDbContext>().CreditReservations.AsNoTracking().SingleAsync(r => r.Id == hold.Id));
+        Assert.Equal(ReservationStatus.Settled, reservation.Status);
+        Assert.Equal(6_000, reservation.ChargedMicros);
+        Assert.Equal(host.Clock.GetUtcNow(), reservation.ClosedAt);
+        await AssertBooksBalance(host);
+    }
+
+    [Theory]
+    [SqliteData]
+    [PostgresData]
     public async Task Release_returns_the_whole_hold_and_a_second_release_changes_nothing(string provider)
     {
         await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));
@@ -236,6 +272,12 @@ public sealed class ReservationTests(TestDatabases databases) : IClassFixture<Te
 
     internal static Task<long> LedgerSum(BillingTestHost host, string userId) =>
         host.InScopeAsync(sp => sp.GetRequiredService<CreditLedger>().GetLedgerSumAsync(userId, CancellationToken.None));
+
+    internal static Task<long[]> Remaining(BillingTestHost host, params Guid[] poolIds) => host.InScopeAsync(async sp =>
+    {
+        var pools = await sp.GetRequiredService<AkashDbContext>().CreditPools.AsNoTracking().Where(p => poolIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.RemainingMicros);
+        return poolIds.Select(id => pools[id]).ToArray();
+    });
 
     internal static async Task AssertBooksBalance(BillingTestHost host)
     {

@@ -1,26 +1,20 @@
-using AkashML.Data;
-using AkashML.Data.Inferences;
 using AkashML.Data.Usage;
 using AkashML.Web.Inferences;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Api.Usage;
 
 /// <summary>
-/// Writes one usage record per API request, in its own scope so a cancelled request still gets recorded. In the same
-/// transaction it adds the record to its hourly and daily rollups (one upsert), and — only when the user turned
-/// retention on — keeps the request body and output until the retention runs out.
+/// Records one usage row per API request, whatever its outcome; <see cref="UsageWriter"/> inserts it in the background
+/// (with its rollups, and its prompt and output when the user turned retention on), so the row appears shortly after
+/// the response rather than before it.
 /// </summary>
-public sealed class UsageRecorder(IServiceScopeFactory scopes, IOptions<InferenceOptions> inferenceOptions, TimeProvider clock, ILogger<UsageRecorder> logger)
+public sealed class UsageRecorder(UsageWriter writer, TimeProvider clock, ILogger<UsageRecorder> logger)
 {
     public async Task RecordAsync(ApiCall call, string status, int httpStatus, string? error)
     {
         ArgumentNullException.ThrowIfNull(call);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
             var record = new UsageRecord
             {
                 InferenceId = call.InferenceId,
@@ -45,40 +39,15 @@ public sealed class UsageRecorder(IServiceScopeFactory scopes, IOptions<Inferenc
                 Parameters = RequestParameters.Describe(call.RequestBody),
                 CreatedAt = clock.GetUtcNow(),
             };
-            db.UsageRecords.Add(record);
-            if (record.UserId is { } userId && call.RequestBody is { } body
-                && await scope.ServiceProvider.GetRequiredService<InferenceRetentionSettings>().GetDaysAsync(userId, CancellationToken.None) is { } days)
-            {
-                db.InferencePayloads.Add(Payload(record, userId, body.ToJsonString(), call.OutputText, days));
-            }
 
-            var strategy = db.Database.CreateExecutionStrategy();
-            await strategy.ExecuteAsync(async () =>
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-                await db.SaveChangesAsync(CancellationToken.None);
-                await UsageRollupWriter.AddAsync(db, record, CancellationToken.None);
-                await transaction.CommitAsync(CancellationToken.None);
-            });
+            // Whether retention is on is the writer's question; only a request it could keep carries its text along.
+            var keepable = record.UserId is not null && call.RequestBody is not null;
+            await writer.EnqueueAsync(record, keepable ? call.RequestBody : null, keepable ? call.OutputText : null);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Losing a usage row must not turn a served request into an error; it is logged for reconciliation.
-            logger.LogError(ex, "Could not write the usage record of {InferenceId}", call.InferenceId);
+            logger.LogError(ex, "Could not record the usage of {InferenceId}", call.InferenceId);
         }
-    }
-
-    private InferencePayload Payload(UsageRecord record, string userId, string requestJson, string output, int days)
-    {
-        var max = inferenceOptions.Value.MaxStoredRequestChars;
-        return new InferencePayload
-        {
-            InferenceId = record.InferenceId,
-            UserId = userId,
-            RequestJson = requestJson.Length <= max ? requestJson : requestJson[..max],
-            OutputText = output.Length == 0 ? null : output,
-            CreatedAt = record.CreatedAt,
-            ExpiresAt = record.CreatedAt.AddDays(days),
-        };
     }
 }

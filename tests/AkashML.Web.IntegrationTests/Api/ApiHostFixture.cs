@@ -74,6 +74,26 @@ public sealed class ApiHostFixture : IAsyncLifetime
     public async Task<long> BalanceMicrosAsync() =>
         (await Host.WithServicesAsync(sp => sp.GetRequiredService<CreditLedger>().GetBalanceAsync(UserId, CancellationToken.None))).UsableMicros;
 
-    public Task<UsageRecord?> UsageAsync(string inferenceId) =>
-        Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.AsNoTracking().SingleOrDefaultAsync(u => u.InferenceId == inferenceId));
+    /// <summary>
+    /// The usage record of a request, waiting up to 10 s for it: records are written in the background, and a request
+    /// the client walked away from may hand its record over after the client saw the end.
+    /// </summary>
+    public async Task<UsageRecord?> AwaitUsageAsync(string inferenceId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        UsageRecord? record;
+        while ((record = await UsageAsync(inferenceId)) is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return record;
+    }
+
+    /// <summary>The usage record of a request once the writer has written what was handed over so far.</summary>
+    public async Task<UsageRecord?> UsageAsync(string inferenceId)
+    {
+        await Host.FlushUsageAsync();
+        return await Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.AsNoTracking().SingleOrDefaultAsync(u => u.InferenceId == inferenceId));
+    }
 }

@@ -17,13 +17,36 @@ public sealed class MeteringTests(ApiHostFixture fixture) : IClassFixture<ApiHos
         var usage = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["usage"]!;
         var prompt = usage["prompt_tokens"]!.GetValue<int>();
         var completion = usage["completion_tokens"]!.GetValue<int>();
-        var record = await fixture.UsageAsync(response.Headers.GetValues("Inference-Id").Single());
+        var record = await fixture.AwaitUsageAsync(response.Headers.GetValues("Inference-Id").Single());
 
         // Default prices: $0.10 and $0.20 per million tokens, each side rounded up to a whole micro-dollar.
         var expected = (long)Math.Ceiling(prompt * 0.10m) + (long)Math.Ceiling(completion * 0.20m);
         Assert.Equal(expected, record!.CostMicros);
         Assert.Equal(before - expected, await fixture.BalanceMicrosAsync());
         Assert.Equal("ok", record.Status);
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_are_each_charged_once_and_each_get_one_usage_record()
+    {
+        var before = await fixture.BalanceMicrosAsync();
+        using var http = fixture.Http();
+        var ids = await Task.WhenAll(Enumerable.Range(0, 48).Select(async i =>
+        {
+            using var response = await http.PostAsync("v1/completions", new StringContent(
+                new JsonObject { ["model"] = ApiHostFixture.Model, ["prompt"] = $"Concurrent {i}", ["max_tokens"] = 2 }.ToJsonString(), Encoding.UTF8, "application/json"));
+            response.EnsureSuccessStatusCode();
+            return response.Headers.GetValues("Inference-Id").Single();
+        }));
+
+        var records = new List<Data.Usage.UsageRecord>();
+        foreach (var id in ids)
+        {
+            records.Add(await fixture.AwaitUsageAsync(id) ?? throw new Xunit.Sdk.XunitException($"no usage record for {id}"));
+        }
+
+        Assert.All(records, r => Assert.True(r.CostMicros > 0));
+        Assert.Equal(before - records.Sum(r => r.CostMicros), await fixture.BalanceMicrosAsync());
     }
 
     [Fact]

@@ -64,9 +64,15 @@ public sealed class PlayHost : IAsyncLifetime
     public async Task<long> BalanceMicrosAsync(string userId) =>
         (await Host.WithServicesAsync(sp => sp.GetRequiredService<CreditLedger>().GetBalanceAsync(userId, CancellationToken.None))).UsableMicros;
 
-    public Task<UsageRecord?> UsageAsync(string inferenceId) =>
-        Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.AsNoTracking().SingleOrDefaultAsync(u => u.InferenceId == inferenceId));
+    public async Task<UsageRecord?> UsageAsync(string inferenceId)
+    {
+        await Host.FlushUsageAsync();
+        return await Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.AsNoTracking().SingleOrDefaultAsync(u => u.InferenceId == inferenceId));
+    }
 
-    public Task<int> UsageCountAsync(string userId) =>
-        Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.CountAsync(u => u.UserId == userId));
+    public async Task<int> UsageCountAsync(string userId)
+    {
+        await Host.FlushUsageAsync();
+        return await Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.CountAsync(u => u.UserId == userId));
+    }
 }

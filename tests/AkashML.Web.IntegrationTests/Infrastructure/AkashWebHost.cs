@@ -1,5 +1,6 @@
 using AkashML.Data.Identity;
 using AkashML.Web.Accounts.Email;
+using AkashML.Web.Api.Usage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -100,6 +101,12 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
         await using var scope = Services.CreateAsyncScope();
         return await action(scope.ServiceProvider);
     }
+
+    /// <summary>
+    /// Waits until the usage writer has written every record handed over so far (rollups and kept payloads included):
+    /// usage is written in the background, shortly after the response.
+    /// </summary>
+    public Task FlushUsageAsync() => Services.GetRequiredService<UsageWriter>().FlushAsync(CancellationToken.None);
 
     public Task<ApplicationUser?> FindUserAsync(string email) =>
         WithServicesAsync(sp => sp.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email));

@@ -92,6 +92,7 @@ public sealed class KeyBadInputTests(ClockedHostPool hosts) : IClassFixture<Cloc
         // The good key still works, and nothing above was counted against it or recorded as its use.
         using var ok = KeyFlows.Api(host, secret);
         Assert.Equal(HttpStatusCode.OK, (await ok.PostAsync("v1/completions", KeyFlows.Json(KeyFlows.Completion(1)))).StatusCode);
+        await host.FlushUsageAsync();
         var records = await host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.AsNoTracking().CountAsync(u => u.ApiKeyId == good.Id));
         Assert.Equal(1, records);
     }

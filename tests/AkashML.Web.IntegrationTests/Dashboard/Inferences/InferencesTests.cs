@@ -84,6 +84,7 @@ public sealed class InferencesTests(DashboardHost fixture) : IClassFixture<Dashb
             id = kept.Headers.GetValues("Inference-Id").Single();
         }
 
+        await fixture.Host.FlushUsageAsync();
         var payload = await fixture.Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().InferencePayloads.AsNoTracking().SingleAsync(p => p.UserId == user.UserId));
         Assert.Equal(id, payload.InferenceId);
         Assert.Contains("secret-prompt-on", payload.RequestJson, StringComparison.Ordinal);
@@ -122,8 +123,11 @@ public sealed class InferencesTests(DashboardHost fixture) : IClassFixture<Dashb
         Assert.Equal(0, await PayloadCountAsync(user.UserId));
     }
 
-    private Task<int> PayloadCountAsync(string userId) =>
-        fixture.Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().InferencePayloads.CountAsync(p => p.UserId == userId));
+    private async Task<int> PayloadCountAsync(string userId)
+    {
+        await fixture.Host.FlushUsageAsync();
+        return await fixture.Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().InferencePayloads.CountAsync(p => p.UserId == userId));
+    }
 
     private Task<int?> DaysAsync(string userId) =>
         fixture.Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().InferenceRetention.Where(r => r.UserId == userId).Select(r => (int?)r.Days).FirstOrDefaultAsync());

@@ -26,6 +26,7 @@ public sealed partial class UsageTests(DashboardHost fixture) : IClassFixture<Da
         }
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound], statuses);
+        await fixture.Host.FlushUsageAsync();
         var (records, rollups) = await fixture.Host.WithServicesAsync(async sp =>
         {
             var db = sp.GetRequiredService<AkashDbContext>();
