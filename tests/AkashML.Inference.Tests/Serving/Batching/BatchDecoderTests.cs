@@ -13,8 +13,29 @@ public sealed class BatchDecoderTests(BatchingFixture fixture) : IClassFixture<B
     public void Rows_of_different_lengths_share_a_step_with_the_logits_each_would_get_alone()
     {
         using var model = Model.Load(fixture.Folder, new ModelOptions { IntraOpThreads = 1 });
+        StepsMatchSingleRowGenerators(model);
+    }
+
+    /// <summary>A GroupQueryAttention graph from ONNX Runtime GenAI's own builder (phi3 layout), not ours.</summary>
+    [SharedModelsFact]
+    public void A_third_party_shared_buffer_graph_batches_exactly_too()
+    {
+        using var model = Model.Load(SharedTestData.ModelPath("tiny-graph-capture-gqa"), new ModelOptions { IntraOpThreads = 1 });
+        StepsMatchSingleRowGenerators(model);
+    }
+
+    [SharedModelsFact]
+    public void Models_without_a_shared_buffer_keep_the_per_request_path()
+    {
+        using var model = Model.Load(SharedTestData.ModelPath("tiny-random-gpt2-fp32"));
+        Assert.False(BatchDecoder.Supports(model));
+        Assert.Throws<InvalidOperationException>(() => new BatchDecoder(model, 2));
+    }
+
+    private static void StepsMatchSingleRowGenerators(Model model)
+    {
         Assert.True(BatchDecoder.Supports(model));
-        int[][] prompts = [[5, 9, 300, 41, 7], [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28], [900, 901, 902, 903, 904, 905, 906, 907, 908]];
+        int[][] prompts = [[5, 9, 200, 41, 7], [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28], [90, 91, 92, 93, 94, 95, 96, 97, 98]];
         var vocab = model.VocabSize;
         var generators = prompts.Select(_ => new Generator(model, new GeneratorParams(model) { MaxLength = 64 })).ToArray();
         try
@@ -33,7 +54,7 @@ public sealed class BatchDecoderTests(BatchingFixture fixture) : IClassFixture<B
             // Three shared steps, feeding each row a different token.
             for (var step = 0; step < 3; step++)
             {
-                int[] tokens = [100 + step, 200 + step, 300 + step];
+                int[] tokens = [100 + step, 200 + step, 30 + step];
                 decoder.Step(tokens, logits, CancellationToken.None);
                 for (var s = 0; s < prompts.Length; s++)
                 {
