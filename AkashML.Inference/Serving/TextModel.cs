@@ -165,13 +165,13 @@ public sealed class TextModel : ITextModel, IDisposable
     }
 
     /// <summary>
-    /// Requests the scheduler takes: no best_of (it ranks finished candidates), at least one new token, and prompts that
+    /// Requests the scheduler takes: at least one choice, no best_of (it ranks finished candidates), at least one new token, and prompts that
     /// fit the context with valid ids. Anything else takes the per-request path, which reports the problem as before.
     /// </summary>
     private bool CanBatch(GenerationRequest request)
     {
         var prompt = request.PromptTokens;
-        if (request.BestOf > request.N || request.MaxNewTokens < 1 || prompt.Count == 0 || (long)prompt.Count + request.MaxNewTokens > _model.ContextLength)
+        if (request.N < 1 || request.BestOf > request.N || request.MaxNewTokens < 1 || prompt.Count == 0 || (long)prompt.Count + request.MaxNewTokens > _model.ContextLength)
         {
             return false;
         }

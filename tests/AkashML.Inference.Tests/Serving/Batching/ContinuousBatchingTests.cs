@@ -207,6 +207,11 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
             Assert.Equal(expected.Message, actual.Message);
         }
 
+        // Degenerate but valid: no new tokens allowed, or no choices asked (nothing may wait for them).
+        Assert.Equal(await GenerationTranscript.CollectAsync(fixture.Alone, good with { MaxNewTokens = 0 }, timeout.Token), await GenerationTranscript.CollectAsync(fixture.Batched, good with { MaxNewTokens = 0 }, timeout.Token));
+        Assert.Empty(await GenerationTranscript.CollectAsync(fixture.Batched, good with { N = 0 }, timeout.Token));
+        Assert.Empty(await GenerationTranscript.CollectAsync(fixture.Alone, good with { N = 0 }, timeout.Token));
+
         // The scheduler is unaffected.
         Assert.Equal(await GenerationTranscript.CollectAsync(fixture.Alone, good, timeout.Token), await GenerationTranscript.CollectAsync(fixture.Batched, good, timeout.Token));
     }
