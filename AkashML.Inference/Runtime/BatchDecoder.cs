@@ -362,7 +362,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
                     outputs[1 + i] = view;
                 }
 
-                RunWithCancellation(outputs, cancellationToken);
+                _model.Run(_runOptions, _inputs, outputs, cancellationToken);
             }
             catch
             {
@@ -382,33 +382,6 @@ internal sealed unsafe class BatchDecoder : IDisposable
         }
     }
 
-    private void RunWithCancellation(Span<IntPtr> outputs, CancellationToken cancellationToken)
-    {
-        if (!cancellationToken.CanBeCanceled)
-        {
-            _model.Run(_runOptions, _inputs, outputs);
-            return;
-        }
-
-        var registration = cancellationToken.UnsafeRegister(static state => ((OrtRunOptions)state!).SetTerminate(), _runOptions);
-        try
-        {
-            _model.Run(_runOptions, _inputs, outputs);
-        }
-        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException("Generation was cancelled while the model was running.", ex, cancellationToken);
-        }
-        finally
-        {
-            // Dispose waits for a callback in flight, so the flag cannot be set again after the reset below.
-            registration.Dispose();
-            if (cancellationToken.IsCancellationRequested)
-            {
-                _runOptions.UnsetTerminate();
-            }
-        }
-    }
 
     /// <summary>Copies row b's logits at token <paramref name="index"/> of the run to <paramref name="destination"/>, then releases the output.</summary>
     private void ReadLogits(int rows, int chunk, int index, Span<float> destination)

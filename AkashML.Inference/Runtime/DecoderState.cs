@@ -323,7 +323,7 @@ internal sealed unsafe class DecoderState : IDisposable
                     }
                 }
 
-                RunWithCancellation(outputs, cancellationToken);
+                _model.Run(_runOptions, _inputs, outputs, cancellationToken);
             }
             catch
             {
@@ -457,33 +457,6 @@ internal sealed unsafe class DecoderState : IDisposable
         }
     }
 
-    private void RunWithCancellation(Span<IntPtr> outputs, CancellationToken cancellationToken)
-    {
-        if (!cancellationToken.CanBeCanceled)
-        {
-            _model.Run(_runOptions, _inputs, outputs);
-            return;
-        }
-
-        var registration = cancellationToken.UnsafeRegister(static state => ((OrtRunOptions)state!).SetTerminate(), _runOptions);
-        try
-        {
-            _model.Run(_runOptions, _inputs, outputs);
-        }
-        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException("Generation was cancelled while the model was running.", ex, cancellationToken);
-        }
-        finally
-        {
-            // Dispose waits for a callback in flight, so the flag cannot be set again after the reset below.
-            registration.Dispose();
-            if (cancellationToken.IsCancellationRequested)
-            {
-                _runOptions.UnsetTerminate();
-            }
-        }
-    }
 
     private void ExtractLastTokenLogits(int chunk, Span<float> destination)
     {

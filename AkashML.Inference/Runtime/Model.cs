@@ -141,6 +141,38 @@ public sealed class Model : IDisposable
         _session.Run(runOptions, _inputNames.AsSpan(0, inputs.Length), inputs, _outputNames, outputs);
     }
 
+    /// <summary>
+    /// Runs the session; cancelling <paramref name="cancellationToken"/> terminates the run in flight through
+    /// <paramref name="runOptions"/> (which must belong to this caller alone) and surfaces as cancellation.
+    /// </summary>
+    internal void Run(OrtRunOptions runOptions, ReadOnlySpan<IntPtr> inputs, Span<IntPtr> outputs, CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            Run(runOptions, inputs, outputs);
+            return;
+        }
+
+        var registration = cancellationToken.UnsafeRegister(static state => ((OrtRunOptions)state!).SetTerminate(), runOptions);
+        try
+        {
+            Run(runOptions, inputs, outputs);
+        }
+        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("Generation was cancelled while the model was running.", ex, cancellationToken);
+        }
+        finally
+        {
+            // Dispose waits for a callback in flight, so the flag cannot be set again after the reset below.
+            registration.Dispose();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                runOptions.UnsetTerminate();
+            }
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)
