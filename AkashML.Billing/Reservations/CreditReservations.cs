@@ -52,15 +52,7 @@ public sealed class CreditReservations(
                 return ReservationResult.Insufficient(usable, maxCostMicros);
             }
 
-            var reservation = new CreditReservation
-            {
-                UserId = userId,
-                InferenceId = inferenceId,
-                HeldMicros = maxCostMicros,
-                Status = ReservationStatus.Open,
-                Holder = options.Value.ResolvedInstanceId,
-                CreatedAt = now,
-            };
+            var reservation = CreditReservation.Open(userId, inferenceId, maxCostMicros, options.Value.ResolvedInstanceId, now);
             db.CreditReservations.Add(reservation);
             pools.Draw(maxCostMicros, LedgerEntryKind.Reservation, now, reservation.Id, inferenceId);
             return new ReservationResult(new CreditHold(reservation.Id, userId, inferenceId, maxCostMicros), usable, maxCostMicros);

@@ -64,15 +64,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
                 return ReservationResult.Insufficient(usable, maxCostMicros);
             }
 
-            var reservation = new CreditReservation
-            {
-                UserId = userId,
-                InferenceId = inferenceId,
-                HeldMicros = maxCostMicros,
-                Status = ReservationStatus.Open,
-                Holder = options.ResolvedInstanceId,
-                CreatedAt = now,
-            };
+            var reservation = CreditReservation.Open(userId, inferenceId, maxCostMicros, options.ResolvedInstanceId, now);
             await using (var write = NewCommand(connection, transaction))
             {
                 var text = new StringBuilder();

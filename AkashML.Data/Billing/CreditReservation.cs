@@ -28,4 +28,15 @@ public sealed class CreditReservation
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>A new open hold of <paramref name="heldMicros"/> for one request, made by <paramref name="holder"/>.</summary>
+    public static CreditReservation Open(string userId, string inferenceId, long heldMicros, string holder, DateTimeOffset now) => new()
+    {
+        UserId = userId,
+        InferenceId = inferenceId,
+        HeldMicros = heldMicros,
+        Status = ReservationStatus.Open,
+        Holder = holder,
+        CreatedAt = now,
+    };
 }
