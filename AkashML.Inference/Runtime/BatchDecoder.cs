@@ -5,7 +5,7 @@ namespace AkashML.Inference.Runtime;
 
 /// <summary>
 /// KV slots for continuous batching over one model: one [slots, kv_heads, capacity, head_size] buffer per past tensor,
-/// a prefill that runs one prompt into one slot, and a decode step that runs one token for each of the first B slots.
+/// a prefill that runs one prompt (or one chunk of it) into one slot, and a decode step that runs one token for each of the first B slots.
 /// </summary>
 /// <remarks>
 /// This relies on GroupQueryAttention with a shared past/present buffer: each row's new key/value is written at that
@@ -170,22 +170,43 @@ internal sealed unsafe class BatchDecoder : IDisposable
             throw new InvalidOperationException($"Slot {slot} is occupied.");
         }
 
-        var chunk = prompt.Length;
+        Append(slot, prompt, logits, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="tokens"/> into <paramref name="slot"/> on top of what it already holds, in one batch-1 run
+    /// (continuous decoding: positions go on from the slot's length, and GroupQueryAttention takes the past length from
+    /// the mask). A long prompt prefilled as several such chunks lets decode steps of other slots run in between. Writes
+    /// the logits after the chunk's last non-pad token to <paramref name="logits"/>, or reads none when it is empty (a
+    /// chunk in the middle of a prompt). Cancellation terminates the run and leaves the slot's length as it was.
+    /// </summary>
+    internal void Append(int slot, ReadOnlySpan<int> tokens, Span<float> logits, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, _slots);
+        var chunk = tokens.Length;
         if (chunk == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(prompt), chunk, "A prompt needs at least one token.");
+            throw new ArgumentOutOfRangeException(nameof(tokens), chunk, "A prompt needs at least one token.");
         }
 
-        EnsureCapacity(chunk);
+        var past = _lengths[slot];
+        var total = past + chunk;
+        EnsureCapacity(total);
 
         Grow(ref _ids, chunk * sizeof(long));
         Grow(ref _positions, chunk * sizeof(long));
-        Grow(ref _mask, chunk * sizeof(long));
+        Grow(ref _mask, total * sizeof(long));
         for (var j = 0; j < chunk; j++)
         {
-            WriteInteger(_ids, _signature.InputIdsType, j, prompt[j]);
-            WriteInteger(_positions, _signature.PositionIdsType, j, j);
-            WriteInteger(_mask, _signature.AttentionMaskType, j, 1);
+            WriteInteger(_ids, _signature.InputIdsType, j, tokens[j]);
+            WriteInteger(_positions, _signature.PositionIdsType, j, past + j);
+        }
+
+        for (var t = 0; t < total; t++)
+        {
+            WriteInteger(_mask, _signature.AttentionMaskType, t, 1);
         }
 
         // A single-row generator reads the logits of the last non-pad token of a multi-token chunk; so do we.
@@ -194,7 +215,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
         {
             for (var j = chunk - 1; j >= 0; j--)
             {
-                if (prompt[j] != _padTokenId)
+                if (tokens[j] != _padTokenId)
                 {
                     last = j;
                     break;
@@ -202,8 +223,15 @@ internal sealed unsafe class BatchDecoder : IDisposable
             }
         }
 
-        Run(slot, 1, chunk, chunk, cancellationToken);
-        _lengths[slot] = chunk;
+        Run(slot, 1, chunk, total, cancellationToken);
+        _lengths[slot] = total;
+        if (logits.IsEmpty)
+        {
+            OrtTensor.Release(_outputs[0]);
+            _outputs[0] = IntPtr.Zero;
+            return;
+        }
+
         ReadLogits(1, chunk, last, logits);
     }
 

@@ -8,6 +8,9 @@ public sealed class InferenceOptions
 {
     public const string SectionName = "Inference";
 
+    /// <summary>Default of <see cref="PrefillChunkTokens"/>.</summary>
+    public const int DefaultPrefillChunkTokens = 512;
+
     /// <summary>Path of <c>libonnxruntime.so.1</c>; empty uses the one the build placed beside the application (ORT 1.30 CPU).</summary>
     public string OnnxRuntimePath { get; set; } = "";
 
@@ -38,4 +41,12 @@ public sealed class InferenceOptions
     /// </summary>
     [Range(1, 256)]
     public int MaxBatchSize { get; set; } = 8;
+
+    /// <summary>
+    /// Batched models read a prompt longer than this in chunks of this many tokens, one chunk per scheduler iteration,
+    /// so sequences already decoding keep getting tokens while a long prompt is prefilled (and one run never needs the
+    /// whole prompt's activations). Prompts up to this size run at once. 0 reads every prompt in one run.
+    /// </summary>
+    [Range(0, 1 << 20)]
+    public int PrefillChunkTokens { get; set; } = DefaultPrefillChunkTokens;
 }

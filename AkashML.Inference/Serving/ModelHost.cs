@@ -73,7 +73,7 @@ public sealed class ModelHost(ModelCatalog catalog, IOptions<InferenceOptions> o
                 ExecutionProvider = provider,
                 IntraOpThreads = settings.IntraOpThreads,
                 InterOpThreads = settings.InterOpThreads,
-            }, settings.MaxConcurrentRequestsPerModel, settings.MaxBatchSize);
+            }, settings.MaxConcurrentRequestsPerModel, settings.MaxBatchSize, settings.PrefillChunkTokens);
             logger.LogInformation("Loaded model {Model} on {Provider} in {Elapsed} ms; batch slots: {BatchSlots} (0 = every request on its own generator)", descriptor.Id, provider,
                 (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, model.Batching is null ? 0 : settings.MaxBatchSize);
             return model;

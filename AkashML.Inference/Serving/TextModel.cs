@@ -32,7 +32,7 @@ public sealed class TextModel : ITextModel, IDisposable
     private readonly Lazy<string?[]> _tokenTexts;
     private readonly BatchScheduler? _batch;
 
-    private TextModel(ModelDescriptor descriptor, Model model, HuggingFaceTokenizer tokenizer, IChatPromptRenderer renderer, bool supportsTools, int maxConcurrency, int maxBatchSize)
+    private TextModel(ModelDescriptor descriptor, Model model, HuggingFaceTokenizer tokenizer, IChatPromptRenderer renderer, bool supportsTools, int maxConcurrency, int maxBatchSize, int prefillChunkTokens)
     {
         Descriptor = descriptor;
         _model = model;
@@ -42,7 +42,7 @@ public sealed class TextModel : ITextModel, IDisposable
         _slots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
         _eosTokenIds = model.Config.Model?.EosTokenId ?? [];
         _tokenTexts = new Lazy<string?[]>(BuildTokenTexts);
-        _batch = maxBatchSize > 1 && BatchDecoder.Supports(model) ? new BatchScheduler(model, maxBatchSize, descriptor.Id) : null;
+        _batch = maxBatchSize > 1 && BatchDecoder.Supports(model) ? new BatchScheduler(model, maxBatchSize, descriptor.Id, prefillChunkTokens) : null;
     }
 
     public ModelDescriptor Descriptor { get; }
@@ -56,10 +56,12 @@ public sealed class TextModel : ITextModel, IDisposable
 
     /// <summary>
     /// Loads the folder named by <paramref name="descriptor"/>; throws the runtime's load exceptions on bad folders.
-    /// <paramref name="maxBatchSize"/> &gt; 1 turns on continuous batching where the model allows it.
+    /// <paramref name="maxBatchSize"/> &gt; 1 turns on continuous batching where the model allows it; batched prompts
+    /// longer than <paramref name="prefillChunkTokens"/> are then prefilled in chunks of that size (0: never).
     /// </summary>
-    public static TextModel Load(ModelDescriptor descriptor, ModelOptions options, int maxConcurrency, int maxBatchSize = 1)
+    public static TextModel Load(ModelDescriptor descriptor, ModelOptions options, int maxConcurrency, int maxBatchSize = 1, int prefillChunkTokens = InferenceOptions.DefaultPrefillChunkTokens)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(prefillChunkTokens);
         var model = Model.Load(descriptor.Path, options);
         try
         {
@@ -67,7 +69,7 @@ public sealed class TextModel : ITextModel, IDisposable
             var source = tokenizer.Config.ChatTemplate;
             IChatPromptRenderer renderer = source is null ? PlainChatFormat.Instance : ChatTemplate.Parse(source);
             var supportsTools = source is not null && source.Contains("tools", StringComparison.Ordinal);
-            return new TextModel(descriptor with { ContextLength = Math.Min(descriptor.ContextLength, model.ContextLength) }, model, tokenizer, renderer, supportsTools, maxConcurrency, maxBatchSize);
+            return new TextModel(descriptor with { ContextLength = Math.Min(descriptor.ContextLength, model.ContextLength) }, model, tokenizer, renderer, supportsTools, maxConcurrency, maxBatchSize, prefillChunkTokens);
         }
         catch
         {

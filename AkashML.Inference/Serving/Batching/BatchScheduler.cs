@@ -9,8 +9,18 @@ namespace AkashML.Inference.Serving.Batching;
 /// own selector, and retires finished or cancelled sequences by moving the last row into the freed slot.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Sequences are admitted between steps, so a new request joins a batch that is already decoding. A failed prefill
 /// fails only its own request; a failed shared step fails every request in that batch.
+/// </para>
+/// <para>
+/// Chunked prefill: a prompt longer than the chunk size is read one chunk per iteration, so the decode step of the
+/// running sequences happens between its chunks instead of waiting for the whole prompt (head-of-line blocking).
+/// One such prompt is prefilled at a time, in the top slot, outside the decoding prefix; when its last chunk has run it
+/// moves down to the end of the prefix and decodes with the others. Prompts up to the chunk size still run in one go
+/// (bit-identical to a batch-1 generator); each iteration prefills about one chunk's worth of prompt tokens in total,
+/// and shorter prompts may overtake a long one that waits for the chunked lane.
+/// </para>
 /// </remarks>
 internal sealed class BatchScheduler : IDisposable
 {
@@ -18,6 +28,7 @@ internal sealed class BatchScheduler : IDisposable
     private readonly string _name;
     private readonly int _vocabSize;
     private readonly ConcurrentQueue<BatchSequence> _waiting = new();
+    private readonly List<BatchSequence> _pending = [];
     private readonly SemaphoreSlim _wake = new(0);
     private readonly List<BatchSequence> _active = [];
     private readonly CancellationTokenSource _stop = new();
@@ -25,18 +36,30 @@ internal sealed class BatchScheduler : IDisposable
     private readonly float[] _prefillLogits;
     private readonly float[] _stepLogits;
     private readonly int[] _tokens;
+    private readonly int _chunkTokens;
     private Thread? _thread;
     private BatchSequence? _prefilled;
+    private BatchSequence? _chunked;
+    private long _chunkedSince;
     private bool _disposed;
     private long _steps;
     private long _decodedRows;
     private long _admitted;
     private long _sharedPrefills;
+    private long _chunkedPrompts;
+    private long _prefillChunks;
+    private long _stepsDuringChunkedPrefills;
     private int _maxBatch;
 
-    internal BatchScheduler(Model model, int maxBatchSize, string name)
+    /// <param name="model">A model <see cref="BatchDecoder.Supports"/> accepts.</param>
+    /// <param name="maxBatchSize">KV slots: sequences decoding (or being prefilled) at once.</param>
+    /// <param name="name">Names the scheduler's thread.</param>
+    /// <param name="prefillChunkTokens">Prompts longer than this are prefilled in chunks of this size; 0 never chunks.</param>
+    internal BatchScheduler(Model model, int maxBatchSize, string name, int prefillChunkTokens = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(prefillChunkTokens);
         _decoder = new BatchDecoder(model, maxBatchSize);
+        _chunkTokens = prefillChunkTokens;
         _name = name;
         _vocabSize = model.VocabSize;
         _prefillLogits = new float[_vocabSize];
@@ -45,7 +68,19 @@ internal sealed class BatchScheduler : IDisposable
     }
 
     public BatchingStatistics Statistics => new(
-        Interlocked.Read(ref _steps), Interlocked.Read(ref _decodedRows), Volatile.Read(ref _maxBatch), Interlocked.Read(ref _admitted), Interlocked.Read(ref _sharedPrefills));
+        Interlocked.Read(ref _steps),
+        Interlocked.Read(ref _decodedRows),
+        Volatile.Read(ref _maxBatch),
+        Interlocked.Read(ref _admitted),
+        Interlocked.Read(ref _sharedPrefills),
+        Interlocked.Read(ref _chunkedPrompts),
+        Interlocked.Read(ref _prefillChunks),
+        Interlocked.Read(ref _stepsDuringChunkedPrefills));
+
+    /// <summary>The slot a chunked prompt is prefilled in: the top one, so the decoding prefix below it is untouched.</summary>
+    private int ChunkSlot => _decoder.Slots - 1;
+
+    private int Occupied => _active.Count + (_chunked is null ? 0 : 1);
 
     /// <summary>Queues a request's sequences; they start at the next step that has free slots.</summary>
     public void Enqueue(IReadOnlyList<BatchSequence> sequences)
@@ -95,8 +130,24 @@ internal sealed class BatchScheduler : IDisposable
             try
             {
                 DropClosed();
-                Admit();
-                if (_active.Count == 0)
+                while (_waiting.TryDequeue(out var sequence))
+                {
+                    _pending.Add(sequence);
+                }
+
+                // Prompt tokens this iteration may still run before the decode step; unlimited without chunking.
+                var budget = _chunkTokens == 0 ? int.MaxValue : _chunkTokens;
+                if (_chunked is not null)
+                {
+                    budget -= PrefillNextChunk();
+                }
+
+                Admit(budget);
+                if (_active.Count > 0)
+                {
+                    Step(stop);
+                }
+                else if (_chunked is null && _pending.Count == 0)
                 {
                     if (_waiting.IsEmpty)
                     {
@@ -104,10 +155,7 @@ internal sealed class BatchScheduler : IDisposable
                     }
 
                     _wake.Wait(stop);
-                    continue;
                 }
-
-                Step(stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -117,11 +165,19 @@ internal sealed class BatchScheduler : IDisposable
             {
                 // A bug here must not strand readers: fail the batch and keep serving.
                 FailActive(ex);
+                FailChunked(ex);
             }
         }
 
         var unloaded = new ObjectDisposedException(nameof(TextModel), "The model was unloaded while generating.");
         FailActive(unloaded);
+        FailChunked(unloaded);
+        foreach (var sequence in _pending)
+        {
+            sequence.Owner.Fail(unloaded);
+        }
+
+        _pending.Clear();
         while (_waiting.TryDequeue(out var sequence))
         {
             sequence.Owner.Fail(unloaded);
@@ -138,24 +194,68 @@ internal sealed class BatchScheduler : IDisposable
                 Retire(b);
             }
         }
+
+        if (_chunked is { Owner.IsClosed: true } chunked)
+        {
+            _chunked = null;
+            _decoder.Release(ChunkSlot);
+            chunked.Owner.SequenceDropped();
+        }
     }
 
-    private void Admit()
+    /// <summary>
+    /// Admits pending sequences into free slots in arrival order, within <paramref name="budget"/> prompt tokens: a
+    /// sibling choice copies its prefilled cache for free, a prompt up to the chunk size runs at once (the first one
+    /// even over budget, so something always moves), and a longer one takes the chunked lane when that is free. What
+    /// does not fit stays pending for the next iteration.
+    /// </summary>
+    private void Admit(int budget)
     {
-        while (_active.Count < _decoder.Slots && _waiting.TryDequeue(out var sequence))
+        var full = budget;
+        var index = 0;
+        while (index < _pending.Count && Occupied < _decoder.Slots)
         {
+            var sequence = _pending[index];
             var owner = sequence.Owner;
             if (owner.IsClosed)
             {
+                _pending.RemoveAt(index);
                 owner.SequenceDropped();
                 continue;
             }
 
+            var length = sequence.Prompt.Length;
+            var shares = SharesPrefill(sequence);
+            if (shares is null && _chunkTokens > 0 && length > _chunkTokens)
+            {
+                if (_chunked is not null)
+                {
+                    index++;
+                    continue;
+                }
+
+                _pending.RemoveAt(index);
+                StartChunked(sequence);
+                if (budget == full)
+                {
+                    budget -= PrefillNextChunk();
+                }
+
+                continue;
+            }
+
+            if (shares is null && budget < full && length > budget)
+            {
+                index++;
+                continue;
+            }
+
+            _pending.RemoveAt(index);
             var slot = _active.Count;
             bool finished;
             try
             {
-                if (SharesPrefill(sequence) is { } source)
+                if (shares is { } source)
                 {
                     _decoder.Copy(source, slot);
                     Interlocked.Increment(ref _sharedPrefills);
@@ -165,6 +265,7 @@ internal sealed class BatchScheduler : IDisposable
                     _prefilled = null;
                     _decoder.Prefill(slot, sequence.Prompt, _prefillLogits, owner.CancellationToken);
                     _prefilled = sequence;
+                    budget -= Math.Min(budget, length);
                 }
 
                 Interlocked.Increment(ref _admitted);
@@ -192,6 +293,73 @@ internal sealed class BatchScheduler : IDisposable
                 _active.Add(sequence);
             }
         }
+    }
+
+    private void StartChunked(BatchSequence sequence)
+    {
+        _prefilled = null;
+        _chunked = sequence;
+        _chunkedSince = Interlocked.Read(ref _steps);
+        Interlocked.Increment(ref _admitted);
+        Interlocked.Increment(ref _chunkedPrompts);
+    }
+
+    /// <summary>
+    /// Runs the next chunk of the prompt being prefilled in the chunk slot and returns its token count. After the last
+    /// chunk the sequence selects its first token and moves down to the end of the decoding prefix.
+    /// </summary>
+    private int PrefillNextChunk()
+    {
+        var sequence = _chunked!;
+        var owner = sequence.Owner;
+        var slot = ChunkSlot;
+        var done = _decoder.Length(slot);
+        var prompt = sequence.Prompt;
+        var chunk = Math.Min(_chunkTokens, prompt.Length - done);
+        var last = done + chunk == prompt.Length;
+        bool finished;
+        try
+        {
+            _decoder.Append(slot, prompt.AsSpan(done, chunk), last ? _prefillLogits : [], owner.CancellationToken);
+            Interlocked.Increment(ref _prefillChunks);
+            if (!last)
+            {
+                return chunk;
+            }
+
+            _chunked = null;
+            Interlocked.Add(ref _stepsDuringChunkedPrefills, Interlocked.Read(ref _steps) - _chunkedSince);
+            var target = _active.Count;
+            _decoder.Move(slot, target);
+            slot = target;
+            _prefilled = sequence;
+            finished = sequence.Accept(_prefillLogits);
+        }
+        catch (OperationCanceledException) when (owner.CancellationToken.IsCancellationRequested)
+        {
+            _chunked = null;
+            _decoder.Release(slot);
+            owner.SequenceDropped();
+            return chunk;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _chunked = null;
+            _decoder.Release(slot);
+            owner.Fail(ex);
+            return chunk;
+        }
+
+        if (finished)
+        {
+            _decoder.Release(slot);
+        }
+        else
+        {
+            _active.Add(sequence);
+        }
+
+        return chunk;
     }
 
     /// <summary>
@@ -269,6 +437,16 @@ internal sealed class BatchScheduler : IDisposable
         }
 
         _active.RemoveAt(last);
+    }
+
+    private void FailChunked(Exception error)
+    {
+        if (_chunked is { } chunked)
+        {
+            _chunked = null;
+            _decoder.Release(ChunkSlot);
+            chunked.Owner.Fail(error);
+        }
     }
 
     private void FailActive(Exception error)
