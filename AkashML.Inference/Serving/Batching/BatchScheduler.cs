@@ -18,8 +18,8 @@ namespace AkashML.Inference.Serving.Batching;
 /// running sequences happens between its chunks instead of waiting for the whole prompt (head-of-line blocking).
 /// One such prompt is prefilled at a time, in the top slot, outside the decoding prefix; when its last chunk has run it
 /// moves down to the end of the prefix and decodes with the others. Prompts up to the chunk size still run in one go
-/// (bit-identical to a batch-1 generator); each iteration prefills about one chunk's worth of prompt tokens in total,
-/// and shorter prompts may overtake a long one that waits for the chunked lane.
+/// (bit-identical to a batch-1 generator), one per iteration beside a chunk, more while they fit in one chunk's worth of
+/// tokens: so an iteration reads at most about two chunks, and a new short request never waits for a long prompt.
 /// </para>
 /// </remarks>
 internal sealed class BatchScheduler : IDisposable
@@ -137,12 +137,13 @@ internal sealed class BatchScheduler : IDisposable
 
                 // Prompt tokens this iteration may still run before the decode step; unlimited without chunking.
                 var budget = _chunkTokens == 0 ? int.MaxValue : _chunkTokens;
-                if (_chunked is not null)
+                var chunkRan = _chunked is not null;
+                if (chunkRan)
                 {
                     budget -= PrefillNextChunk();
                 }
 
-                Admit(budget);
+                Admit(budget, chunkRan);
                 if (_active.Count > 0)
                 {
                     Step(stop);
@@ -205,13 +206,14 @@ internal sealed class BatchScheduler : IDisposable
 
     /// <summary>
     /// Admits pending sequences into free slots in arrival order, within <paramref name="budget"/> prompt tokens: a
-    /// sibling choice copies its prefilled cache for free, a prompt up to the chunk size runs at once (the first one
-    /// even over budget, so something always moves), and a longer one takes the chunked lane when that is free. What
-    /// does not fit stays pending for the next iteration.
+    /// sibling choice copies its prefilled cache for free; a prompt up to the chunk size runs at once (the first one even
+    /// over budget, so a new short request never waits for a long prompt's chunks: an iteration reads at most about two
+    /// chunks' worth); a longer one takes the chunked lane when that is free, and its first chunk runs now if nothing
+    /// else was prefilled in this iteration. What does not fit stays pending for the next iteration.
     /// </summary>
-    private void Admit(int budget)
+    private void Admit(int budget, bool chunkRan)
     {
-        var full = budget;
+        var shortRan = false;
         var index = 0;
         while (index < _pending.Count && Occupied < _decoder.Slots)
         {
@@ -236,15 +238,16 @@ internal sealed class BatchScheduler : IDisposable
 
                 _pending.RemoveAt(index);
                 StartChunked(sequence);
-                if (budget == full)
+                if (!chunkRan && !shortRan)
                 {
                     budget -= PrefillNextChunk();
+                    chunkRan = true;
                 }
 
                 continue;
             }
 
-            if (shares is null && budget < full && length > budget)
+            if (shares is null && shortRan && length > budget)
             {
                 index++;
                 continue;
@@ -265,6 +268,7 @@ internal sealed class BatchScheduler : IDisposable
                     _prefilled = null;
                     _decoder.Prefill(slot, sequence.Prompt, _prefillLogits, owner.CancellationToken);
                     _prefilled = sequence;
+                    shortRan = true;
                     budget -= Math.Min(budget, length);
                 }
 

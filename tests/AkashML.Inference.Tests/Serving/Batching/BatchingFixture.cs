@@ -36,15 +36,15 @@ public sealed class BatchingFixture : IAsyncLifetime
         };
     }
 
-    /// <summary>Loads the built folder again, optionally with a genai_config overlay.</summary>
-    public TextModel Load(int maxBatchSize, string? configOverlay = null) =>
+    /// <summary>Loads the built folder again, optionally with a genai_config overlay and another prefill chunk size.</summary>
+    public TextModel Load(int maxBatchSize, string? configOverlay = null, int prefillChunkTokens = InferenceOptions.DefaultPrefillChunkTokens) =>
         TextModel.Load(new ModelDescriptor
         {
             Id = TinyRandomModel.Id,
             DisplayName = "tiny",
             Path = Folder,
             ContextLength = TinyRandomModel.ContextLength,
-        }, new ModelOptions { IntraOpThreads = 1, ConfigOverlay = configOverlay }, maxConcurrency: 4, maxBatchSize);
+        }, new ModelOptions { IntraOpThreads = 1, ConfigOverlay = configOverlay }, maxConcurrency: 4, maxBatchSize, prefillChunkTokens);
 
     public Task DisposeAsync()
     {
