@@ -10,7 +10,9 @@ namespace AkashML.Web.Cli;
 /// <c>bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--json]</c>: medians of prompt
 /// throughput, decode throughput, time to first token, and the process's peak resident memory. With
 /// <c>--streams 1,4,8 [--max-batch 8]</c> it reports aggregate generation tokens/s (over wall time, short prompts) of that
-/// many concurrent streams instead, with continuous batching and with a generator per stream.
+/// many concurrent streams instead, with continuous batching and with a generator per stream. Adding
+/// <c>--long-prompt N [--prefill-chunk 512]</c> measures head-of-line blocking instead: the worst inter-token gap of that
+/// many short streams while one N-token prompt is prefilled, with chunked prefill and without.
 /// </summary>
 internal static class BenchCommands
 {
@@ -100,6 +102,11 @@ internal static class BenchCommands
         var generatedTokens = PositiveInt(arguments, "gen-tokens", 128);
         var runs = PositiveInt(arguments, "runs", 3);
         var maxBatch = PositiveInt(arguments, "max-batch", 8);
+        if (arguments.Optional("long-prompt") is not null)
+        {
+            return RunPrefillStall(arguments, folder, id, streams.Max(), runs, maxBatch, options, json);
+        }
+
         IReadOnlyList<ConcurrencyBenchmarkResult> results;
         try
         {
@@ -149,6 +156,50 @@ internal static class BenchCommands
                 $"{result.Streams,7}  {result.BatchedTokensPerSecond,13:0.0}  {result.UnbatchedTokensPerSecond,15:0.0}  {result.BatchedTokensPerSecond / result.UnbatchedTokensPerSecond,7:0.00}x"));
         }
 
+        return 0;
+    }
+
+    private static int RunPrefillStall(VerbArguments arguments, string folder, string? id, int shortStreams, int runs, int maxBatch, ModelOptions options, bool json)
+    {
+        var longPrompt = PositiveInt(arguments, "long-prompt", 2048);
+        var chunk = PositiveInt(arguments, "prefill-chunk", Inference.Serving.InferenceOptions.DefaultPrefillChunkTokens);
+        PrefillStallBenchmarkResult result;
+        try
+        {
+            result = PrefillStallBenchmark.Run(folder, shortStreams, longPrompt, chunk, runs, maxBatch, options);
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or NotSupportedException)
+        {
+            throw new CommandLineException(ex.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        if (json)
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using (var writer = new Utf8JsonWriter(stdout))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("model", id ?? folder);
+                writer.WriteNumber("short_streams", result.ShortStreams);
+                writer.WriteNumber("long_prompt_tokens", result.LongPromptTokens);
+                writer.WriteNumber("prefill_chunk", result.ChunkTokens);
+                writer.WriteNumber("runs", runs);
+                writer.WriteNumber("worst_gap_chunked_ms", Math.Round(result.WorstGapChunkedMs, 2));
+                writer.WriteNumber("worst_gap_unchunked_ms", Math.Round(result.WorstGapUnchunkedMs, 2));
+                writer.WriteNumber("long_ttft_chunked_ms", Math.Round(result.LongFirstTokenChunkedMs, 2));
+                writer.WriteNumber("long_ttft_unchunked_ms", Math.Round(result.LongFirstTokenUnchunkedMs, 2));
+                writer.WriteEndObject();
+            }
+
+            stdout.WriteByte((byte)'\n');
+            return 0;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model     {id ?? folder}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"workload  {result.ShortStreams} short greedy streams decoding, then one {result.LongPromptTokens}-token prompt; median of {runs} runs, max batch {maxBatch}"));
+        Console.WriteLine("prefill            worst short-stream gap  long prompt first token");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chunks of {result.ChunkTokens,-8} {result.WorstGapChunkedMs,19:0.0} ms  {result.LongFirstTokenChunkedMs,20:0.0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"one run            {result.WorstGapUnchunkedMs,19:0.0} ms  {result.LongFirstTokenUnchunkedMs,20:0.0} ms"));
         return 0;
     }
 
