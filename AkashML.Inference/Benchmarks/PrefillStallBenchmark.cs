@@ -8,8 +8,10 @@ namespace AkashML.Inference.Benchmarks;
 /// <summary>
 /// Head-of-line blocking by a long prompt under continuous batching: some short greedy streams decode, then one request
 /// with a long prompt arrives; the figure is the short streams' worst inter-token gap from that moment until the long
-/// request's first token, once with chunked prefill and once with the whole prompt in one run. Gaps are taken where the
-/// streams are read, so they include a little scheduling noise; one warm-up run per configuration is not counted.
+/// request's first token, once with chunked prefill and once with the whole prompt in one run. The short streams decode in
+/// every shared step, so their gap is the longest time the scheduler's step counter stood still, sampled by a thread of
+/// its own (readers of the streams can lag and drain a backlog during a stall, hiding it). One warm-up run per
+/// configuration is not counted.
 /// </summary>
 public static class PrefillStallBenchmark
 {
@@ -92,12 +94,11 @@ public static class PrefillStallBenchmark
     private static (double Gap, double FirstToken) MeasureOnce(TextModel model, GenerationRequest[] shortRequests, GenerationRequest longRequest, CancellationToken cancellationToken)
     {
         using var stopShort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var clock = Stopwatch.StartNew();
-        var streams = shortRequests.Select(_ => new ShortStream()).ToArray();
-        var running = shortRequests.Select((r, i) => Task.Run(() => streams[i].RunAsync(model, r, clock, stopShort.Token), CancellationToken.None)).ToArray();
+        var tokens = new int[shortRequests.Length];
+        var running = shortRequests.Select((r, i) => Task.Run(() => ShortStreamAsync(model, r, i, tokens, stopShort.Token), CancellationToken.None)).ToArray();
 
         // Let every short stream get going (a few tokens each) before the long prompt arrives.
-        while (streams.Any(s => s.Tokens < 4))
+        while (Enumerable.Range(0, tokens.Length).Any(i => Volatile.Read(ref tokens[i]) < 4))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (running.FirstOrDefault(t => t.IsCompleted) is { } ended)
@@ -109,21 +110,35 @@ public static class PrefillStallBenchmark
             Thread.Sleep(1);
         }
 
-        var arrived = clock.Elapsed.TotalMilliseconds;
-        var first = Task.Run(async () =>
+        using var watcher = new StepWatcher(model);
+        var clock = Stopwatch.StartNew();
+        Task.Run(async () =>
         {
             await foreach (var update in model.GenerateAsync(longRequest, cancellationToken))
             {
-                return clock.Elapsed.TotalMilliseconds;
+                break;
             }
-
-            return clock.Elapsed.TotalMilliseconds;
         }, cancellationToken).GetAwaiter().GetResult();
+        var firstToken = clock.Elapsed.TotalMilliseconds;
+        var gap = watcher.Stop();
 
         stopShort.Cancel();
         Task.WaitAll(running, CancellationToken.None);
-        var worst = streams.Max(s => s.WorstGapBetween(arrived, first));
-        return (worst, first - arrived);
+        return (gap, firstToken);
+    }
+
+    private static async Task ShortStreamAsync(TextModel model, GenerationRequest request, int index, int[] tokens, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in model.GenerateAsync(request, cancellationToken))
+            {
+                Interlocked.Increment(ref tokens[index]);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     private static double Median(List<double> values)
@@ -131,60 +146,5 @@ public static class PrefillStallBenchmark
         values.Sort();
         var middle = values.Count / 2;
         return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-    }
-
-    /// <summary>One short stream's token arrival times.</summary>
-    private sealed class ShortStream
-    {
-        private readonly List<double> _times = [];
-        private int _tokens;
-
-        public int Tokens => Volatile.Read(ref _tokens);
-
-        public async Task RunAsync(TextModel model, GenerationRequest request, Stopwatch clock, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await foreach (var update in model.GenerateAsync(request, cancellationToken))
-                {
-                    lock (_times)
-                    {
-                        _times.Add(clock.Elapsed.TotalMilliseconds);
-                    }
-
-                    Interlocked.Increment(ref _tokens);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-            }
-        }
-
-        /// <summary>The longest wait for a token in [from, to]: including the wait from the last token before it.</summary>
-        public double WorstGapBetween(double from, double to)
-        {
-            lock (_times)
-            {
-                var worst = 0.0;
-                var previous = from;
-                foreach (var time in _times)
-                {
-                    if (time <= from)
-                    {
-                        previous = time;
-                        continue;
-                    }
-
-                    worst = Math.Max(worst, time - previous);
-                    previous = time;
-                    if (time > to)
-                    {
-                        break;
-                    }
-                }
-
-                return worst;
-            }
-        }
     }
 }
