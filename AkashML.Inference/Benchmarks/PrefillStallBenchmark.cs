@@ -28,9 +28,16 @@ public static class PrefillStallBenchmark
         ArgumentException.ThrowIfNullOrWhiteSpace(modelFolder);
         ArgumentOutOfRangeException.ThrowIfLessThan(shortStreams, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkTokens, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(longPromptTokens, chunkTokens);
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, shortStreams + 1);
+        if (longPromptTokens <= chunkTokens)
+        {
+            throw new ArgumentOutOfRangeException(nameof(longPromptTokens), $"The long prompt ({longPromptTokens} tokens) must be longer than the prefill chunk ({chunkTokens}).");
+        }
+
+        if (maxBatchSize < shortStreams + 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBatchSize), $"A batch of {maxBatchSize} has no slot left for the long prompt beside {shortStreams} short streams.");
+        }
 
         options ??= new ModelOptions();
         const int ShortPromptTokens = 16;
