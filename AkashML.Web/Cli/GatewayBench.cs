@@ -32,10 +32,10 @@ internal static class GatewayBench
             throw new CommandLineException(Usage);
         }
 
-        var clients = PositiveInt(arguments, "clients", 64);
-        var requests = PositiveInt(arguments, "requests", 2000);
-        var keyCount = PositiveInt(arguments, "keys", 1);
-        var warmup = arguments.Optional("warmup") is null ? Math.Min(200, requests) : PositiveInt(arguments, "warmup", 0);
+        var clients = arguments.PositiveInt("clients", 64);
+        var requests = arguments.PositiveInt("requests", 2000);
+        var keyCount = arguments.PositiveInt("keys", 1);
+        var warmup = arguments.Optional("warmup") is null ? Math.Min(200, requests) : arguments.PositiveInt("warmup", 0);
         var endpoint = arguments.Optional("endpoint") ?? "models";
         if (endpoint is not ("models" or "completions"))
         {
@@ -242,10 +242,6 @@ internal static class GatewayBench
         return text.ToString().TrimEnd();
     }
 
-    private static int PositiveInt(VerbArguments arguments, string name, int fallback) =>
-        arguments.Optional(name) is not { } text ? fallback
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value
-        : throw new CommandLineException($"--{name} must be a positive whole number, got '{text}'");
 
     /// <summary>A database created for one bench run on a server the caller names, dropped afterwards.</summary>
     private sealed class BenchDatabase(string admin, string name, string connectionString)

@@ -20,9 +20,9 @@ internal static class KeyCommands
                 {
                     var user = await FindUserAsync(scope.ServiceProvider, arguments.Required("email"));
                     var limits = new ApiKeyLimits(
-                        OptionalInt(arguments, "rpm"),
-                        OptionalInt(arguments, "tpm"),
-                        OptionalInt(arguments, "concurrency"),
+                        arguments.OptionalInt("rpm"),
+                        arguments.OptionalInt("tpm"),
+                        arguments.OptionalInt("concurrency"),
                         arguments.Optional("expires") is { } expires ? ParseInstant(expires) : null);
                     try
                     {
@@ -98,10 +98,6 @@ internal static class KeyCommands
         await services.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email)
             ?? throw new CommandLineException($"no user with email {email}");
 
-    private static int? OptionalInt(VerbArguments arguments, string name) =>
-        arguments.Optional(name) is not { } text ? null
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
-        : throw new CommandLineException($"--{name} must be a whole number, got '{text}'");
 
     private static DateTimeOffset ParseInstant(string text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)

@@ -62,11 +62,6 @@ internal static class ModelCommands
     }
 
     /// <summary>A <c>--flag</c>; the parser reads the word after a flag as its value, so a value here is a misplaced positional.</summary>
-    internal static bool Flag(VerbArguments arguments, string name) =>
-        arguments.Flag(name) && (arguments.Optional(name) is null
-            ? true
-            : throw new CommandLineException($"--{name} takes no value (got '{arguments.Optional(name)}'); put flags after the positional arguments"));
-
     internal static string FormatBytes(long bytes) =>
         bytes >= 1L << 30 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.00} GiB")
         : bytes >= 1L << 20 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.0} MiB")
@@ -92,8 +87,8 @@ internal static class ModelCommands
 
     private static async Task<int> BuildAsync(VerbArguments arguments, string modelsDirectory)
     {
-        var int4 = Flag(arguments, "int4");
-        var force = Flag(arguments, "force");
+        var int4 = arguments.Switch("int4");
+        var force = arguments.Switch("force");
         if (arguments.Positional.Count != 2 || arguments.Positional[0] is not ("llama2c" or "hf"))
         {
             throw new CommandLineException(Usage);
@@ -111,7 +106,7 @@ internal static class ModelCommands
 
     private static async Task<int> PullAsync(VerbArguments arguments, string modelsDirectory, ModelCatalog catalog)
     {
-        var force = Flag(arguments, "force");
+        var force = arguments.Switch("force");
         if (arguments.Positional.Count != 1)
         {
             throw new CommandLineException(VerbCatalog.Usage("models", "pull"));
@@ -165,8 +160,8 @@ internal static class ModelCommands
 
     private static async Task<int> ImportAsync(WebApplication app, VerbArguments arguments, string modelsDirectory)
     {
-        var link = Flag(arguments, "link");
-        var force = Flag(arguments, "force");
+        var link = arguments.Switch("link");
+        var force = arguments.Switch("force");
         if (arguments.Positional.Count != 1)
         {
             throw new CommandLineException(VerbCatalog.Usage("models", "import"));

@@ -30,9 +30,9 @@ internal static partial class UsageBench
 
     public static async Task<int> RunAsync(VerbArguments arguments)
     {
-        var rows = Positive(arguments, "rows", 1_000_000);
-        var days = Positive(arguments, "days", 90);
-        var runs = Positive(arguments, "runs", 5);
+        var rows = arguments.PositiveInt("rows", 1_000_000);
+        var days = arguments.PositiveInt("days", 90);
+        var runs = arguments.PositiveInt("runs", 5);
         var postgres = arguments.Optional("postgres");
         if (arguments.Flag("postgres") && string.IsNullOrWhiteSpace(postgres))
         {
@@ -314,10 +314,6 @@ internal static partial class UsageBench
     private static string Line(string what, PageTiming t) => string.Create(CultureInfo.InvariantCulture,
         $"{what,-40} median {t.Median:0.0} ms, min {t.Min:0.0} ms, max {t.Max:0.0} ms ({t.Bytes / 1024.0:0} KB of HTML)");
 
-    private static int Positive(VerbArguments arguments, string name, int fallback) =>
-        arguments.Optional(name) is not { } text ? fallback
-        : int.TryParse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value) && value > 0 ? value
-        : throw new CommandLineException($"--{name} must be a positive whole number, got '{text}'");
 
     private sealed record Timed(TimeSpan Elapsed, long Count);
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace AkashML.Web.Cli;
 
 /// <summary>Parses <c>verb [sub] [--name value | --flag]...</c>.</summary>
@@ -53,6 +55,24 @@ public sealed class VerbArguments
     public string? Optional(string name) => _options.TryGetValue(name, out var value) ? value : null;
 
     public bool Flag(string name) => _options.ContainsKey(name);
+
+    /// <summary>A flag that must not carry a value (<c>--json</c>, <c>--force</c>).</summary>
+    public bool Switch(string name) =>
+        Flag(name) && (Optional(name) is null
+            ? true
+            : throw new CommandLineException($"--{name} takes no value (got '{Optional(name)}'); put flags after the positional arguments"));
+
+    /// <summary>A whole number, or null when the option is absent.</summary>
+    public int? OptionalInt(string name) =>
+        Optional(name) is not { } text ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+        : throw new CommandLineException($"--{name} must be a whole number, got '{text}'");
+
+    /// <summary>A positive whole number (thousands separators allowed), or <paramref name="fallback"/> when absent.</summary>
+    public int PositiveInt(string name, int fallback) =>
+        Optional(name) is not { } text ? fallback
+        : int.TryParse(text, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value) && value > 0 ? value
+        : throw new CommandLineException($"--{name} must be a positive whole number, got '{text}'");
 
     /// <summary>
     /// The verb's own options, without the host settings that travel on the same command line
