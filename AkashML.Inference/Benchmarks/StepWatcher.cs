@@ -11,8 +11,10 @@ internal sealed class StepWatcher : IDisposable
 {
     private readonly TextModel _model;
     private readonly Thread _thread;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private volatile bool _stop;
     private double _longestMs;
+    private double _changedAtMs;
 
     public StepWatcher(TextModel model)
     {
@@ -26,7 +28,8 @@ internal sealed class StepWatcher : IDisposable
     {
         _stop = true;
         _thread.Join();
-        return _longestMs;
+        // The stall still open at the end counts too (also when the watcher thread never got to sample).
+        return Math.Max(_longestMs, _clock.Elapsed.TotalMilliseconds - _changedAtMs);
     }
 
     public void Dispose()
@@ -39,21 +42,19 @@ internal sealed class StepWatcher : IDisposable
 
     private void Watch()
     {
-        var clock = Stopwatch.StartNew();
         var steps = Steps();
-        var changedAt = 0.0;
         while (!_stop)
         {
             Thread.Sleep(1);
-            var now = clock.Elapsed.TotalMilliseconds;
+            var now = _clock.Elapsed.TotalMilliseconds;
             var current = Steps();
             if (current != steps)
             {
                 steps = current;
-                changedAt = now;
+                _changedAtMs = now;
             }
 
-            _longestMs = Math.Max(_longestMs, now - changedAt);
+            _longestMs = Math.Max(_longestMs, now - _changedAtMs);
         }
     }
 
