@@ -15,7 +15,7 @@ using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
 using AkashML.Web.Shell;
 using Microsoft.Extensions.Options;
-using Radzen;
+using MudBlazor.Services;
 
 namespace AkashML.Web.Hosting;
 
@@ -37,8 +37,9 @@ public static class HostSetup
         var hostOptions = builder.Configuration.GetSection(AkashMLOptions.SectionName).Get<AkashMLOptions>() ?? new AkashMLOptions();
         services.AddAkashMLData(builder.Configuration.GetConnectionString("Postgres"), hostOptions.SqlitePath);
 
-        services.AddRazorComponents();
-        services.AddRadzenComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>().Bind(builder.Configuration.GetSection("Dashboard:Circuits"));
+        services.AddMudServices();
         builder.AddAkashMLAccounts();
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
@@ -89,7 +90,7 @@ public static class HostSetup
         app.MapDashboardShell();
         app.MapUsageExport();
         app.MapInferenceLookup();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
         return app;
     }

@@ -1,11 +1,13 @@
 namespace AkashML.Web.Shell;
 
-/// <summary>The dashboard frame: header balance, theme, first-run steps.</summary>
+/// <summary>The dashboard frame: app bar balance and its change feed, theme, first-run steps.</summary>
 public static class ShellRegistration
 {
     public static IServiceCollection AddDashboardShell(this IServiceCollection services)
     {
+        services.AddSingleton<AccountChanges>();
         services.AddScoped<BalanceReader>();
+        services.AddScoped<SignedInUser>();
         services.AddScoped<OnboardingProgress>();
         return services;
     }

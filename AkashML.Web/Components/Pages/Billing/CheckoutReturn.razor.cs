@@ -57,10 +57,10 @@ public sealed partial class CheckoutReturn
 
     private string Icon => State switch
     {
-        "credited" or "verified" => "check_circle",
-        "pending" => "hourglass_top",
-        "failed" => "error",
-        _ => "help",
+        "credited" or "verified" => MudBlazor.Icons.Material.Filled.CheckCircle,
+        "pending" => MudBlazor.Icons.Material.Filled.HourglassTop,
+        "failed" => MudBlazor.Icons.Material.Filled.Error,
+        _ => MudBlazor.Icons.Material.Filled.Help,
     };
 
     private string Tone => State switch

@@ -237,7 +237,7 @@ public sealed partial class ApiKeysPage
 
     private ApiKey? Owned(string? id) => Find(id);
 
-    private static string InputClass(Dictionary<string, string> errors, string field) => errors.ContainsKey(field) ? "rz-textbox invalid" : "rz-textbox";
+    private static string InputClass(Dictionary<string, string> errors, string field) => errors.ContainsKey(field) ? "am-input invalid" : "am-input";
 
     private static string GraceLabel(int hours) => hours switch
     {

@@ -117,7 +117,7 @@ public sealed partial class PresetEdit
     private async Task<IReadOnlyDictionary<string, string>> ValidateOnlyAsync(PresetDraft draft) =>
         (await Service.ValidateAsync(UserId, Id, draft, HttpContext.RequestAborted));
 
-    private string FieldClass(string field) => Problems.ContainsKey(field) ? "rz-textbox invalid" : "rz-textbox";
+    private string FieldClass(string field) => Problems.ContainsKey(field) ? "am-input invalid" : "am-input";
 
     private string? Invalid(string field) => Problems.ContainsKey(field) ? "true" : null;
 
