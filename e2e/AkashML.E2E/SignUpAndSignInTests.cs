@@ -27,6 +27,8 @@ public sealed partial class SignUpAndSignInTests : BrowserTest
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Create an account" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(RegisterUrl());
+        // The link navigates in place (Blazor's enhanced navigation): the URL changes before the form arrives.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Create your account" })).ToBeVisibleAsync();
 
         // A malformed address is refused on the page itself.
         await page.GetByLabel("Email").FillAsync("not-an-email");
@@ -56,6 +58,7 @@ public sealed partial class SignUpAndSignInTests : BrowserTest
         await shots.TakeAsync(page, "email-confirmed");
 
         await page.GetByTestId("continue").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to AkashML" })).ToBeVisibleAsync();
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync("Wrong-Passw0rd!");
         await page.GetByTestId("sign-in").ClickAsync();
@@ -65,11 +68,16 @@ public sealed partial class SignUpAndSignInTests : BrowserTest
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await page.GetByTestId("sign-in").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(email);
-        // The first account of a fresh instance is its administrator.
-        await Assertions.Expect(page.Locator(".am-role")).ToHaveTextAsync("Admin");
+        await Assertions.Expect(page.GetByTestId("header-balance")).ToBeVisibleAsync();
         await shots.TakeAsync(page, "dashboard");
+
+        // The account menu names the person; the first account of a fresh instance is its administrator.
+        await Circuit.WaitAsync(page);
+        await page.GetByTestId("user-menu").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(email);
+        await Assertions.Expect(page.Locator(".am-user-menu-head")).ToContainTextAsync("Admin");
+        await shots.TakeAsync(page, "account-menu");
+        await page.Keyboard.PressAsync("Escape");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Settings" }).First.ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Settings" })).ToBeVisibleAsync();

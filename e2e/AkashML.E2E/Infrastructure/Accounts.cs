@@ -25,7 +25,7 @@ public static class Accounts
         await SignInAsync(page, email);
     }
 
-    /// <summary>Signs in with email and password on the sign-in page; ends on the dashboard.</summary>
+    /// <summary>Signs in with email and password on the sign-in page; ends on the dashboard (its app bar shows the balance).</summary>
     public static async Task SignInAsync(IPage page, string email)
     {
         ArgumentNullException.ThrowIfNull(page);
@@ -33,7 +33,7 @@ public static class Accounts
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await page.GetByTestId("sign-in").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("header-balance")).ToBeVisibleAsync();
     }
 
     /// <summary>An address no other test of the run uses.</summary>

@@ -10,7 +10,7 @@ public abstract class BrowserTest : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
-    protected HostProcess Host { get; private set; } = default!;
+    protected HostProcess Host { get; set; } = default!;
 
     protected IBrowser Browser { get; private set; } = default!;
 

@@ -65,12 +65,13 @@ public sealed partial class HostProcess : IAsyncDisposable
     /// Kills the host without warning (SIGKILL to its process tree: no shutdown code runs, as in a power cut or an OOM
     /// kill), then starts a new one over the same data directory and settings. The new host owns the directory.
     /// </summary>
-    public async Task<HostProcess> CrashAndRestartAsync()
+    /// <param name="samePort">Listen where the old host did, so open pages can find the new one.</param>
+    public async Task<HostProcess> CrashAndRestartAsync(bool samePort = false)
     {
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync().WaitAsync(StartTimeout);
         _ownsDataDirectory = false;
-        return await LaunchAsync(Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll"), DataDirectory, _environment, port: 0);
+        return await LaunchAsync(Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll"), DataDirectory, _environment, port: samePort ? BaseAddress.Port : 0);
     }
 
     private static async Task<HostProcess> LaunchAsync(string dll, string dataDirectory, IReadOnlyDictionary<string, string> environment, int port)
