@@ -38,7 +38,8 @@ public static class HostSetup
         services.AddAkashMLData(builder.Configuration.GetConnectionString("Postgres"), hostOptions.SqlitePath);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>().Bind(builder.Configuration.GetSection("Dashboard:Circuits"));
+        services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName + ":Circuits"));
         services.AddMudServices();
         builder.AddAkashMLAccounts();
         services.AddSingleton(TimeProvider.System);

@@ -45,6 +45,13 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] SignInManager<ApplicationUser> signInManager,
             [FromForm] string? returnUrl) =>
         {
+            // A new security stamp ends every session of the account, so dashboards left open in other tabs or on
+            // other devices lose their circuit at the next revalidation instead of staying signed in.
+            if (await signInManager.UserManager.GetUserAsync(user) is { } signedIn)
+            {
+                await signInManager.UserManager.UpdateSecurityStampAsync(signedIn);
+            }
+
             await signInManager.SignOutAsync();
             var target = "~/" + (returnUrl ?? "").TrimStart('/');
             return TypedResults.LocalRedirect(IsLocal(target) ? target : "~/");

@@ -7,6 +7,25 @@ namespace AkashML.Web.Components.Tests.Shell;
 
 public sealed class AppBarBalanceTests(DashboardHost host) : DashboardTest(host)
 {
+    [Theory]
+    [InlineData(12.345678, "$12.34", false)]
+    [InlineData(1_234_567.89, "$1,234,567.89", false)]
+    [InlineData(0.999999, "$0.99", true)]
+    [InlineData(0, "$0.00", true)]
+    public async Task Shows_whole_cents_links_to_billing_and_flags_a_low_balance(decimal usd, string shown, bool low)
+    {
+        await SignInNewUserAsync(credits: usd);
+
+        var badge = Render<AppBarBalance>();
+
+        var link = badge.WaitForElement("[data-testid=header-balance]");
+        Assert.Equal(shown, badge.Find(".am-balance-amount").TextContent);
+        Assert.EndsWith("billing", link.GetAttribute("href"), StringComparison.Ordinal);
+        Assert.Contains("Balance:", link.TextContent, StringComparison.Ordinal);
+        Assert.Equal(((long)(usd * 1_000_000m)).ToString(System.Globalization.CultureInfo.InvariantCulture), link.GetAttribute("data-micros"));
+        Assert.Equal(low, badge.Markup.Contains("Add credits", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Shows_the_usable_balance_and_asks_for_credits_when_low()
     {

@@ -8,8 +8,8 @@ using Microsoft.JSInterop;
 namespace AkashML.Web.IntegrationTests.Dashboard;
 
 /// <summary>
-/// Renders one component to HTML with ASP.NET Core's <see cref="HtmlRenderer"/>: static rendering, as the app serves its
-/// pages (bunit cannot run here).
+/// Renders one component to HTML with ASP.NET Core's <see cref="HtmlRenderer"/>: static rendering, as the
+/// static pages are served.
 /// </summary>
 public static class MarkupRenderer
 {
@@ -19,8 +19,8 @@ public static class MarkupRenderer
     {
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        Radzen.ServiceCollectionExtensions.AddRadzenComponents(services);
-        // Radzen's components ask for a script runtime they never use while rendering statically.
+        MudBlazor.Services.ServiceCollectionExtensions.AddMudServices(services);
+        // MudBlazor's services ask for a script runtime they never use while rendering statically.
         services.AddSingleton<IJSRuntime, NoScriptRuntime>();
         await using var provider = services.BuildServiceProvider();
         await using var renderer = new HtmlRenderer(provider, NullLoggerFactory.Instance);

@@ -1,32 +1,14 @@
 using AkashML.Billing.Ledger;
 using AkashML.Data.Billing;
-using AkashML.Web.Components.Layout;
 using AkashML.Web.Components.Pages.Billing;
 using AkashML.Web.Components.Pages.Overview;
 using AkashML.Web.Shell;
 
 namespace AkashML.Web.IntegrationTests.Dashboard.Shell;
 
-/// <summary>Markup of the header balance, the pools table and the onboarding card, rendered with HtmlRenderer.</summary>
+/// <summary>Markup of the pools table and the onboarding card, rendered with HtmlRenderer.</summary>
 public sealed class ShellMarkupTests
 {
-    [Theory]
-    [InlineData(12_345_678, "$12.34", false)]
-    [InlineData(1_234_567_890_000, "$1,234,567.89", false)]
-    [InlineData(999_999, "$0.99", true)]
-    [InlineData(0, "$0.00", true)]
-    public async Task The_header_balance_shows_whole_cents_and_flags_a_low_balance(long micros, string shown, bool low)
-    {
-        var html = await MarkupRenderer.RenderAsync<BalanceBadge>(new Dictionary<string, object?> { [nameof(BalanceBadge.UsableMicros)] = micros });
-
-        Assert.Contains($"<span class=\"am-balance-amount\">{shown}</span>", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"billing\"", html, StringComparison.Ordinal);
-        Assert.Contains("<span class=\"am-sr-only\">Balance: </span>", html, StringComparison.Ordinal);
-        Assert.Contains($"data-micros=\"{micros}\"", html, StringComparison.Ordinal);
-        Assert.Equal(low, html.Contains("am-balance is-low", StringComparison.Ordinal));
-        Assert.Equal(low, html.Contains("Add credits", StringComparison.Ordinal));
-    }
-
     [Fact]
     public async Task The_pools_table_shows_source_amounts_expiry_and_status()
     {
