@@ -28,6 +28,9 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>The host's process id (for memory readings).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Everything the host wrote so far.</summary>
     public string Output
     {
