@@ -2,7 +2,12 @@ using AkashML.Web.Cli;
 using AkashML.Web.Hosting;
 
 var verb = CommandLine.HasVerb(args);
-var builder = WebApplication.CreateBuilder(verb ? CommandLine.HostArguments(args) : args);
+var hostArguments = verb ? CommandLine.HostArguments(args) : args;
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = hostArguments,
+    ContentRootPath = ContentRoot.Resolve(hostArguments),
+});
 if (verb)
 {
     // Verbs print their result on stdout and nothing else; diagnostics go to stderr.

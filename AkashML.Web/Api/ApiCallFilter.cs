@@ -11,6 +11,9 @@ namespace AkashML.Web.Api;
 /// </summary>
 public sealed class ApiCallFilter(ApiSurface surface, UsageRecorder usage, CreditMetering metering, ILogger<ApiCallFilter> logger) : IEndpointFilter
 {
+    /// <summary>nginx's "client closed request": what a request the caller abandoned is recorded with.</summary>
+    private const int ClientClosedRequest = 499;
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -27,7 +30,12 @@ public sealed class ApiCallFilter(ApiSurface surface, UsageRecorder usage, Credi
         {
             status = "cancelled";
             error = "client disconnected";
-            http.Response.StatusCode = 499;
+            // Once the stream has started its status line is gone; 499 only describes the usage record then.
+            if (!http.Response.HasStarted)
+            {
+                http.Response.StatusCode = ClientClosedRequest;
+            }
+
             return TypedResults.Empty;
         }
         catch (Exception ex)
@@ -56,7 +64,7 @@ public sealed class ApiCallFilter(ApiSurface surface, UsageRecorder usage, Credi
             await metering.SettleAsync(call);
             if (call.Metered || status != "ok")
             {
-                await usage.RecordAsync(call, status, http.Response.StatusCode, error);
+                await usage.RecordAsync(call, status, status == "cancelled" ? ClientClosedRequest : http.Response.StatusCode, error);
             }
         }
     }
