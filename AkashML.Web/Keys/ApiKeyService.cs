@@ -58,6 +58,62 @@ public sealed class ApiKeyService(
     public async Task<IReadOnlyList<ApiKey>> ListAsync(string userId, CancellationToken cancellationToken) =>
         await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId && k.Prefix != PlaygroundKeys.Prefix).OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken);
 
+    /// <summary>
+    /// One page of a user's keys for the keys grid, filtered, sorted and paged in the database. Keys never used or never
+    /// expiring sort after the others in both directions; ties keep creation order, so paging is stable.
+    /// </summary>
+    public async Task<ApiKeyPage> PageAsync(string userId, ApiKeyQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var now = clock.GetUtcNow();
+        var keys = db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId && k.Prefix != PlaygroundKeys.Prefix);
+        keys = query.Status switch
+        {
+            ApiKeyStatusFilter.Active => keys.Where(k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now)),
+            ApiKeyStatusFilter.Inactive => keys.Where(k => k.RevokedAt != null || (k.ExpiresAt != null && k.ExpiresAt <= now)),
+            _ => keys,
+        };
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            // Lower-casing both sides gives the same case-insensitive match on SQLite and PostgreSQL.
+            var term = query.Search.Trim().ToLowerInvariant();
+#pragma warning disable CA1304, CA1311 // Translated to SQL lower(): the database's rule applies, not this process's culture.
+            keys = keys.Where(k => k.Name.ToLower().Contains(term));
+#pragma warning restore CA1304, CA1311
+        }
+
+        var total = await keys.CountAsync(cancellationToken);
+        var sorted = (query.Sort, query.Descending) switch
+        {
+            (ApiKeySort.Name, false) => keys.OrderBy(k => k.Name),
+            (ApiKeySort.Name, true) => keys.OrderByDescending(k => k.Name),
+            (ApiKeySort.LastUsed, false) => keys.OrderBy(k => k.LastUsedAt == null).ThenBy(k => k.LastUsedAt),
+            (ApiKeySort.LastUsed, true) => keys.OrderBy(k => k.LastUsedAt == null).ThenByDescending(k => k.LastUsedAt),
+            (ApiKeySort.Expires, false) => keys.OrderBy(k => k.ExpiresAt == null).ThenBy(k => k.ExpiresAt),
+            (ApiKeySort.Expires, true) => keys.OrderBy(k => k.ExpiresAt == null).ThenByDescending(k => k.ExpiresAt),
+            (_, true) => keys.OrderByDescending(k => k.CreatedAt),
+            _ => keys.OrderBy(k => k.CreatedAt),
+        };
+        var size = Math.Clamp(query.PageSize, 1, ApiKeyQuery.MaxPageSize);
+        var items = await sorted.ThenBy(k => k.Id).Skip(Math.Max(query.Page, 0) * size).Take(size).ToListAsync(cancellationToken);
+        return new ApiKeyPage(items, total);
+    }
+
+    /// <summary>Last use and revocation of the given keys of a user, for a page that shows them live.</summary>
+    public async Task<IReadOnlyList<ApiKeyActivity>> ActivityAsync(string userId, IReadOnlyCollection<Guid> keyIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keyIds);
+        if (keyIds.Count == 0)
+        {
+            return [];
+        }
+
+        return await db.ApiKeys.AsNoTracking()
+            .Where(k => k.UserId == userId && keyIds.Contains(k.Id))
+            .Select(k => new ApiKeyActivity(k.Id, k.LastUsedAt, k.RevokedAt))
+            .ToListAsync(cancellationToken);
+    }
+
     /// <summary>One key, if it exists and (when <paramref name="ownerId"/> is given) belongs to that user.</summary>
     public Task<ApiKey?> FindAsync(Guid keyId, string? ownerId, CancellationToken cancellationToken) =>
         db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == keyId && (ownerId == null || k.UserId == ownerId), cancellationToken);
@@ -69,6 +125,27 @@ public sealed class ApiKeyService(
         CheckName(name, problems);
         ThrowIfAny(problems);
         return await UpdateAsync(keyId, ownerId, key => key.Name = name.Trim(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Renames a key and replaces its limits and expiry in one save (the edit dialog); false when there is no such key
+    /// (of that owner). Every problem of the name and the limits is reported at once.
+    /// </summary>
+    public async Task<bool> EditAsync(Guid keyId, string? ownerId, string name, ApiKeyLimits limits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var problems = new List<string>();
+        CheckName(name, problems);
+        problems.AddRange(limits.Validate(clock.GetUtcNow()));
+        ThrowIfAny(problems);
+        return await UpdateAsync(keyId, ownerId, key =>
+        {
+            key.Name = name.Trim();
+            key.RequestsPerMinute = limits.RequestsPerMinute;
+            key.TokensPerMinute = limits.TokensPerMinute;
+            key.MaxConcurrency = limits.MaxConcurrency;
+            key.ExpiresAt = limits.ExpiresAt;
+        }, cancellationToken);
     }
 
     /// <summary>

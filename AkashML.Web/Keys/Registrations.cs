@@ -1,5 +1,7 @@
 using AkashML.Data.Limits;
 using AkashML.Web.Limits;
+using AkashML.Web.Shell;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AkashML.Web.Keys;
 
@@ -11,6 +13,7 @@ public static class Registrations
         services.AddMemoryCache();
         services.AddSingleton<ApiKeyHasher>();
         services.AddScoped<ApiKeyService>();
+        services.TryAddSingleton(typeof(FreshScope<>));
         services.AddAkashMLLimitCounters(configuration.GetConnectionString("Postgres"));
         services.AddSingleton<KeyLimiter>();
         services.AddSingleton<GatewayMetrics>();

@@ -1,3 +1,6 @@
+using AkashML.Web.Shell;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace AkashML.Web.Presets;
 
 public static class Registrations
@@ -6,6 +9,7 @@ public static class Registrations
     {
         services.AddScoped<PresetService>();
         services.AddScoped<PresetResolver>();
+        services.TryAddSingleton(typeof(FreshScope<>));
         return services;
     }
 }

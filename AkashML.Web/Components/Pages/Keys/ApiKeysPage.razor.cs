@@ -1,260 +1,214 @@
-using System.Globalization;
-using AkashML.Data.Identity;
 using AkashML.Data.Keys;
-using AkashML.Web.Components.Account;
 using AkashML.Web.Keys;
+using AkashML.Web.Shell;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Identity;
+using MudBlazor;
 
 namespace AkashML.Web.Components.Pages.Keys;
 
 /// <summary>
-/// The API keys page. A new or rolled secret exists only in the response to the POST that made it: it is never stored,
-/// never put in a URL, and the response is marked no-store.
+/// The API keys page: a server-paged grid of the user's keys and the dialogs that create, edit, roll and revoke them. A
+/// new or rolled secret travels from the dialog that made it straight into the show-once dialog: this page never keeps
+/// it in a field, so once that dialog closes nothing holds it.
 /// </summary>
-public sealed partial class ApiKeysPage
+public sealed partial class ApiKeysPage : IDisposable
 {
-    private static readonly int[] GraceChoices = [0, 1, 4, 12, 24];
+    private static readonly int[] PageSizes = [10, 25, 50];
 
-    private readonly Dictionary<string, string> _createErrors = [];
-    private readonly Dictionary<string, string> _renameErrors = [];
-    private readonly Dictionary<string, string> _limitErrors = [];
-    private readonly Dictionary<string, string> _rollErrors = [];
-
+    private readonly CancellationTokenSource _stopping = new();
+    private MudDataGrid<ApiKey>? grid;
+    private IReadOnlyList<ApiKey> _shown = [];
     private string _userId = "";
-    private DateTimeOffset _now;
-    private IReadOnlyList<ApiKey> _keys = [];
-    private ApiKey? _editing;
-    private ApiKey? _revoking;
-    private ApiKey? _rolling;
-    private ShownSecret? _secret;
-    private string? _message;
-    private bool _createOpen;
+    private string? search;
+    private ApiKeyStatusFilter status = ApiKeyStatusFilter.All;
+    private DateTimeOffset now;
 
     [Inject]
-    public required ApiKeyService KeyService { get; init; }
+    public required FreshScope<ApiKeyService> Keys { get; init; }
 
     [Inject]
-    public required UserManager<ApplicationUser> UserManager { get; init; }
+    public required SignedInUser SignedInUser { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
 
     [Inject]
     public required TimeProvider Clock { get; init; }
 
-    [Inject]
-    public required NavigationManager Navigation { get; init; }
-
-    [Inject]
-    internal IdentityRedirectManager RedirectManager { get; init; } = default!;
-
-    [CascadingParameter]
-    public HttpContext HttpContext { get; set; } = default!;
-
-    [SupplyParameterFromQuery(Name = "edit")]
-    public string? EditId { get; set; }
-
-    [SupplyParameterFromQuery(Name = "revoke")]
-    public string? RevokeId { get; set; }
-
-    [SupplyParameterFromQuery(Name = "roll")]
-    public string? RollId { get; set; }
-
+    /// <summary><c>/keys?create</c> opens the create dialog (links from the overview and the docs).</summary>
     [SupplyParameterFromQuery(Name = "create")]
     public string? CreateRequested { get; set; }
 
-    [SupplyParameterFromForm(FormName = "create-key")]
-    private KeyInput? Create { get; set; }
+    /// <summary>How often the open page re-reads "last used" and revocations of the keys it shows.</summary>
+    [Parameter]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    [SupplyParameterFromForm(FormName = "rename-key")]
-    private KeyInput? Rename { get; set; }
-
-    [SupplyParameterFromForm(FormName = "edit-limits")]
-    private KeyInput? Limits { get; set; }
-
-    [SupplyParameterFromForm(FormName = "revoke-key")]
-    private KeyInput? Revoke { get; set; }
-
-    [SupplyParameterFromForm(FormName = "roll-key")]
-    private RollInput? Roll { get; set; }
-
-    private string BaseUrl => Navigation.BaseUri + "v1";
+    private bool IsFiltered => !string.IsNullOrWhiteSpace(search) || status != ApiKeyStatusFilter.All;
 
     protected override async Task OnInitializedAsync()
     {
-        _userId = UserManager.GetUserId(HttpContext.User) ?? throw new InvalidOperationException("the page requires a signed-in user");
-        _now = Clock.GetUtcNow();
-        await LoadAsync();
-        _editing = Find(EditId);
-        _revoking = Find(RevokeId);
-        _rolling = Find(RollId);
-        _createOpen = _keys.Count == 0 || CreateRequested is not null;
+        now = Clock.GetUtcNow();
+        _userId = await SignedInUser.GetIdAsync();
     }
 
-    private async Task LoadAsync() => _keys = await KeyService.ListAsync(_userId, HttpContext.RequestAborted);
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender || !RendererInfo.IsInteractive)
+        {
+            return;
+        }
 
-    private ApiKey? Find(string? id) =>
-        Guid.TryParse(id, out var keyId) ? _keys.FirstOrDefault(k => k.Id == keyId && k.RevokedAt is null) : null;
+        _ = RefreshLoopAsync(_stopping.Token);
+        if (CreateRequested is not null)
+        {
+            await CreateAsync();
+        }
+    }
+
+    private async Task<GridData<ApiKey>> LoadPageAsync(GridState<ApiKey> state, CancellationToken cancellationToken)
+    {
+        var sort = state.SortDefinitions.FirstOrDefault();
+        var query = new ApiKeyQuery(
+            search,
+            status,
+            sort?.SortBy switch
+            {
+                nameof(ApiKey.Name) => ApiKeySort.Name,
+                nameof(ApiKey.LastUsedAt) => ApiKeySort.LastUsed,
+                nameof(ApiKey.ExpiresAt) => ApiKeySort.Expires,
+                _ => ApiKeySort.Created,
+            },
+            sort?.Descending ?? false,
+            state.Page,
+            state.PageSize);
+        now = Clock.GetUtcNow();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var page = await Keys.RunAsync(keys => keys.PageAsync(_userId, query, linked.Token));
+        _shown = page.Items;
+        return new GridData<ApiKey> { Items = page.Items, TotalItems = page.Total };
+    }
+
+    private Task ReloadAsync() => grid?.ReloadServerData() ?? Task.CompletedTask;
+
+    private async Task SearchChangedAsync(string? value)
+    {
+        search = value;
+        await ReloadAsync();
+    }
+
+    private async Task StatusChangedAsync(ApiKeyStatusFilter value)
+    {
+        status = value;
+        await ReloadAsync();
+    }
+
+    /// <summary>
+    /// Re-reads last use and revocation of the rows on screen (not the whole grid: no loading bar, no jump) so "last used"
+    /// follows API traffic while the page is open; the relative times advance with it.
+    /// </summary>
+    private async Task RefreshLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(RefreshInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await InvokeAsync(RefreshShownAsync);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page went away.
+        }
+    }
+
+    private async Task RefreshShownAsync()
+    {
+        var rows = _shown;
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var ids = rows.Select(k => k.Id).ToArray();
+        var activity = (await Keys.RunAsync(keys => keys.ActivityAsync(_userId, ids, _stopping.Token))).ToDictionary(a => a.Id);
+        foreach (var key in rows)
+        {
+            if (activity.TryGetValue(key.Id, out var latest))
+            {
+                key.LastUsedAt = latest.LastUsedAt;
+                key.RevokedAt = latest.RevokedAt;
+            }
+        }
+
+        now = Clock.GetUtcNow();
+        StateHasChanged();
+    }
 
     private async Task CreateAsync()
     {
-        var input = Create ?? new KeyInput();
-        _createOpen = true;
-        input.CheckName(_createErrors);
-        var limits = input.ReadLimits(_now, _createErrors);
-        if (_createErrors.Count > 0 || limits is null)
+        var dialog = await Dialogs.ShowAsync<KeyEditorDialog>("Create an API key", KeyEditorDialog.Options);
+        if (await dialog.Result is { Canceled: false, Data: IssuedSecret issued })
         {
-            return;
-        }
-
-        try
-        {
-            var (key, secret) = await KeyService.CreateAsync(_userId, input.Name!, limits, HttpContext.RequestAborted);
-            Show(new ShownSecret("Your new key “" + key.Name + "” is ready", key.Name, secret));
-            Create = null;
-            _createOpen = false;
-            await LoadAsync();
-        }
-        catch (ApiKeyValidationException ex)
-        {
-            _createErrors[""] = Capitalise(string.Join("; ", ex.Problems)) + ".";
+            await ReloadAsync();
+            await ShowSecretAsync(issued);
         }
     }
 
-    private async Task RenameAsync()
+    private async Task EditAsync(ApiKey key)
     {
-        var input = Rename ?? new KeyInput();
-        if (Owned(input.Id) is not { } key)
+        var parameters = new DialogParameters<KeyEditorDialog> { { d => d.Editing, key } };
+        var dialog = await Dialogs.ShowAsync<KeyEditorDialog>("Edit key", parameters, KeyEditorDialog.Options);
+        if (await dialog.Result is { Canceled: false, Data: string message })
         {
-            _message = "Error: That key does not exist or was revoked.";
-            return;
-        }
-
-        _editing = key;
-        input.CheckName(_renameErrors);
-        if (_renameErrors.Count > 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await KeyService.RenameAsync(key.Id, _userId, input.Name!, HttpContext.RequestAborted);
-        }
-        catch (ApiKeyValidationException ex)
-        {
-            _renameErrors["Name"] = Capitalise(string.Join("; ", ex.Problems)) + ".";
-            return;
-        }
-
-        RedirectManager.RedirectToWithStatus("keys", $"Renamed the key to “{input.Name!.Trim()}”.", HttpContext);
-    }
-
-    private async Task UpdateLimitsAsync()
-    {
-        var input = Limits ?? new KeyInput();
-        if (Owned(input.Id) is not { } key)
-        {
-            _message = "Error: That key does not exist or was revoked.";
-            return;
-        }
-
-        _editing = key;
-        var limits = input.ReadLimits(_now, _limitErrors);
-        if (_limitErrors.Count > 0 || limits is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await KeyService.UpdateLimitsAsync(key.Id, _userId, limits, HttpContext.RequestAborted);
-        }
-        catch (ApiKeyValidationException ex)
-        {
-            _limitErrors["ExpiresOn"] = Capitalise(string.Join("; ", ex.Problems)) + ".";
-            return;
-        }
-
-        RedirectManager.RedirectToWithStatus("keys", $"Saved the limits of “{key.Name}”.", HttpContext);
-    }
-
-    private async Task RevokeAsync()
-    {
-        if (Owned(Revoke?.Id) is not { } key)
-        {
-            _message = "Error: That key does not exist or was already revoked.";
-            return;
-        }
-
-        await KeyService.RevokeAsync(key.Id, _userId, HttpContext.RequestAborted);
-        RedirectManager.RedirectToWithStatus("keys", $"Revoked “{key.Name}”. Requests with it are now refused.", HttpContext);
-    }
-
-    private async Task RollAsync()
-    {
-        if (Owned(Roll?.Id) is not { } key)
-        {
-            _message = "Error: That key does not exist or was revoked.";
-            return;
-        }
-
-        _rolling = key;
-        if (!int.TryParse(Roll!.GraceHours, NumberStyles.None, CultureInfo.InvariantCulture, out var hours) || hours > 24)
-        {
-            _rollErrors["GraceHours"] = "Pick a grace period between 0 and 24 hours.";
-            return;
-        }
-
-        try
-        {
-            var rolled = await KeyService.RollAsync(key.Id, _userId, TimeSpan.FromHours(hours), HttpContext.RequestAborted);
-            if (rolled is not { } result)
-            {
-                _message = "Error: That key does not exist.";
-                return;
-            }
-
-            _rolling = null;
-            Show(new ShownSecret("“" + key.Name + "” has a new secret", key.Name, result.Secret));
-            _message = hours == 0
-                ? "The old secret stopped working."
-                : string.Create(CultureInfo.InvariantCulture, $"The old secret keeps working for {GraceLabel(hours)}.");
-            await LoadAsync();
-        }
-        catch (ApiKeyValidationException ex)
-        {
-            _rollErrors["GraceHours"] = Capitalise(string.Join("; ", ex.Problems)) + ".";
+            Snackbar.Add(message, Severity.Success);
+            await ReloadAsync();
         }
     }
 
-    private void Show(ShownSecret secret)
+    private async Task RollAsync(ApiKey key)
     {
-        _secret = secret;
-
-        // The secret is in this response only: no cache may keep it.
-        HttpContext.Response.Headers.CacheControl = "no-store";
-        HttpContext.Response.Headers.Pragma = "no-cache";
+        var parameters = new DialogParameters<RollKeyDialog> { { d => d.Key, key } };
+        var dialog = await Dialogs.ShowAsync<RollKeyDialog>("Roll key", parameters, RollKeyDialog.Options);
+        if (await dialog.Result is { Canceled: false, Data: IssuedSecret issued })
+        {
+            await ReloadAsync();
+            await ShowSecretAsync(issued);
+        }
     }
 
-    private ApiKey? Owned(string? id) => Find(id);
-
-    private static string InputClass(Dictionary<string, string> errors, string field) => errors.ContainsKey(field) ? "am-input invalid" : "am-input";
-
-    private static string GraceLabel(int hours) => hours switch
+    private async Task RevokeAsync(ApiKey key)
     {
-        0 => "No grace: stop the old secret now",
-        1 => "1 hour",
-        _ => hours.ToString(CultureInfo.InvariantCulture) + " hours",
-    };
+        var parameters = new DialogParameters<RevokeKeyDialog> { { d => d.Key, key } };
+        var dialog = await Dialogs.ShowAsync<RevokeKeyDialog>("Revoke key", parameters, RevokeKeyDialog.Options);
+        if (await dialog.Result is { Canceled: false, Data: string message })
+        {
+            Snackbar.Add(message, Severity.Success);
+            await ReloadAsync();
+        }
+    }
 
-    private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
-
-    private sealed record ShownSecret(string Title, string Name, string Secret);
-
-    /// <summary>The roll form: which key and how long its old secret keeps working.</summary>
-    public sealed class RollInput
+    /// <summary>Shows a secret once; it lives only in this call and the dialog, which forgets it as it closes.</summary>
+    private async Task ShowSecretAsync(IssuedSecret issued)
     {
-        public string? Id { get; set; }
+        var parameters = new DialogParameters<SecretDialog> { { d => d.Issued, issued } };
+        var dialog = await Dialogs.ShowAsync<SecretDialog>(issued.Title, parameters, SecretDialog.Options);
+        await dialog.Result;
+        if (issued.Outcome is { } outcome)
+        {
+            Snackbar.Add(outcome, Severity.Info);
+        }
+    }
 
-        public string? GraceHours { get; set; }
+    private string RowClass(ApiKey key, int index) =>
+        KeyStatuses.Of(key, now) is KeyStatus.Revoked or KeyStatus.Expired ? "am-key-inactive" : "";
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
     }
 }

@@ -4,12 +4,14 @@ using AkashML.Web.Keys;
 namespace AkashML.Web.Components.Pages.Keys;
 
 /// <summary>
-/// The create and edit forms' fields as typed by the person (text, so a bad number is reported, not dropped), and
-/// their checks: each problem is keyed by the field it belongs to, so it shows beside that field.
+/// The create and edit dialogs' fields as typed by the person (text, so a bad number is reported, not dropped), and
+/// their checks. Each check belongs to one field so the form shows its message beside that field.
 /// </summary>
 public sealed class KeyInput
 {
-    public string? Id { get; set; }
+    public const string RequestsPerMinuteLabel = "Requests per minute";
+    public const string TokensPerMinuteLabel = "Tokens per minute";
+    public const string MaxConcurrencyLabel = "Concurrent requests";
 
     public string? Name { get; set; }
 
@@ -27,7 +29,6 @@ public sealed class KeyInput
         ArgumentNullException.ThrowIfNull(key);
         return new KeyInput
         {
-            Id = key.Id.ToString(),
             Name = key.Name,
             RequestsPerMinute = key.RequestsPerMinute?.ToString(CultureInfo.InvariantCulture),
             TokensPerMinute = key.TokensPerMinute?.ToString(CultureInfo.InvariantCulture),
@@ -36,47 +37,14 @@ public sealed class KeyInput
         };
     }
 
-    public void CheckName(Dictionary<string, string> problems)
-    {
-        ArgumentNullException.ThrowIfNull(problems);
-        if (string.IsNullOrWhiteSpace(Name))
-        {
-            problems[nameof(Name)] = "Give the key a name, e.g. the app that will use it.";
-        }
-        else if (Name.Trim().Length > ApiKeyService.MaxNameLength)
-        {
-            problems[nameof(Name)] = string.Create(CultureInfo.InvariantCulture, $"The name can be at most {ApiKeyService.MaxNameLength} characters.");
-        }
-    }
+    /// <summary>Why the name cannot be saved, or null.</summary>
+    public static string? NameProblem(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? "Give the key a name, e.g. the app that will use it."
+        : name.Trim().Length > ApiKeyService.MaxNameLength ? string.Create(CultureInfo.InvariantCulture, $"The name can be at most {ApiKeyService.MaxNameLength} characters.")
+        : null;
 
-    /// <summary>The limits, or null with <paramref name="problems"/> filled when any field is wrong.</summary>
-    public ApiKeyLimits? ReadLimits(DateTimeOffset now, Dictionary<string, string> problems)
-    {
-        ArgumentNullException.ThrowIfNull(problems);
-        var rpm = Positive(RequestsPerMinute, nameof(RequestsPerMinute), "Requests per minute", problems);
-        var tpm = Positive(TokensPerMinute, nameof(TokensPerMinute), "Tokens per minute", problems);
-        var concurrency = Positive(MaxConcurrency, nameof(MaxConcurrency), "Concurrent requests", problems);
-        DateTimeOffset? expires = null;
-        if (!string.IsNullOrWhiteSpace(ExpiresOn))
-        {
-            if (DateOnly.TryParseExact(ExpiresOn.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            {
-                expires = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-                if (expires <= now)
-                {
-                    problems[nameof(ExpiresOn)] = "The expiry date must be in the future (keys stop working at 00:00 UTC on that day).";
-                }
-            }
-            else
-            {
-                problems[nameof(ExpiresOn)] = "Enter the expiry as a date (YYYY-MM-DD), or leave it empty for a key that never expires.";
-            }
-        }
-
-        return problems.Count == 0 ? new ApiKeyLimits(rpm, tpm, concurrency, expires) : null;
-    }
-
-    private static int? Positive(string? text, string field, string label, Dictionary<string, string> problems)
+    /// <summary>Why an optional limit (a positive whole number, empty for none) cannot be saved, or null.</summary>
+    public static string? LimitProblem(string? text, string label)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -85,18 +53,56 @@ public sealed class KeyInput
 
         if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            problems[field] = $"{label} must be a whole number (or empty for no limit).";
-            return null;
+            return $"{label} must be a whole number (or empty for no limit).";
         }
 
-        if (value <= 0 || value > int.MaxValue)
+        return value <= 0 ? $"{label} must be a positive number (or empty for no limit)."
+            : value > int.MaxValue ? $"{label} is too large."
+            : null;
+    }
+
+    /// <summary>Why the expiry date cannot be saved, or null (empty: never expires).</summary>
+    public static string? ExpiryProblem(string? text, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(text))
         {
-            problems[field] = value <= 0
-                ? $"{label} must be a positive number (or empty for no limit)."
-                : $"{label} is too large.";
             return null;
         }
 
-        return (int)value;
+        return ParseExpiry(text) is not { } expires
+            ? "Enter the expiry as a date (YYYY-MM-DD), or leave it empty for a key that never expires."
+            : expires <= now ? "The expiry date must be in the future (keys stop working at 00:00 UTC on that day)."
+            : null;
+    }
+
+    /// <summary>Every problem of the form, keyed by the field it belongs to; empty when it can be saved.</summary>
+    public Dictionary<string, string> Problems(DateTimeOffset now)
+    {
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        Add(problems, nameof(Name), NameProblem(Name));
+        Add(problems, nameof(RequestsPerMinute), LimitProblem(RequestsPerMinute, RequestsPerMinuteLabel));
+        Add(problems, nameof(TokensPerMinute), LimitProblem(TokensPerMinute, TokensPerMinuteLabel));
+        Add(problems, nameof(MaxConcurrency), LimitProblem(MaxConcurrency, MaxConcurrencyLabel));
+        Add(problems, nameof(ExpiresOn), ExpiryProblem(ExpiresOn, now));
+        return problems;
+    }
+
+    /// <summary>The limits; call only when <see cref="Problems"/> found none.</summary>
+    public ApiKeyLimits ToLimits() => new(Number(RequestsPerMinute), Number(TokensPerMinute), Number(MaxConcurrency), ParseExpiry(ExpiresOn));
+
+    private static DateTimeOffset? ParseExpiry(string? text) =>
+        !string.IsNullOrWhiteSpace(text) && DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
+            : null;
+
+    private static int? Number(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? null : int.Parse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+
+    private static void Add(Dictionary<string, string> problems, string field, string? problem)
+    {
+        if (problem is not null)
+        {
+            problems[field] = problem;
+        }
     }
 }

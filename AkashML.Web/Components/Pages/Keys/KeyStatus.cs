@@ -1,8 +1,9 @@
 using AkashML.Data.Keys;
+using MudBlazor;
 
 namespace AkashML.Web.Components.Pages.Keys;
 
-/// <summary>A key's state as the keys table shows it.</summary>
+/// <summary>A key's state as the keys grid shows it.</summary>
 public enum KeyStatus
 {
     Active,
@@ -34,11 +35,11 @@ public static class KeyStatuses
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
-    public static string Tone(KeyStatus status) => status switch
+    public static Color Tone(KeyStatus status) => status switch
     {
-        KeyStatus.Active => "success",
-        KeyStatus.ExpiringSoon => "warning",
-        KeyStatus.Expired or KeyStatus.Revoked => "muted",
+        KeyStatus.Active => Color.Success,
+        KeyStatus.ExpiringSoon => Color.Warning,
+        KeyStatus.Expired or KeyStatus.Revoked => Color.Default,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 }

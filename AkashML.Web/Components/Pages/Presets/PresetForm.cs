@@ -2,14 +2,15 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Data.Presets;
+using AkashML.Inference.Catalog;
 using AkashML.Web.Playground;
 using AkashML.Web.Presets;
 
 namespace AkashML.Web.Components.Pages.Presets;
 
 /// <summary>
-/// The preset form as posted: numbers arrive as text so that "abc" gets a message instead of a silent zero. The
-/// playground's "Save as preset" posts these same fields.
+/// The preset form's fields: numbers are kept as typed so that "abc" gets a message instead of a silent zero. The
+/// playground's "Save as preset" fills the same form (<see cref="PresetEditorDialog"/>).
 /// </summary>
 public sealed class PresetForm
 {
@@ -47,6 +48,53 @@ public sealed class PresetForm
         (SamplingParameters.PresencePenalty, PresencePenalty),
         (SamplingParameters.Seed, Seed),
     ];
+
+    /// <summary>The text of one parameter's field, by parameter name.</summary>
+    public string? GetText(string parameter) => parameter switch
+    {
+        SamplingParameters.Temperature => Temperature,
+        SamplingParameters.TopP => TopP,
+        SamplingParameters.TopK => TopK,
+        SamplingParameters.MaxTokens => MaxTokens,
+        SamplingParameters.FrequencyPenalty => FrequencyPenalty,
+        SamplingParameters.PresencePenalty => PresencePenalty,
+        SamplingParameters.Seed => Seed,
+        SamplingParameters.Stop => Stop,
+        _ => throw new ArgumentOutOfRangeException(nameof(parameter), parameter, "not a preset parameter"),
+    };
+
+    public void SetText(string parameter, string? text)
+    {
+        switch (parameter)
+        {
+            case SamplingParameters.Temperature: Temperature = text; break;
+            case SamplingParameters.TopP: TopP = text; break;
+            case SamplingParameters.TopK: TopK = text; break;
+            case SamplingParameters.MaxTokens: MaxTokens = text; break;
+            case SamplingParameters.FrequencyPenalty: FrequencyPenalty = text; break;
+            case SamplingParameters.PresencePenalty: PresencePenalty = text; break;
+            case SamplingParameters.Seed: Seed = text; break;
+            case SamplingParameters.Stop: Stop = text; break;
+            default: throw new ArgumentOutOfRangeException(nameof(parameter), parameter, "not a preset parameter");
+        }
+    }
+
+    /// <summary>
+    /// Why one parameter's text cannot be saved with <paramref name="model"/> (not a number, out of its range), or
+    /// null: the same checks as saving, for the message beside the field while typing.
+    /// </summary>
+    public static string? ParameterProblem(string parameter, string? text, ModelDescriptor? model)
+    {
+        var alone = new PresetForm();
+        alone.SetText(parameter, text);
+        var draft = alone.ToDraft(out var problems);
+        if (problems.TryGetValue(parameter, out var format))
+        {
+            return format;
+        }
+
+        return model is not null && SamplingParameters.Validate(draft.Parameters, model).TryGetValue(parameter, out var range) ? range : null;
+    }
 
     /// <summary>The draft to save, or the fields that are not numbers (keyed by parameter name).</summary>
     public PresetDraft ToDraft(out Dictionary<string, string> problems)
