@@ -85,7 +85,6 @@ public static class HostSetup
         app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapPublicApis();
-        app.MapPlaygroundApi();
         app.MapStripeWebhook();
         app.MapDashboardShell();
         app.MapUsageExport();
