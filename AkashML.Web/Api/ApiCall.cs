@@ -117,9 +117,13 @@ public sealed class ApiCall
     public static ApiCall Of(HttpContext context) =>
         context.Items[ItemKey] as ApiCall ?? throw new InvalidOperationException("the route is not inside an API group");
 
+    /// <summary>A new call with its own Inference-Id, for callers without an HTTP request (the in-process gateway).</summary>
+    public static ApiCall Create(ApiSurface surface) => new() { InferenceId = "inf-" + Guid.CreateVersion7().ToString("N"), Surface = surface };
+
     public static ApiCall Start(HttpContext context, ApiSurface surface)
     {
-        var call = new ApiCall { InferenceId = "inf-" + Guid.CreateVersion7().ToString("N"), Surface = surface };
+        ArgumentNullException.ThrowIfNull(context);
+        var call = Create(surface);
         context.Items[ItemKey] = call;
         context.Response.Headers["Inference-Id"] = call.InferenceId;
         return call;

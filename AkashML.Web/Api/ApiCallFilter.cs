@@ -1,5 +1,3 @@
-using System.Text.Json;
-using AkashML.Inference.Serving;
 using AkashML.Web.Api.Metering;
 using AkashML.Web.Api.Usage;
 
@@ -40,7 +38,7 @@ public sealed class ApiCallFilter(ApiSurface surface, UsageRecorder usage, Credi
         }
         catch (Exception ex)
         {
-            var apiError = Translate(ex);
+            var apiError = ApiException.From(ex);
             if (apiError.Status >= 500)
             {
                 logger.LogError(ex, "API request failed");
@@ -68,15 +66,4 @@ public sealed class ApiCallFilter(ApiSurface surface, UsageRecorder usage, Credi
             }
         }
     }
-
-    private static ApiException Translate(Exception ex) => ex switch
-    {
-        ApiException api => api,
-        JsonException json => ApiException.InvalidParameter("body", "The request body is not valid JSON: " + json.Message),
-        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-            new ApiException(StatusCodes.Status413PayloadTooLarge, ApiErrorKind.RequestTooLarge, "The request body is too large."),
-        BadHttpRequestException bad => new ApiException(bad.StatusCode, ApiErrorKind.InvalidRequest, bad.Message),
-        ModelUnavailableException unavailable => new ApiException(StatusCodes.Status503ServiceUnavailable, ApiErrorKind.Overloaded, unavailable.Message),
-        _ => new ApiException(StatusCodes.Status500InternalServerError, ApiErrorKind.Internal, "The server failed to process the request."),
-    };
 }

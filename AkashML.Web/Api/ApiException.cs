@@ -1,3 +1,6 @@
+using System.Text.Json;
+using AkashML.Inference.Serving;
+
 namespace AkashML.Web.Api;
 
 /// <summary>
@@ -24,6 +27,21 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
 
     public static ApiException ModelNotFound(string model) =>
         new(StatusCodes.Status404NotFound, ApiErrorKind.NotFound, $"The model '{model}' does not exist.", "model", "model_not_found");
+
+    /// <summary>
+    /// What a failure means to the caller: expected failures keep their status and message; anything else is a 500
+    /// that reveals nothing of the server. Cancellation is the caller's own doing and is not translated here.
+    /// </summary>
+    public static ApiException From(Exception ex) => ex switch
+    {
+        ApiException api => api,
+        JsonException json => InvalidParameter("body", "The request body is not valid JSON: " + json.Message),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            new ApiException(StatusCodes.Status413PayloadTooLarge, ApiErrorKind.RequestTooLarge, "The request body is too large."),
+        BadHttpRequestException bad => new ApiException(bad.StatusCode, ApiErrorKind.InvalidRequest, bad.Message),
+        ModelUnavailableException unavailable => new ApiException(StatusCodes.Status503ServiceUnavailable, ApiErrorKind.Overloaded, unavailable.Message),
+        _ => new ApiException(StatusCodes.Status500InternalServerError, ApiErrorKind.Internal, "The server failed to process the request."),
+    };
 }
 
 /// <summary>Error categories; each surface names them its own way.</summary>

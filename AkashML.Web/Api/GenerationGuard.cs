@@ -64,15 +64,25 @@ public static class GenerationGuard
     /// Resolves the body's <c>model</c> or answers 404. <c>@preset/&lt;name&gt;</c> names one of the caller's presets:
     /// its defaults are merged into <paramref name="body"/> first (<see cref="PresetResolver"/>), then its model resolves.
     /// </summary>
-    public static async Task<ITextModel> ResolveModelAsync(HttpContext http, IModelProvider models, JsonBody body, CancellationToken cancellationToken)
+    public static Task<ITextModel> ResolveModelAsync(HttpContext http, IModelProvider models, JsonBody body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
+        return ResolveModelAsync(ApiCall.Of(http), http.RequestServices, models, body, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same without an HTTP request: <paramref name="services"/> is the scope that supplies the
+    /// <see cref="PresetResolver"/> when the body names a preset.
+    /// </summary>
+    public static async Task<ITextModel> ResolveModelAsync(ApiCall call, IServiceProvider services, IModelProvider models, JsonBody body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(body);
-        var call = ApiCall.Of(http);
         var id = body.RequiredString("model");
         if (PresetNames.FromModel(id) is { } preset)
         {
-            id = await http.RequestServices.GetRequiredService<PresetResolver>().ApplyAsync(call, preset, body, cancellationToken);
+            id = await services.GetRequiredService<PresetResolver>().ApplyAsync(call, preset, body, cancellationToken);
         }
 
         return await ResolveModelAsync(models, id, call, cancellationToken);

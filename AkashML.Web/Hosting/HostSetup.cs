@@ -86,7 +86,6 @@ public static class HostSetup
         app.MapStaticAssets();
         app.MapHealthEndpoints();
         app.MapPublicApis();
-        app.MapPlaygroundApi();
         app.MapStripeWebhook();
         app.MapDashboardShell();
         app.MapUsageExport();

@@ -1,3 +1,5 @@
+using AkashML.Web.Gateway;
+
 namespace AkashML.Web.Playground;
 
 public static class Registrations
@@ -6,6 +8,8 @@ public static class Registrations
     {
         services.AddMemoryCache();
         services.AddSingleton<PlaygroundKeys>();
+        services.AddInferenceGateway();
+        services.AddSingleton<PlaygroundChat>();
         return services;
     }
 }

@@ -15,46 +15,19 @@ public static class ChatCompletionsApi
         return group;
     }
 
-    /// <summary>The handler; the playground maps it too (<see cref="Playground.PlaygroundApi"/>).</summary>
+    /// <summary>The handler: reads the request (<see cref="ChatRequest"/>, shared with the in-process gateway), reserves, streams or answers.</summary>
     internal static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, CreditMetering metering, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var call = ApiCall.Of(http);
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
-        var messages = ChatMessages.ToTemplateMessages(body.Node("messages"));
-        var tools = ReadTools(body, model);
-        var jsonObject = ReadResponseFormat(body);
-        var wantLogprobs = body.OptionalBool("logprobs") ?? false;
-        var topLogprobs = body.OptionalInt("top_logprobs", 0, 20);
-        if (topLogprobs is not null && !wantLogprobs)
-        {
-            throw ApiException.InvalidParameter("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
-        }
-
-        var asTokenIds = body.OptionalBool("return_tokens_as_token_ids") ?? false;
-        var stream = body.OptionalBool("stream") ?? false;
-        var includeUsage = OpenAiSampling.IncludeUsageInStream(body);
-
-        var prompt = model.EncodePrompt(model.RenderChat(messages, tools, addGenerationPrompt: true), isRenderedChat: true);
-        var maxParam = body.Has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        var requested = body.OptionalInt(maxParam, 0, int.MaxValue);
-        var remaining = model.Descriptor.ContextLength - prompt.Count;
-        var maxNew = GenerationGuard.FitToContext(model, prompt.Count, requested ?? Math.Max(remaining, 1), clamp: requested is null, maxParam, "messages");
-        var request = OpenAiSampling.Read(body, prompt, maxNew) with
-        {
-            TopLogprobs = wantLogprobs ? topLogprobs ?? 0 : null,
-            JsonObject = jsonObject,
-        };
-        call.Metered = true;
-        call.Streamed = stream;
-        call.PromptTokens = prompt.Count;
-        await call.ReserveTokensAsync(prompt.Count, (long)request.MaxNewTokens * Math.Max(request.N, request.BestOf), cancellationToken);
-
-        await metering.ReserveAsync(call, model.Descriptor, prompt.Count, request.MaxNewTokens * Math.Max(request.N, request.BestOf), cancellationToken);
+        var chat = await ChatRequest.ReadAsync(call, http.RequestServices, models, body, cancellationToken);
+        await chat.ReserveAsync(call, metering, cancellationToken);
+        var (model, request, tools) = (chat.Model, chat.Generation, chat.Tools);
+        var (wantLogprobs, asTokenIds) = (chat.WantLogprobs, chat.TokenIdsAsText);
         var id = "chatcmpl-" + call.InferenceId[4..];
         var created = OpenAiShapes.Created();
         var modelId = model.Descriptor.Id;
-        if (stream)
+        if (chat.Stream)
         {
             ServerSentEvents.Start(http.Response);
             for (var i = 0; i < request.N; i++)
@@ -84,7 +57,7 @@ public static class ChatCompletionsApi
                 }
             }
 
-            if (includeUsage)
+            if (chat.IncludeUsage)
             {
                 await ServerSentEvents.WriteDataAsync(http.Response, OpenAiShapes.Envelope(id, "chat.completion.chunk", created, modelId, [], OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)), cancellationToken);
             }
@@ -143,51 +116,4 @@ public static class ChatCompletionsApi
             ["logprobs"] = logprobs,
             ["finish_reason"] = finishReason,
         }));
-
-    /// <summary>Tools go into the chat template; a model whose template has no tool format cannot take them.</summary>
-    private static JsonArray? ReadTools(JsonBody body, ITextModel model)
-    {
-        switch (body.Node("tools"))
-        {
-            case null:
-                return null;
-            case JsonArray { Count: 0 }:
-                return null;
-            case JsonArray tools:
-                if (!model.SupportsTools)
-                {
-                    throw ApiException.InvalidParameter("tools", $"The model '{model.Descriptor.Id}' has no tool-calling format in its chat template, so 'tools' cannot be used.");
-                }
-
-                foreach (var tool in tools)
-                {
-                    if (tool is not JsonObject t || t["function"] is not JsonObject f || f["name"] is not JsonValue)
-                    {
-                        throw ApiException.InvalidParameter("tools", "'tools' entries must be {\"type\":\"function\",\"function\":{\"name\":...,\"parameters\":{...}}}.");
-                    }
-                }
-
-                return (JsonArray)tools.DeepClone();
-            default:
-                throw ApiException.InvalidParameter("tools", "'tools' must be an array.");
-        }
-    }
-
-    private static bool ReadResponseFormat(JsonBody body)
-    {
-        switch (body.Node("response_format"))
-        {
-            case null:
-                return false;
-            case JsonObject format when format["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String:
-                return t.GetValue<string>() switch
-                {
-                    "text" => false,
-                    "json_object" => true,
-                    var other => throw ApiException.InvalidParameter("response_format", $"'response_format.type' must be 'text' or 'json_object', got '{other}'."),
-                };
-            default:
-                throw ApiException.InvalidParameter("response_format", "'response_format' must be an object with a 'type'.");
-        }
-    }
 }

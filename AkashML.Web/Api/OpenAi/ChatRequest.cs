@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AkashML.Inference.Serving;
+using AkashML.Web.Api.Metering;
+
+namespace AkashML.Web.Api.OpenAi;
+
+/// <summary>
+/// A chat-completions request read and checked, ready to generate: the model (or the caller's preset, merged in), the
+/// messages rendered with the model's chat template, the answer length fitted to the context and the sampling
+/// parameters. The HTTP handler (<see cref="ChatCompletionsApi"/>) and the in-process gateway (the playground) read
+/// requests here alike, so both accept and refuse the same bodies with the same messages.
+/// </summary>
+public sealed record ChatRequest(
+    ITextModel Model,
+    GenerationRequest Generation,
+    JsonArray? Tools,
+    bool WantLogprobs,
+    bool TokenIdsAsText,
+    bool Stream,
+    bool IncludeUsage)
+{
+    /// <summary>The most completion tokens the request may produce across all its choices (what is reserved).</summary>
+    public long MaxCompletionTokens => (long)Generation.MaxNewTokens * Math.Max(Generation.N, Generation.BestOf);
+
+    /// <summary>
+    /// Reads <paramref name="body"/> for <paramref name="call"/>: 400 naming the parameter, 404 for an unknown model or
+    /// preset. <paramref name="services"/> supplies the preset resolver (a request's or a call's own scope).
+    /// </summary>
+    public static async Task<ChatRequest> ReadAsync(ApiCall call, IServiceProvider services, IModelProvider models, JsonBody body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(body);
+        var model = await GenerationGuard.ResolveModelAsync(call, services, models, body, cancellationToken);
+        var messages = ChatMessages.ToTemplateMessages(body.Node("messages"));
+        var tools = ReadTools(body, model);
+        var jsonObject = ReadResponseFormat(body);
+        var wantLogprobs = body.OptionalBool("logprobs") ?? false;
+        var topLogprobs = body.OptionalInt("top_logprobs", 0, 20);
+        if (topLogprobs is not null && !wantLogprobs)
+        {
+            throw ApiException.InvalidParameter("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
+        }
+
+        var asTokenIds = body.OptionalBool("return_tokens_as_token_ids") ?? false;
+        var stream = body.OptionalBool("stream") ?? false;
+        var includeUsage = OpenAiSampling.IncludeUsageInStream(body);
+
+        var prompt = model.EncodePrompt(model.RenderChat(messages, tools, addGenerationPrompt: true), isRenderedChat: true);
+        var maxParam = body.Has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        var requested = body.OptionalInt(maxParam, 0, int.MaxValue);
+        var remaining = model.Descriptor.ContextLength - prompt.Count;
+        var maxNew = GenerationGuard.FitToContext(model, prompt.Count, requested ?? Math.Max(remaining, 1), clamp: requested is null, maxParam, "messages");
+        var request = OpenAiSampling.Read(body, prompt, maxNew) with
+        {
+            TopLogprobs = wantLogprobs ? topLogprobs ?? 0 : null,
+            JsonObject = jsonObject,
+        };
+        return new ChatRequest(model, request, tools, wantLogprobs, asTokenIds, stream, includeUsage);
+    }
+
+    /// <summary>
+    /// Marks the call metered and reserves before generating: the key's tokens per minute (429) and the credits for
+    /// the prompt plus the maximum output at the model's price (402).
+    /// </summary>
+    public async Task ReserveAsync(ApiCall call, CreditMetering metering, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(metering);
+        var promptTokens = Generation.PromptTokens.Count;
+        call.Metered = true;
+        call.Streamed = Stream;
+        call.PromptTokens = promptTokens;
+        await call.ReserveTokensAsync(promptTokens, MaxCompletionTokens, cancellationToken);
+        await metering.ReserveAsync(call, Model.Descriptor, promptTokens, (int)MaxCompletionTokens, cancellationToken);
+    }
+
+    /// <summary>Tools go into the chat template; a model whose template has no tool format cannot take them.</summary>
+    private static JsonArray? ReadTools(JsonBody body, ITextModel model)
+    {
+        switch (body.Node("tools"))
+        {
+            case null:
+                return null;
+            case JsonArray { Count: 0 }:
+                return null;
+            case JsonArray tools:
+                if (!model.SupportsTools)
+                {
+                    throw ApiException.InvalidParameter("tools", $"The model '{model.Descriptor.Id}' has no tool-calling format in its chat template, so 'tools' cannot be used.");
+                }
+
+                foreach (var tool in tools)
+                {
+                    if (tool is not JsonObject t || t["function"] is not JsonObject f || f["name"] is not JsonValue)
+                    {
+                        throw ApiException.InvalidParameter("tools", "'tools' entries must be {\"type\":\"function\",\"function\":{\"name\":...,\"parameters\":{...}}}.");
+                    }
+                }
+
+                return (JsonArray)tools.DeepClone();
+            default:
+                throw ApiException.InvalidParameter("tools", "'tools' must be an array.");
+        }
+    }
+
+    private static bool ReadResponseFormat(JsonBody body)
+    {
+        switch (body.Node("response_format"))
+        {
+            case null:
+                return false;
+            case JsonObject format when format["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String:
+                return t.GetValue<string>() switch
+                {
+                    "text" => false,
+                    "json_object" => true,
+                    var other => throw ApiException.InvalidParameter("response_format", $"'response_format.type' must be 'text' or 'json_object', got '{other}'."),
+                };
+            default:
+                throw ApiException.InvalidParameter("response_format", "'response_format' must be an object with a 'type'.");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using AkashML.Web.Api;
+using AkashML.Web.Gateway;
+
+namespace AkashML.Web.Playground;
+
+/// <summary>
+/// Runs one playground reply in-process: as the user's hidden playground key (<see cref="PlaygroundKeys"/>), through
+/// the <see cref="InferenceGateway"/> — the key's limits, the credit hold and settlement, the usage record with
+/// surface <c>playground</c> — streaming the text into a <see cref="PlaygroundReply"/> as it is generated.
+/// </summary>
+public sealed class PlaygroundChat(InferenceGateway gateway, PlaygroundKeys keys, ILogger<PlaygroundChat> logger)
+{
+    /// <summary>
+    /// Streams the answer to <paramref name="body"/> (an OpenAI chat-completions body) into <paramref name="reply"/>,
+    /// calling <paramref name="onText"/> after each piece of text. Cancelling <paramref name="cancellationToken"/> (Stop,
+    /// or the circuit going away) stops within one decode step; the reply then keeps what was produced, which is billed.
+    /// Never throws for a refused or failed request: <see cref="PlaygroundReply.Error"/> says what happened.
+    /// </summary>
+    public async Task RunAsync(string userId, JsonObject body, PlaygroundReply reply, Func<Task> onText, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(reply);
+        ArgumentNullException.ThrowIfNull(onText);
+        reply.State = ReplyState.Streaming;
+        reply.Text = "";
+        reply.Error = null;
+        reply.ErrorStatus = null;
+        GatewayCall? call = null;
+        try
+        {
+            var key = await keys.GetAsync(userId, cancellationToken);
+            call = await gateway.StartAsync(key, ApiSurface.Playground, cancellationToken);
+            reply.InferenceId = call.InferenceId;
+            var chat = await call.PrepareChatAsync(body, cancellationToken);
+            reply.PromptTokens = chat.Generation.PromptTokens.Count;
+            await foreach (var update in call.GenerateAsync(chat, cancellationToken))
+            {
+                if (update.Text.Length > 0)
+                {
+                    reply.Text += update.Text;
+                    reply.CompletionTokens = call.Call.CompletionTokens;
+                    await onText();
+                }
+            }
+
+            reply.State = ReplyState.Done;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            reply.State = ReplyState.Stopped;
+        }
+        catch (Exception ex)
+        {
+            call?.Fail(ex);
+            var failure = ApiException.From(ex);
+            if (failure.Status >= StatusCodes.Status500InternalServerError && ex is not ApiException)
+            {
+                logger.LogError(ex, "A playground reply failed");
+            }
+
+            reply.State = ReplyState.Failed;
+            reply.ErrorStatus = failure.Status;
+            reply.Error = failure.Message;
+        }
+        finally
+        {
+            if (call is not null)
+            {
+                var outcome = await call.FinishAsync();
+                reply.InferenceId = outcome.InferenceId;
+                reply.PromptTokens = outcome.PromptTokens;
+                reply.CompletionTokens = outcome.CompletionTokens;
+                reply.CostMicros = outcome.CostMicros;
+                reply.LatencyMs = outcome.LatencyMs;
+                reply.TimeToFirstTokenMs = outcome.TimeToFirstTokenMs;
+            }
+        }
+    }
+}
