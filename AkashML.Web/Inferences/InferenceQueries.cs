@@ -11,18 +11,22 @@ namespace AkashML.Web.Inferences;
 public sealed record InferenceDetail(UsageRecord Record, string? KeyName, InferencePayload? Payload);
 
 /// <summary>
-/// Reads for the inferences pages: look-up by Inference-Id and a keyset-paged list, always scoped to the user. Each
-/// read first waits for this replica's usage writer to write what is queued, so a request just made shows.
+/// Reads for the inferences pages: look-up by Inference-Id and the server-paged grid of a user's requests, always
+/// scoped to the user. Each read first waits for this replica's usage writer to write what is queued, so a request
+/// just made shows, and reads through its own scope (a circuit's components query concurrently).
 /// </summary>
-public sealed class InferenceQueries(AkashDbContext db, UsageWriter writer)
+public sealed class InferenceQueries(IServiceScopeFactory scopes, UsageWriter writer)
 {
     public const int PageSize = 50;
 
     /// <summary>The request with this Inference-Id if it belongs to <paramref name="userId"/>; another user's id reads as absent.</summary>
     public async Task<InferenceDetail?> FindAsync(string userId, string inferenceId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(inferenceId);
         var id = inferenceId.Trim();
         await writer.FlushAsync(cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
         var record = await db.UsageRecords.AsNoTracking().FirstOrDefaultAsync(u => u.InferenceId == id && u.UserId == userId, cancellationToken);
         if (record is null)
         {
@@ -36,32 +40,37 @@ public sealed class InferenceQueries(AkashDbContext db, UsageWriter writer)
         return new InferenceDetail(record, keyName, payload);
     }
 
-    /// <summary>The user's requests, newest first, optionally only errors; <paramref name="cursor"/> as in <see cref="UsageQueries"/>.</summary>
-    public async Task<UsagePage> ListAsync(string userId, string? status, string? cursor, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of the user's requests (all time), optionally of one outcome, sorted on the server. The count of all
+    /// requests and of successful ones comes from the daily rollups; errors and cancellations are counted.
+    /// </summary>
+    public async Task<UsageRowsPage> RowsAsync(string userId, string? status, UsageSort sort, bool descending, int page, int pageSize, CancellationToken cancellationToken)
     {
         await writer.FlushAsync(cancellationToken);
-        var query = db.UsageRecords.AsNoTracking().Where(u => u.UserId == userId);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
+        var records = db.UsageRecords.AsNoTracking().Where(u => u.UserId == userId);
         if (!string.IsNullOrEmpty(status))
         {
-            query = query.Where(u => u.Status == status);
+            records = records.Where(u => u.Status == status);
         }
 
-        if (UsageQueries.ParseCursor(cursor) is var (at, id))
+        var rollups = db.UsageRollups.AsNoTracking().Where(r => r.UserId == userId && r.Granularity == UsageGranularity.Day);
+        var total = status switch
         {
-            query = query.Where(u => u.CreatedAt < at || (u.CreatedAt == at && u.Id < id));
-        }
-
-        var rows = await query.OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.Id).Take(PageSize + 1)
-            .Select(u => new UsageRow(u.Id, u.CreatedAt, u.InferenceId, u.ApiKeyId, u.Model, u.Surface, u.PromptTokens, u.CompletionTokens, u.CostMicros,
-                u.LatencyMs, u.TimeToFirstTokenMs, u.Status, u.HttpStatus, u.Error, u.Streamed))
-            .ToListAsync(cancellationToken);
-        return new UsagePage(rows.Count > PageSize ? rows[..PageSize] : rows, rows.Count > PageSize ? UsageQueries.Cursor(rows[PageSize - 1]) : null);
+            null or "" => await rollups.SumAsync(r => (long?)r.Requests, cancellationToken) ?? 0,
+            "ok" => await rollups.SumAsync(r => (long?)(r.Requests - r.Errors), cancellationToken) ?? 0,
+            _ => await records.LongCountAsync(cancellationToken),
+        };
+        var count = (int)Math.Min(total, int.MaxValue);
+        return new UsageRowsPage(await UsageRowPaging.PageAsync(records, count, sort, descending, page, pageSize, cancellationToken), count);
     }
 
     /// <summary>How many of the user's payloads are kept now.</summary>
     public async Task<int> KeptCountAsync(string userId, CancellationToken cancellationToken)
     {
         await writer.FlushAsync(cancellationToken);
-        return await db.InferencePayloads.CountAsync(p => p.UserId == userId, cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AkashDbContext>().InferencePayloads.CountAsync(p => p.UserId == userId, cancellationToken);
     }
 }

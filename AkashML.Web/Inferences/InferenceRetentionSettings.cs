@@ -7,9 +7,10 @@ namespace AkashML.Web.Inferences;
 
 /// <summary>
 /// Whether a user keeps the prompt and output of their requests, and for how many days. Read on every settled request,
-/// so it is cached briefly; a change made here applies at once on this replica.
+/// so it is cached briefly; a change made here applies at once on this replica. Reads and writes through its own scope,
+/// because the inferences page (a long-lived circuit) uses it while its grid queries.
 /// </summary>
-public sealed class InferenceRetentionSettings(AkashDbContext db, IMemoryCache cache, TimeProvider clock)
+public sealed class InferenceRetentionSettings(IServiceScopeFactory scopes, IMemoryCache cache, TimeProvider clock)
 {
     private static readonly TimeSpan CacheDuration = TimeSpan.FromSeconds(30);
 
@@ -22,6 +23,8 @@ public sealed class InferenceRetentionSettings(AkashDbContext db, IMemoryCache c
             return days;
         }
 
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
         days = await db.InferenceRetention.AsNoTracking().Where(r => r.UserId == userId).Select(r => (int?)r.Days).FirstOrDefaultAsync(cancellationToken);
         cache.Set(key, days, CacheDuration);
         return days;
@@ -38,6 +41,8 @@ public sealed class InferenceRetentionSettings(AkashDbContext db, IMemoryCache c
             throw new ArgumentOutOfRangeException(nameof(days), days, $"retention must be between 1 and {InferenceRetention.MaxDays} days");
         }
 
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
         var row = await db.InferenceRetention.FirstOrDefaultAsync(r => r.UserId == userId, cancellationToken);
         if (days is { } keep)
         {

@@ -6,8 +6,8 @@ public static class Registrations
     {
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddMemoryCache();
-        services.AddScoped<InferenceRetentionSettings>();
-        services.AddScoped<InferenceQueries>();
+        services.AddSingleton<InferenceRetentionSettings>();
+        services.AddSingleton<InferenceQueries>();
         services.AddSingleton<InferencePayloadPurger>();
         services.AddHostedService(sp => sp.GetRequiredService<InferencePayloadPurger>());
         return services;

@@ -4,7 +4,9 @@ public static class Registrations
 {
     public static IServiceCollection AddUsageDashboard(this IServiceCollection services)
     {
-        services.AddScoped<UsageQueries>();
+        // Singletons: each call reads through its own scope (a circuit's components query concurrently).
+        services.AddSingleton<UsageQueries>();
+        services.AddSingleton<OverviewQueries>();
         return services;
     }
 }

@@ -5,7 +5,7 @@ using System.Text;
 namespace AkashML.Web.Usage;
 
 /// <summary>
-/// <c>GET /usage/export.csv?from=&amp;to=&amp;key=&amp;model=</c>: the signed-in user's usage records that the usage
+/// <c>GET /usage/export.csv?from=&amp;to=&amp;key=&amp;model=&amp;status=</c>: the signed-in user's usage records that the usage
 /// page's filter lets through, as CSV, streamed row by row (a million rows never sit in memory).
 /// </summary>
 public static class UsageExportEndpoint
@@ -18,10 +18,10 @@ public static class UsageExportEndpoint
         return endpoints;
     }
 
-    private static async Task ExportAsync(HttpContext http, UsageQueries queries, TimeProvider clock, string? from, string? to, string? key, string? model)
+    private static async Task ExportAsync(HttpContext http, UsageQueries queries, TimeProvider clock, string? from, string? to, string? key, string? model, string? status)
     {
         var userId = http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("an authorized request has a user id");
-        var filter = UsageFilter.Parse(from, to, null, key, model, clock.GetUtcNow());
+        var filter = UsageFilter.Parse(from, to, null, key, model, clock.GetUtcNow(), status);
         if (filter.Problems.Count > 0)
         {
             http.Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -5,11 +5,14 @@ namespace AkashML.Web.Usage;
 
 /// <summary>
 /// What the usage page and the CSV export show: whole UTC days <see cref="From"/> to <see cref="To"/> (inclusive), a
-/// chart granularity, and optionally one key and one model. Built from the query string; bad values fall back to the
-/// defaults and are reported in <see cref="Problems"/>.
+/// chart granularity, and optionally one key, one model and one outcome (<c>ok</c>, <c>error</c>, <c>cancelled</c>).
+/// Built from the query string; bad values fall back to the defaults and are reported in <see cref="Problems"/>.
 /// </summary>
-public sealed record UsageFilter(DateOnly From, DateOnly To, UsageGranularity Granularity, Guid? KeyId, string? Model)
+public sealed record UsageFilter(DateOnly From, DateOnly To, UsageGranularity Granularity, Guid? KeyId, string? Model, string? Status = null)
 {
+    /// <summary>The outcomes a request can have, as stored in <c>UsageRecord.Status</c>.</summary>
+    public static readonly IReadOnlyList<string> Statuses = ["ok", "error", "cancelled"];
+
     public const int DefaultDays = 30;
     public const int MaxDays = 366;
     public const int MaxHourlyDays = 31;
@@ -27,8 +30,8 @@ public sealed record UsageFilter(DateOnly From, DateOnly To, UsageGranularity Gr
         return new UsageFilter(today.AddDays(-(DefaultDays - 1)), today, UsageGranularity.Day, null, null);
     }
 
-    /// <summary>Reads <c>from</c>, <c>to</c> (yyyy-MM-dd), <c>granularity</c> (hour|day), <c>key</c> (id) and <c>model</c>.</summary>
-    public static UsageFilter Parse(string? from, string? to, string? granularity, string? key, string? model, DateTimeOffset now)
+    /// <summary>Reads <c>from</c>, <c>to</c> (yyyy-MM-dd), <c>granularity</c> (hour|day), <c>key</c> (id), <c>model</c> and <c>status</c>.</summary>
+    public static UsageFilter Parse(string? from, string? to, string? granularity, string? key, string? model, DateTimeOffset now, string? status = null)
     {
         var fallback = Default(now);
         var problems = new List<string>();
@@ -63,7 +66,15 @@ public sealed record UsageFilter(DateOnly From, DateOnly To, UsageGranularity Gr
             keyId = Guid.TryParse(key, out var parsed) ? parsed : Problem<Guid?>(problems, "The key filter is not a key id; showing all keys.", null);
         }
 
-        return new UsageFilter(start, end, grain, keyId, string.IsNullOrWhiteSpace(model) ? null : model.Trim()) { Problems = problems };
+        string? outcome = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            outcome = Statuses.Contains(status.ToLowerInvariant())
+                ? status.ToLowerInvariant()
+                : Problem<string?>(problems, $"Unknown status '{status}'; use ok, error or cancelled.", null);
+        }
+
+        return new UsageFilter(start, end, grain, keyId, string.IsNullOrWhiteSpace(model) ? null : model.Trim(), outcome) { Problems = problems };
     }
 
     /// <summary>The query string that reproduces this filter (plus <paramref name="extra"/>), for links and the export.</summary>
@@ -76,6 +87,7 @@ public sealed record UsageFilter(DateOnly From, DateOnly To, UsageGranularity Gr
             ("granularity", Granularity == UsageGranularity.Hour ? "hour" : "day"),
             ("key", KeyId?.ToString()),
             ("model", Model),
+            ("status", Status),
         };
         parts.AddRange(extra);
         return string.Join('&', parts.Where(p => !string.IsNullOrEmpty(p.Item2)).Select(p => p.Item1 + "=" + Uri.EscapeDataString(p.Item2!)));

@@ -39,4 +39,9 @@ public static class UsageFormat
         instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     public static string Ms(int? ms) => ms is { } v ? v.ToString("#,##0", CultureInfo.InvariantCulture) + " ms" : "—";
+
+    /// <summary>What a request's model shows as; requests that named no model we know are stored without one.</summary>
+    public const string UnknownModel = "(unknown model)";
+
+    public static string ModelLabel(string? model) => string.IsNullOrEmpty(model) ? UnknownModel : model;
 }

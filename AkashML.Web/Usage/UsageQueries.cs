@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using AkashML.Data;
 using AkashML.Data.Usage;
@@ -8,36 +7,87 @@ using Microsoft.EntityFrameworkCore;
 namespace AkashML.Web.Usage;
 
 /// <summary>
-/// The reads behind the usage page and its export. Charts and totals come from <see cref="UsageRollup"/> only (an index
-/// range scan per user); the recent-requests table is keyset-paged over the records' (user, time) index; key names
-/// come in one query. Nothing here issues a query per row. Each read first waits for this replica's usage writer to
-/// write what is queued (nothing to wait for when idle), so a request just made shows.
+/// The reads behind the usage page and its export. Charts, totals and the grid's row count come from
+/// <see cref="UsageRollup"/> (an index range scan per user); the requests grid pages over the records' (user, time)
+/// index; key names come in one query. Nothing here issues a query per row. Each read first waits for this replica's
+/// usage writer to write what is queued (nothing to wait for when idle), so a request just made shows.
 /// </summary>
-public sealed class UsageQueries(AkashDbContext db, UsageWriter writer)
+/// <remarks>
+/// Every call reads through its own scope's <see cref="AkashDbContext"/>: a circuit lives for hours and its charts,
+/// grid and live refresh query at the same time, and a context allows one operation at a time.
+/// </remarks>
+public sealed class UsageQueries(IServiceScopeFactory scopes, UsageWriter writer)
 {
     public const int PageSize = 50;
 
-    public async Task<UsageView> LoadAsync(string userId, UsageFilter filter, string? cursor, CancellationToken cancellationToken)
+    /// <summary>Charts, totals, the per-model table and the filters' choices for one filter.</summary>
+    public async Task<UsageSummary> SummaryAsync(string userId, UsageFilter filter, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
         ArgumentNullException.ThrowIfNull(filter);
         await writer.FlushAsync(cancellationToken);
-        var series = await SeriesAsync(userId, filter, cancellationToken);
-        var models = await ByModelAsync(userId, filter, cancellationToken);
-        var recent = await RecentAsync(userId, filter, cursor, PageSize, cancellationToken);
-        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).OrderBy(k => k.CreatedAt)
-            .Select(k => new { k.Id, k.Name }).ToListAsync(cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
+        var series = await SeriesAsync(db, userId, filter, cancellationToken);
+        var models = await ByModelAsync(db, userId, filter, cancellationToken);
+        var keys = await KeyNamesAsync(db, userId, cancellationToken);
         var known = await db.UsageRollups.AsNoTracking()
             .Where(r => r.UserId == userId && r.Granularity == UsageGranularity.Day)
             .Select(r => r.Model).Distinct().OrderBy(m => m).ToListAsync(cancellationToken);
-        return new UsageView(filter, series, models, recent, keys.ToDictionary(k => k.Id, k => k.Name), known);
+        return new UsageSummary(filter, series, models, keys, known);
     }
 
-    /// <summary>Every bucket of the range in order, zeros included, so the chart's x axis is continuous.</summary>
-    public async Task<IReadOnlyList<UsagePoint>> SeriesAsync(string userId, UsageFilter filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of the requests the filter lets through, sorted on the server, and how many there are in all (from the
+    /// rollups unless the filter asks for errors or cancellations only, which the rollups do not tell apart).
+    /// </summary>
+    public async Task<UsageRowsPage> RowsAsync(string userId, UsageFilter filter, UsageSort sort, bool descending, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentNullException.ThrowIfNull(filter);
+        await writer.FlushAsync(cancellationToken);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
+        var records = Records(db, userId, filter);
+        var rollups = Rollups(db, userId, filter, UsageGranularity.Day);
+        var total = filter.Status switch
+        {
+            null => await rollups.SumAsync(r => (long?)r.Requests, cancellationToken) ?? 0,
+            "ok" => await rollups.SumAsync(r => (long?)(r.Requests - r.Errors), cancellationToken) ?? 0,
+            _ => await records.LongCountAsync(cancellationToken),
+        };
+        var count = (int)Math.Min(total, int.MaxValue);
+        var rows = await UsageRowPaging.PageAsync(records, count, sort, descending, page, pageSize, cancellationToken);
+        return new UsageRowsPage(rows, count);
+    }
+
+    /// <summary>Every record the filter lets through, oldest first, streamed as the database returns them.</summary>
+    public async IAsyncEnumerable<UsageRow> ExportAsync(string userId, UsageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         await writer.FlushAsync(cancellationToken);
-        var sums = await Rollups(userId, filter, filter.Granularity)
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
+        var rows = UsageRowPaging.Project(Records(db, userId, filter).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)).AsAsyncEnumerable();
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            yield return row;
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<Guid, string>> KeyNamesAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await KeyNamesAsync(scope.ServiceProvider.GetRequiredService<AkashDbContext>(), userId, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyDictionary<Guid, string>> KeyNamesAsync(AkashDbContext db, string userId, CancellationToken cancellationToken) =>
+        await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).OrderBy(k => k.CreatedAt).ToDictionaryAsync(k => k.Id, k => k.Name, cancellationToken);
+
+    /// <summary>Every bucket of the range in order, zeros included, so the chart's x axis is continuous.</summary>
+    private static async Task<IReadOnlyList<UsagePoint>> SeriesAsync(AkashDbContext db, string userId, UsageFilter filter, CancellationToken cancellationToken)
+    {
+        var sums = await Rollups(db, userId, filter, filter.Granularity)
             .GroupBy(r => r.BucketStart)
             .Select(g => new UsagePoint(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.PromptTokens), g.Sum(r => r.CompletionTokens), g.Sum(r => r.CostMicros)))
             .ToListAsync(cancellationToken);
@@ -53,72 +103,16 @@ public sealed class UsageQueries(AkashDbContext db, UsageWriter writer)
     }
 
     /// <summary>Per model over the range, most expensive first (daily rollups: the range is whole days).</summary>
-    public async Task<IReadOnlyList<ModelUsage>> ByModelAsync(string userId, UsageFilter filter, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ModelUsage>> ByModelAsync(AkashDbContext db, string userId, UsageFilter filter, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(filter);
-        await writer.FlushAsync(cancellationToken);
-        var rows = await Rollups(userId, filter, UsageGranularity.Day)
+        var rows = await Rollups(db, userId, filter, UsageGranularity.Day)
             .GroupBy(r => r.Model)
             .Select(g => new ModelUsage(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.PromptTokens), g.Sum(r => r.CompletionTokens), g.Sum(r => r.CostMicros)))
             .ToListAsync(cancellationToken);
         return [.. rows.OrderByDescending(m => m.CostMicros).ThenByDescending(m => m.Requests).ThenBy(m => m.Model, StringComparer.Ordinal)];
     }
 
-    /// <summary>Newest first, <paramref name="pageSize"/> at a time; <paramref name="cursor"/> is a previous page's next cursor.</summary>
-    public async Task<UsagePage> RecentAsync(string userId, UsageFilter filter, string? cursor, int pageSize, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        await writer.FlushAsync(cancellationToken);
-        var query = Records(userId, filter);
-        if (ParseCursor(cursor) is var (at, id))
-        {
-            query = query.Where(u => u.CreatedAt < at || (u.CreatedAt == at && u.Id < id));
-        }
-
-        var rows = await query.OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.Id).Take(pageSize + 1)
-            .Select(u => new UsageRow(u.Id, u.CreatedAt, u.InferenceId, u.ApiKeyId, u.Model, u.Surface, u.PromptTokens, u.CompletionTokens, u.CostMicros,
-                u.LatencyMs, u.TimeToFirstTokenMs, u.Status, u.HttpStatus, u.Error, u.Streamed))
-            .ToListAsync(cancellationToken);
-        var next = rows.Count > pageSize ? Cursor(rows[pageSize - 1]) : null;
-        return new UsagePage(rows.Count > pageSize ? rows[..pageSize] : rows, next);
-    }
-
-    /// <summary>Every record the filter lets through, oldest first, streamed as the database returns them.</summary>
-    public async IAsyncEnumerable<UsageRow> ExportAsync(string userId, UsageFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        await writer.FlushAsync(cancellationToken);
-        var rows = Records(userId, filter).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
-            .Select(u => new UsageRow(u.Id, u.CreatedAt, u.InferenceId, u.ApiKeyId, u.Model, u.Surface, u.PromptTokens, u.CompletionTokens, u.CostMicros,
-                u.LatencyMs, u.TimeToFirstTokenMs, u.Status, u.HttpStatus, u.Error, u.Streamed))
-            .AsAsyncEnumerable();
-        await foreach (var row in rows.WithCancellation(cancellationToken))
-        {
-            yield return row;
-        }
-    }
-
-    public async Task<IReadOnlyDictionary<Guid, string>> KeyNamesAsync(string userId, CancellationToken cancellationToken) =>
-        await db.ApiKeys.AsNoTracking().Where(k => k.UserId == userId).ToDictionaryAsync(k => k.Id, k => k.Name, cancellationToken);
-
-    public static string Cursor(UsageRow row)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        return string.Create(CultureInfo.InvariantCulture, $"{row.CreatedAt.UtcTicks}-{row.Id}");
-    }
-
-    public static (DateTimeOffset At, long Id)? ParseCursor(string? cursor)
-    {
-        var dash = cursor?.IndexOf('-', StringComparison.Ordinal) ?? -1;
-        return dash > 0
-            && long.TryParse(cursor.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            && long.TryParse(cursor.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            && ticks <= DateTimeOffset.MaxValue.UtcTicks
-            ? (new DateTimeOffset(ticks, TimeSpan.Zero), id)
-            : null;
-    }
-
-    private IQueryable<UsageRollup> Rollups(string userId, UsageFilter filter, UsageGranularity granularity)
+    private static IQueryable<UsageRollup> Rollups(AkashDbContext db, string userId, UsageFilter filter, UsageGranularity granularity)
     {
         var (start, end) = (filter.Start, filter.End);
         var query = db.UsageRollups.AsNoTracking()
@@ -136,7 +130,7 @@ public sealed class UsageQueries(AkashDbContext db, UsageWriter writer)
         return query;
     }
 
-    private IQueryable<UsageRecord> Records(string userId, UsageFilter filter)
+    private static IQueryable<UsageRecord> Records(AkashDbContext db, string userId, UsageFilter filter)
     {
         var (start, end) = (filter.Start, filter.End);
         var query = db.UsageRecords.AsNoTracking().Where(u => u.UserId == userId && u.CreatedAt >= start && u.CreatedAt < end);
@@ -148,6 +142,11 @@ public sealed class UsageQueries(AkashDbContext db, UsageWriter writer)
         if (filter.Model is { } model)
         {
             query = query.Where(u => u.Model == model);
+        }
+
+        if (filter.Status is { } status)
+        {
+            query = query.Where(u => u.Status == status);
         }
 
         return query;

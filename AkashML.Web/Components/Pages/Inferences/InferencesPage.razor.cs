@@ -1,23 +1,22 @@
-using System.Globalization;
-using AkashML.Data.Identity;
-using AkashML.Data.Inferences;
-using AkashML.Web.Components.Account;
+using AkashML.Web.Components.Pages.Usage;
 using AkashML.Web.Inferences;
+using AkashML.Web.Shell;
 using AkashML.Web.Usage;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Components.Web;
+using MudBlazor;
 
 namespace AkashML.Web.Components.Pages.Inferences;
 
-/// <summary>Look-up by Inference-Id, the retention setting, and the user's requests, newest first.</summary>
+/// <summary>Look-up by Inference-Id, the retention setting, and the user's requests in a server-paged grid (status in the URL).</summary>
 public sealed partial class InferencesPage
 {
-    private string _userId = "";
-    private UsagePage _page = new([], null);
-    private IReadOnlyDictionary<Guid, string> _keyNames = new Dictionary<Guid, string>();
-    private int? _retentionDays;
-    private int _keptCount;
-    private string? _retentionError;
+    private string userId = "";
+    private string? lookupId;
+    private MudForm? lookupForm;
+    private RequestsGrid? grid;
+    private IReadOnlyDictionary<Guid, string> keyNames = new Dictionary<Guid, string>();
+    private string? appliedStatus;
 
     [Inject]
     public required InferenceQueries Queries { get; init; }
@@ -26,63 +25,62 @@ public sealed partial class InferencesPage
     public required UsageQueries Usage { get; init; }
 
     [Inject]
-    public required InferenceRetentionSettings RetentionSettings { get; init; }
+    public required SignedInUser User { get; init; }
 
     [Inject]
-    public required UserManager<ApplicationUser> UserManager { get; init; }
-
-    [Inject]
-    internal IdentityRedirectManager RedirectManager { get; init; } = default!;
-
-    [CascadingParameter]
-    public HttpContext HttpContext { get; set; } = default!;
+    public required NavigationManager Navigation { get; init; }
 
     [SupplyParameterFromQuery(Name = "status")]
     public string? Status { get; set; }
 
-    [SupplyParameterFromQuery(Name = "cursor")]
-    public string? Cursor { get; set; }
-
-    [SupplyParameterFromForm(FormName = "retention")]
-    private RetentionInput? Retention { get; set; }
-
     protected override async Task OnInitializedAsync()
     {
-        _userId = UserManager.GetUserId(HttpContext.User) ?? throw new InvalidOperationException("the page requires a signed-in user");
-        var cancellationToken = HttpContext.RequestAborted;
-        Status = Status is "error" or "cancelled" or "ok" ? Status : null;
-        _retentionDays = await RetentionSettings.GetDaysAsync(_userId, cancellationToken);
-        _keptCount = await Queries.KeptCountAsync(_userId, cancellationToken);
-        _page = await Queries.ListAsync(_userId, Status, Cursor, cancellationToken);
-        _keyNames = await Usage.KeyNamesAsync(_userId, cancellationToken);
+        userId = await User.GetIdAsync();
+        keyNames = await Usage.KeyNamesAsync(userId, CancellationToken.None);
     }
 
-    private async Task SaveRetentionAsync()
+    protected override async Task OnParametersSetAsync()
     {
-        var input = Retention ?? new RetentionInput();
-        int? days = null;
-        if (input.Enabled == "true")
+        Status = UsageFilter.Statuses.Contains(Status ?? "") ? Status : null;
+        if (Status != appliedStatus)
         {
-            if (!int.TryParse(input.Days, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) || parsed < 1 || parsed > InferenceRetention.MaxDays)
+            appliedStatus = Status;
+            if (grid is not null)
             {
-                _retentionError = $"Enter a number of days from 1 to {InferenceRetention.MaxDays}.";
-                return;
+                await grid.ReloadAsync();
             }
-
-            days = parsed;
         }
-
-        await RetentionSettings.SetAsync(_userId, days, HttpContext.RequestAborted);
-        RedirectManager.RedirectToWithStatus("inferences", days is { } d
-            ? string.Create(CultureInfo.InvariantCulture, $"Retention is on: prompts and outputs of new requests are kept for {d} days.")
-            : "Retention is off. Kept prompts and outputs were deleted.", HttpContext);
     }
 
-    /// <summary>The retention form.</summary>
-    public sealed class RetentionInput
+    private async Task SetStatusAsync(string value)
     {
-        public string? Enabled { get; set; }
+        Status = string.IsNullOrEmpty(value) ? null : value;
+        Navigation.NavigateTo(Status is null ? "inferences" : "inferences?status=" + Uri.EscapeDataString(Status), replace: true);
+        appliedStatus = Status;
+        if (grid is not null)
+        {
+            await grid.ReloadAsync();
+        }
+    }
 
-        public string? Days { get; set; }
+    private Task<UsageRowsPage> LoadRowsAsync(RowsRequest request, CancellationToken cancellationToken) =>
+        Queries.RowsAsync(userId, appliedStatus, request.Sort, request.Descending, request.Page, request.PageSize, cancellationToken);
+
+    private async Task LookupKeyAsync(KeyboardEventArgs args)
+    {
+        if (args.Key == "Enter")
+        {
+            await LookupAsync();
+        }
+    }
+
+    /// <summary>Opens the request's own page, so the address bar holds a link support can use; whether it exists is that page's business.</summary>
+    private async Task LookupAsync()
+    {
+        await lookupForm!.ValidateAsync();
+        if (lookupForm.IsValid && lookupId?.Trim() is { Length: > 0 } id)
+        {
+            Navigation.NavigateTo("inferences/" + Uri.EscapeDataString(id));
+        }
     }
 }

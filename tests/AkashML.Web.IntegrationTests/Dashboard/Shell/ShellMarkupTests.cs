@@ -1,12 +1,10 @@
 using AkashML.Billing.Ledger;
 using AkashML.Data.Billing;
 using AkashML.Web.Components.Pages.Billing;
-using AkashML.Web.Components.Pages.Overview;
-using AkashML.Web.Shell;
 
 namespace AkashML.Web.IntegrationTests.Dashboard.Shell;
 
-/// <summary>Markup of the pools table and the onboarding card, rendered with HtmlRenderer.</summary>
+/// <summary>Markup of the pools table, rendered with HtmlRenderer.</summary>
 public sealed class ShellMarkupTests
 {
     [Fact]
@@ -41,29 +39,6 @@ public sealed class ShellMarkupTests
         var empty = await MarkupRenderer.RenderAsync<PoolsTable>(new Dictionary<string, object?> { [nameof(PoolsTable.Pools)] = Array.Empty<CreditPoolView>() });
         Assert.Contains("data-testid=\"pools-empty\"", empty, StringComparison.Ordinal);
         Assert.DoesNotContain("<table", empty, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData(false, true, false, false, 0, "email,payment,chat")]
-    [InlineData(true, true, false, false, 1, "payment,chat")]
-    [InlineData(true, true, true, false, 2, "chat")]
-    [InlineData(true, false, false, true, 3, "")]
-    public async Task The_onboarding_card_checks_off_what_is_done(bool confirmed, bool payments, bool verified, bool requested, int done, string open)
-    {
-        var state = new OnboardingState(confirmed, payments, verified, 1_000_000, requested);
-        var html = await MarkupRenderer.RenderAsync<OnboardingCard>(new Dictionary<string, object?> { [nameof(OnboardingCard.State)] = state });
-
-        Assert.Contains($"{done} of 3 done", html, StringComparison.Ordinal);
-        Assert.Equal(done == 3, state.IsComplete);
-        var openSteps = open.Split(',', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var step in new[] { "email", "payment", "chat" })
-        {
-            var expected = openSteps.Contains(step) ? "false" : "true";
-            Assert.Contains($"data-step=\"{step}\" data-done=\"{expected}\"", html, StringComparison.Ordinal);
-        }
-
-        Assert.Equal(payments && !verified, html.Contains("href=\"billing\"", StringComparison.Ordinal));
-        Assert.Equal(payments, html.Contains("$1.00 of free credits", StringComparison.Ordinal));
     }
 
     private static int CountOf(string text, string needle) => (text.Length - text.Replace(needle, "", StringComparison.Ordinal).Length) / needle.Length;

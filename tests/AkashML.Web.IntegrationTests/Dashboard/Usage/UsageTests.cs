@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using AkashML.Data;
+using AkashML.Data.Keys;
 using AkashML.Data.Usage;
 using AkashML.Web.Keys;
 using AkashML.Web.Usage;
