@@ -3,9 +3,11 @@ using System.Reflection;
 using System.Text.Json;
 using AkashML.Billing;
 using AkashML.Inference.Catalog;
+using AkashML.Web.Accounts;
 using AkashML.Web.Accounts.Email;
 using AkashML.Web.Accounts.External;
 using AkashML.Web.Api;
+using AkashML.Web.Billing;
 using AkashML.Web.Hosting;
 using AkashML.Web.Keys;
 
@@ -31,6 +33,8 @@ public sealed class SampleSettingsTests
         { ApiKeyOptions.SectionName, typeof(ApiKeyOptions), [] },
         { ApiOptions.SectionName, typeof(ApiOptions), [] },
         { BillingOptions.SectionName, typeof(BillingOptions), [] },
+        { SignupCreditsOptions.SectionName, typeof(SignupCreditsOptions), [] },
+        { SupportOptions.SectionName, typeof(SupportOptions), [] },
     };
 
     [Theory]
