@@ -1,4 +1,3 @@
-using System.Globalization;
 using AkashML.Billing;
 using AkashML.Billing.Prices;
 using AkashML.Billing.TopUp;
@@ -8,7 +7,6 @@ using AkashML.Web.Components.Layout;
 using AkashML.Web.Shell;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
-using MudBlazor;
 
 namespace AkashML.Web.Components.Pages.Billing;
 
@@ -19,15 +17,11 @@ namespace AkashML.Web.Components.Pages.Billing;
 /// </summary>
 public sealed partial class BillingPage : IDisposable
 {
-    private static readonly int[] SuggestedAmounts = [10, 25, 50, 100];
-
     private readonly CancellationTokenSource stopping = new();
     private IDisposable? subscription;
     private string userId = "";
     private bool isAdministrator;
     private BillingSummary? summary;
-    private MudForm? topUpForm;
-    private string? topUpAmount;
     private string? topUpError;
     private string? verifyError;
     private bool busy;
@@ -50,15 +44,7 @@ public sealed partial class BillingPage : IDisposable
 
     private bool PaymentsEnabled => Options.Value.Stripe.Enabled;
 
-    private long MinimumCents => Money.UsdToCents(Options.Value.TopUp.MinimumUsd);
-
-    private long MaximumCents => Money.UsdToCents(Options.Value.TopUp.MaximumUsd);
-
     private long TrialMicros => Money.UsdToMicros(Options.Value.TrialCreditsUsd);
-
-    private string? SupportEmail => string.IsNullOrWhiteSpace(Support.Value.Email) ? null : Support.Value.Email.Trim();
-
-    private IEnumerable<int> Presets => SuggestedAmounts.Where(a => a >= Options.Value.TopUp.MinimumUsd && a <= Options.Value.TopUp.MaximumUsd);
 
     private string CardText => summary?.Account switch
     {
@@ -72,7 +58,6 @@ public sealed partial class BillingPage : IDisposable
         var principal = await User.GetPrincipalAsync();
         userId = await User.GetIdAsync();
         isAdministrator = principal.IsInRole(AccountProvisioning.AdministratorRole);
-        topUpAmount = PresetText(DefaultTopUp());
         summary = await Desk.GetSummaryAsync(userId, stopping.Token);
     }
 
@@ -129,53 +114,9 @@ public sealed partial class BillingPage : IDisposable
         }
     }
 
-    private string? ValidateTopUp(string? text)
-    {
-        var trimmed = text?.Trim().TrimStart('$').Trim() ?? "";
-        if (trimmed.Length == 0)
-        {
-            return "Enter an amount in USD, e.g. 25.";
-        }
-
-        if (!decimal.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var usd))
-        {
-            return $"'{text}' is not an amount in USD, e.g. 25 or 25.50.";
-        }
-
-        var limits = Options.Value.TopUp;
-        if (usd < limits.MinimumUsd || usd > limits.MaximumUsd)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"The amount must be between ${limits.MinimumUsd:0.00} and ${limits.MaximumUsd:0.00}.");
-        }
-
-        return usd * 100 != decimal.Truncate(usd * 100) ? "The amount must be in whole cents." : null;
-    }
-
-    private async Task PickPresetAsync(int usd)
-    {
-        topUpAmount = PresetText(usd);
-        topUpError = null;
-        if (topUpForm is not null)
-        {
-            await topUpForm.ValidateAsync();
-        }
-    }
-
-    private async Task TopUpAsync()
+    private async Task TopUpAsync(decimal usd)
     {
         topUpError = null;
-        if (topUpForm is null)
-        {
-            return;
-        }
-
-        await topUpForm.ValidateAsync();
-        if (!topUpForm.IsValid)
-        {
-            return;
-        }
-
-        var usd = decimal.Parse(topUpAmount!.Trim().TrimStart('$').Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
         busy = true;
         try
         {
@@ -215,10 +156,6 @@ public sealed partial class BillingPage : IDisposable
             busy = false;
         }
     }
-
-    private decimal DefaultTopUp() => Math.Clamp(25m, Options.Value.TopUp.MinimumUsd, Options.Value.TopUp.MaximumUsd);
-
-    private static string PresetText(decimal usd) => usd.ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
