@@ -12,6 +12,13 @@ public sealed record AdminUserPage(IReadOnlyList<AdminUserRow> Rows, int Total, 
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
 }
 
+/// <summary>What the users grid can sort by (balances are summed per page, so they are not a sort key).</summary>
+public enum UserSort
+{
+    Joined,
+    Email,
+}
+
 /// <summary>
 /// The administrators' user list: a page of users (optionally filtered by email), then their roles and balances in
 /// one grouped query each, never a query per row.
@@ -21,7 +28,11 @@ public sealed class UserDirectory(AkashDbContext db, TimeProvider clock)
     public const int DefaultPageSize = 25;
 
     /// <param name="page">1-based; out-of-range pages are clamped.</param>
-    public async Task<AdminUserPage> SearchAsync(string? emailContains, int page, int pageSize, CancellationToken cancellationToken)
+    public Task<AdminUserPage> SearchAsync(string? emailContains, int page, int pageSize, CancellationToken cancellationToken) =>
+        SearchAsync(emailContains, page, pageSize, UserSort.Joined, descending: true, cancellationToken);
+
+    /// <param name="page">1-based; out-of-range pages are clamped.</param>
+    public async Task<AdminUserPage> SearchAsync(string? emailContains, int page, int pageSize, UserSort sort, bool descending, CancellationToken cancellationToken)
     {
         pageSize = Math.Clamp(pageSize, 1, 200);
         var users = db.Users.AsNoTracking();
@@ -34,8 +45,14 @@ public sealed class UserDirectory(AkashDbContext db, TimeProvider clock)
         var total = await users.CountAsync(cancellationToken);
         var pageCount = Math.Max(1, (total + pageSize - 1) / pageSize);
         page = Math.Clamp(page, 1, pageCount);
-        var found = await users
-            .OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Id)
+        var ordered = (sort, descending) switch
+        {
+            (UserSort.Email, false) => users.OrderBy(u => u.NormalizedEmail),
+            (UserSort.Email, true) => users.OrderByDescending(u => u.NormalizedEmail),
+            (_, false) => users.OrderBy(u => u.CreatedAt),
+            _ => users.OrderByDescending(u => u.CreatedAt),
+        };
+        var found = await ordered.ThenBy(u => u.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(u => new { u.Id, u.Email, u.EmailConfirmed, u.CreatedAt, u.LockoutEnd })
             .ToListAsync(cancellationToken);

@@ -55,11 +55,14 @@ public abstract class DashboardTest : BunitContext, IAsyncLifetime, IClassFixtur
         ArgumentNullException.ThrowIfNull(user);
         var authorization = _authorization;
         authorization.SetAuthorized(user.Email);
-        authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Email, user.Email));
+
+        // Roles first: bunit's SetRoles rebuilds the principal without the claims set before it.
         if (user.IsAdministrator)
         {
             authorization.SetRoles(AccountProvisioning.AdministratorRole);
         }
+
+        authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Email, user.Email));
     }
 
     /// <summary>A service from the host's scope (the same instances the rendered components get).</summary>

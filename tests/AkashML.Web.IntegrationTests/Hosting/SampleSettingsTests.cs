@@ -3,9 +3,11 @@ using System.Reflection;
 using System.Text.Json;
 using AkashML.Billing;
 using AkashML.Inference.Catalog;
+using AkashML.Web.Accounts;
 using AkashML.Web.Accounts.Email;
 using AkashML.Web.Accounts.External;
 using AkashML.Web.Api;
+using AkashML.Web.Billing;
 using AkashML.Web.Hosting;
 using AkashML.Web.Keys;
 
@@ -33,6 +35,8 @@ public sealed class SampleSettingsTests
         { BillingOptions.SectionName, typeof(BillingOptions), [] },
         { Shell.DashboardOptions.SectionName, typeof(Shell.DashboardOptions), [] },
         { Shell.DashboardOptions.SectionName + ":Circuits", typeof(Microsoft.AspNetCore.Components.Server.CircuitOptions), [] },
+        { SignupCreditsOptions.SectionName, typeof(SignupCreditsOptions), [] },
+        { SupportOptions.SectionName, typeof(SupportOptions), [] },
     };
 
     [Theory]

@@ -3,27 +3,26 @@ using System.Globalization;
 using AkashML.Inference.Catalog;
 using AkashML.Inference.Native;
 using AkashML.Inference.Serving;
-using AkashML.Web.Components.Account;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 
 namespace AkashML.Web.Components.Pages.Admin;
 
 /// <summary><c>/admin/models</c>: the catalog with each model's state in <see cref="ModelHost"/>, and the runtime's health.</summary>
-public sealed partial class AdminModels
+public sealed partial class AdminModels : IDisposable
 {
     private static readonly TimeSpan LoadTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly CancellationTokenSource stopping = new();
+    private readonly HashSet<string> loading = new(StringComparer.Ordinal);
+    private IReadOnlyList<ModelDescriptor> models = [];
+    private HashSet<string> loaded = [];
 
     [Inject] public required ModelHost Host { get; init; }
 
     [Inject] public required ModelCatalog Catalog { get; init; }
 
-    [Inject] internal IdentityRedirectManager RedirectManager { get; init; } = default!;
-
-    [CascadingParameter] public HttpContext HttpContext { get; set; } = default!;
-
-    private IReadOnlyList<ModelDescriptor> Models { get; set; } = [];
-
-    private HashSet<string> Loaded { get; set; } = [];
+    [Inject] public required ISnackbar Snackbar { get; init; }
 
     private static bool RuntimeOk => OnnxRuntimeLibrary.IsSupported;
 
@@ -35,35 +34,47 @@ public sealed partial class AdminModels
 
     private string ModelsDirectory => Catalog.ModelsDirectory;
 
-    protected override void OnInitialized()
+    protected override void OnInitialized() => Read();
+
+    private void Read()
     {
-        Models = Host.List();
-        Loaded = Host.LoadedModels.ToHashSet(StringComparer.Ordinal);
+        models = Host.List();
+        loaded = Host.LoadedModels.ToHashSet(StringComparer.Ordinal);
     }
 
     private async Task LoadAsync(string modelId)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(HttpContext.RequestAborted);
+        loading.Add(modelId);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         timeout.CancelAfter(LoadTimeout);
         var started = Stopwatch.GetTimestamp();
-        string message;
         try
         {
             await Host.GetAsync(modelId, timeout.Token);
-            message = string.Create(CultureInfo.InvariantCulture, $"Loaded {modelId} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms.");
+            Snackbar.Add(string.Create(CultureInfo.InvariantCulture, $"Loaded {modelId} in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms."), Severity.Success);
         }
         catch (ModelUnavailableException ex)
         {
-            message = "Error: " + ex.Message;
+            Snackbar.Add(ex.Message, Severity.Error);
         }
-        catch (OperationCanceledException) when (!HttpContext.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            message = $"Error: {modelId} did not load within {LoadTimeout.TotalMinutes:0} minutes; it keeps loading in the background.";
+            Snackbar.Add($"{modelId} did not load within {LoadTimeout.TotalMinutes:0} minutes; it keeps loading in the background.", Severity.Warning);
+        }
+        finally
+        {
+            loading.Remove(modelId);
         }
 
-        RedirectManager.RedirectToWithStatus("admin/models", message, HttpContext);
+        Read();
     }
 
     private static string PerMillion(decimal usd) =>
         usd == 0 ? "Free" : "$" + usd.ToString("0.00##", CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        stopping.Cancel();
+        stopping.Dispose();
+    }
 }

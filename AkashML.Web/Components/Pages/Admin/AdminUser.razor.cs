@@ -1,170 +1,123 @@
-using System.Globalization;
 using AkashML.Billing.Ledger;
-using AkashML.Billing.Prices;
-using AkashML.Billing.TopUp;
-using AkashML.Data.Billing;
-using AkashML.Data.Identity;
 using AkashML.Web.Admin;
-using AkashML.Web.Components.Account;
+using AkashML.Web.Components.Pages.Billing;
 using AkashML.Web.Shell;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Identity;
+using MudBlazor;
 
 namespace AkashML.Web.Components.Pages.Admin;
 
 /// <summary>
-/// <c>/admin/users/{id}</c>: one user's balance, pools and payments, and the credit grant form
-/// (<see cref="CreditLedger.GrantAsync"/> with <see cref="CreditSource.AdminGrant"/>).
+/// <c>/admin/users/{id}</c>: one user's balance, pools and payments, the credit grant form and the account lock. The
+/// balance follows the user's change feed, so a grant (here or in another tab) shows at once.
 /// </summary>
-public sealed partial class AdminUser
+public sealed partial class AdminUser : IDisposable
 {
-    /// <summary>The largest single grant the form accepts.</summary>
-    public const decimal MaxGrantUsd = 100_000m;
+    private readonly CancellationTokenSource stopping = new();
+    private IDisposable? subscription;
+    private AdminUserRow? user;
+    private CreditBalance balance = new(0, 0, []);
+    private bool loaded;
+    private bool busy;
+    private string? signedInId;
+    private PaymentsGrid? payments;
 
-    [Inject] public required UserDirectory Directory { get; init; }
+    [Inject] public required AdminDesk Desk { get; init; }
 
-    [Inject] public required CreditLedger Ledger { get; init; }
+    [Inject] public required AccountChanges Changes { get; init; }
 
-    [Inject] public required TopUpService TopUps { get; init; }
+    [Inject] public required SignedInUser SignedIn { get; init; }
 
-    [Inject] public required UserManager<ApplicationUser> Users { get; init; }
+    [Inject] public required IDialogService Dialogs { get; init; }
 
-    [Inject] public required TimeProvider Clock { get; init; }
-
-    [Inject] internal IdentityRedirectManager RedirectManager { get; init; } = default!;
-
-    [CascadingParameter] public HttpContext HttpContext { get; set; } = default!;
+    [Inject] public required ISnackbar Snackbar { get; init; }
 
     [Parameter] public string UserId { get; set; } = "";
 
-    [SupplyParameterFromForm(FormName = "grant")] public GrantInput? Grant { get; set; }
+    private bool IsSelf => user is not null && user.Id == signedInId;
 
-    private AdminUserRow? User { get; set; }
+    private List<BreadcrumbItem> Breadcrumbs =>
+    [
+        new("Users", href: "admin/users"),
+        new(user?.Email ?? "Unknown user", href: null, disabled: true),
+    ];
 
-    private CreditBalance Balance { get; set; } = new(0, 0, []);
-
-    private IReadOnlyList<Payment> Payments { get; set; } = [];
-
-    private string? AmountError { get; set; }
-
-    private string? ExpiresError { get; set; }
-
-    private string? ReasonError { get; set; }
-
-    protected override async Task OnInitializedAsync()
+    protected override async Task OnParametersSetAsync()
     {
-        Grant ??= new GrantInput();
-        var ct = HttpContext.RequestAborted;
-        User = await Directory.FindAsync(UserId, ct);
-        if (User is null)
-        {
-            return;
-        }
-
-        Balance = await Ledger.GetBalanceAsync(User.Id, ct);
-        Payments = await TopUps.ListPaymentsAsync(User.Id, 20, ct);
+        signedInId ??= await SignedIn.GetIdAsync();
+        await LoadAsync();
+        loaded = true;
+        subscription?.Dispose();
+        subscription = user is null || !RendererInfo.IsInteractive ? null : Changes.Subscribe(user.Id, () => InvokeAsync(RefreshAsync));
     }
 
-    private async Task GrantAsync()
+    private async Task LoadAsync()
     {
-        if (User is null)
+        user = await Desk.FindUserAsync(UserId, stopping.Token);
+        if (user is not null)
+        {
+            balance = await Desk.GetBalanceAsync(user.Id, stopping.Token);
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        if (stopping.IsCancellationRequested)
         {
             return;
         }
 
-        var input = Grant ?? new GrantInput();
-        var micros = ParseAmount(input.Amount);
-        var expires = ParseExpiry(input.Expires);
-        var reason = input.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason))
+        await LoadAsync();
+        StateHasChanged();
+        if (payments is not null)
         {
-            ReasonError = "Say why: the user sees it in their ledger.";
+            await payments.ReloadAsync();
         }
-        else if (reason.Length > 500)
-        {
-            ReasonError = "Keep the reason under 500 characters.";
-        }
+    }
 
-        if (AmountError is not null || ExpiresError is not null || ReasonError is not null)
+    private async Task SetLockedAsync(bool locked)
+    {
+        if (user is null)
         {
             return;
         }
 
-        var admin = Users.GetUserName(HttpContext.User) ?? "an administrator";
+        if (locked)
+        {
+            var confirmed = await Dialogs.ShowMessageBoxAsync("Lock this account?",
+                $"{user.Email} will not be able to sign in, and their open sessions end within minutes. You can unlock it later.",
+                yesText: "Lock account", cancelText: "Cancel");
+            if (confirmed != true)
+            {
+                return;
+            }
+        }
+
+        busy = true;
         try
         {
-            await Ledger.GrantAsync(User.Id, CreditSource.AdminGrant, micros, expires, reason, "granted by " + admin, HttpContext.RequestAborted);
-        }
-        catch (UnknownUserException)
-        {
-            AmountError = "This user no longer exists.";
-            return;
-        }
+            var refusal = await Desk.SetLockedAsync(user.Id, locked, stopping.Token);
+            if (refusal is null)
+            {
+                Snackbar.Add(locked ? $"{user.Email} is locked." : $"{user.Email} is unlocked.", Severity.Success);
+            }
+            else
+            {
+                Snackbar.Add(refusal, Severity.Error);
+            }
 
-        RedirectManager.RedirectToWithStatus($"admin/users/{Uri.EscapeDataString(User.Id)}",
-            $"Granted {DisplayFormat.Usd(micros)} to {User.Email}" + (expires is { } e ? $", expiring {DisplayFormat.Time(e)}." : "."), HttpContext);
+            await LoadAsync();
+        }
+        finally
+        {
+            busy = false;
+        }
     }
 
-    private long ParseAmount(string? text)
+    public void Dispose()
     {
-        var trimmed = text?.Trim().TrimStart('$') ?? "";
-        if (trimmed.Length == 0)
-        {
-            AmountError = "Enter an amount in USD, e.g. 10.";
-            return 0;
-        }
-
-        if (!decimal.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var usd))
-        {
-            AmountError = $"'{text}' is not an amount in USD, e.g. 10 or 2.50.";
-            return 0;
-        }
-
-        if (usd <= 0 || usd > MaxGrantUsd)
-        {
-            AmountError = string.Create(CultureInfo.InvariantCulture, $"The amount must be more than $0 and at most ${MaxGrantUsd:#,0}.");
-            return 0;
-        }
-
-        if (usd * Money.MicrosPerUsd != decimal.Truncate(usd * Money.MicrosPerUsd))
-        {
-            AmountError = "At most six decimals (one micro-dollar).";
-            return 0;
-        }
-
-        return Money.UsdToMicros(usd);
-    }
-
-    private DateTimeOffset? ParseExpiry(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (!DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            ExpiresError = "Use a date like 2027-01-31.";
-            return null;
-        }
-
-        // Usable through the whole chosen day (UTC).
-        var expires = new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        if (expires <= Clock.GetUtcNow())
-        {
-            ExpiresError = "The expiry must be today or later.";
-            return null;
-        }
-
-        return expires;
-    }
-
-    public sealed class GrantInput
-    {
-        public string? Amount { get; set; }
-
-        public string? Expires { get; set; }
-
-        public string? Reason { get; set; }
+        subscription?.Dispose();
+        stopping.Cancel();
+        stopping.Dispose();
     }
 }

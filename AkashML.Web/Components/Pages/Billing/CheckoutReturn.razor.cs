@@ -1,39 +1,40 @@
-using AkashML.Billing.Ledger;
-using AkashML.Data;
 using AkashML.Data.Billing;
-using AkashML.Data.Identity;
+using AkashML.Web.Billing;
 using AkashML.Web.Shell;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace AkashML.Web.Components.Pages.Billing;
 
 /// <summary>
 /// <c>/billing/success</c>, where Stripe Checkout returns after paying or saving a card. The credits come from the
-/// webhook, not from this visit: the page shows what the webhook has applied and refreshes while it is still pending.
+/// webhook, not from this visit: the page shows what the webhook has applied and looks again every second or so while
+/// it is still pending.
 /// </summary>
-public sealed partial class CheckoutReturn
+public sealed partial class CheckoutReturn : IDisposable
 {
-    [Inject] public required AkashDbContext Db { get; init; }
+    private static readonly TimeSpan PendingRecheck = TimeSpan.FromSeconds(1);
 
-    [Inject] public required CreditLedger Ledger { get; init; }
+    private readonly CancellationTokenSource stopping = new();
+    private string userId = "";
+    private long balanceMicros;
+    private Payment? payment;
 
-    [Inject] public required UserManager<ApplicationUser> Users { get; init; }
+    [Inject] public required BillingDesk Desk { get; init; }
 
-    [CascadingParameter] public HttpContext HttpContext { get; set; } = default!;
+    [Inject] public required BalanceReader Balances { get; init; }
+
+    [Inject] public required SignedInUser User { get; init; }
 
     [SupplyParameterFromQuery(Name = "session_id")] public string? SessionId { get; set; }
 
-    private string State { get; set; } = "unknown";
-
-    private long BalanceMicros { get; set; }
-
-    private Payment? Payment { get; set; }
-
-    private bool TrialGranted { get; set; }
-
-    private bool Waiting => State == "pending";
+    private string State => payment switch
+    {
+        null => "unknown",
+        { Status: PaymentStatus.Pending } => "pending",
+        { Status: PaymentStatus.Succeeded, Kind: PaymentKind.Verification } => "verified",
+        { Status: PaymentStatus.Succeeded } => "credited",
+        _ => "failed",
+    };
 
     private string Title => State switch
     {
@@ -46,12 +47,12 @@ public sealed partial class CheckoutReturn
 
     private string Lead => State switch
     {
-        "credited" => $"{DisplayFormat.Usd(Payment!.CreditedMicros)} was added to your balance. Thank you!",
-        "verified" => TrialGranted
+        "credited" => $"{DisplayFormat.Usd(payment!.CreditedMicros)} was added to your balance. Thank you!",
+        "verified" => payment!.PoolId is not null
             ? "Your card is saved and your free trial credits were added."
             : "Your card is saved for top-ups. Trial credits are granted once per person and per card, so none were added this time.",
         "pending" => "Stripe is confirming with us. This page updates by itself in a moment.",
-        "failed" => Payment?.FailureMessage ?? "Stripe reported a failure. Nothing was charged.",
+        "failed" => payment?.FailureMessage ?? "Stripe reported a failure. Nothing was charged.",
         _ => "We could not find this checkout for your account. If you paid, the credits appear on the billing page as soon as Stripe confirms.",
     };
 
@@ -72,26 +73,51 @@ public sealed partial class CheckoutReturn
 
     protected override async Task OnInitializedAsync()
     {
-        var userId = Users.GetUserId(HttpContext.User) ?? throw new InvalidOperationException("This page needs a signed-in user.");
-        var ct = HttpContext.RequestAborted;
+        userId = await User.GetIdAsync();
+        await LoadAsync();
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive && State == "pending")
+        {
+            _ = WatchAsync(stopping.Token);
+        }
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(PendingRecheck);
+        try
+        {
+            while (State == "pending" && await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await InvokeAsync(async () =>
+                {
+                    await LoadAsync();
+                    StateHasChanged();
+                });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page went away.
+        }
+    }
+
+    private async Task LoadAsync()
+    {
         if (!string.IsNullOrEmpty(SessionId))
         {
-            Payment = await Db.Payments.AsNoTracking().SingleOrDefaultAsync(p => p.CheckoutSessionId == SessionId && p.UserId == userId, ct);
+            payment = await Desk.FindCheckoutAsync(userId, SessionId, stopping.Token);
         }
 
-        State = Payment switch
-        {
-            null => "unknown",
-            { Status: PaymentStatus.Pending } => "pending",
-            { Status: PaymentStatus.Succeeded, Kind: PaymentKind.Verification } => "verified",
-            { Status: PaymentStatus.Succeeded } => "credited",
-            _ => "failed",
-        };
-        if (State == "verified")
-        {
-            TrialGranted = Payment!.PoolId is not null;
-        }
+        balanceMicros = await Balances.GetUsableMicrosAsync(userId, stopping.Token);
+    }
 
-        BalanceMicros = (await Ledger.GetBalanceAsync(userId, ct)).UsableMicros;
+    public void Dispose()
+    {
+        stopping.Cancel();
+        stopping.Dispose();
     }
 }
