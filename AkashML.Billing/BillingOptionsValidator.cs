@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AkashML.Billing;
 
 /// <summary>Checks the whole <c>Billing</c> section at start and reports every problem at once.</summary>

@@ -5,7 +5,6 @@ using AkashML.Billing.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Stripe;
 
 namespace AkashML.Billing;

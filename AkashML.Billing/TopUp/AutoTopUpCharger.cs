@@ -1,7 +1,3 @@
-using AkashML.Data;
-using AkashML.Data.Billing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 using Stripe;
 
 namespace AkashML.Billing.TopUp;

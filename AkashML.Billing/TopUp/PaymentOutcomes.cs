@@ -1,10 +1,5 @@
 using AkashML.Billing.Ledger;
 using AkashML.Billing.Prices;
-using AkashML.Data;
-using AkashML.Data.Billing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Stripe;
 
 namespace AkashML.Billing.TopUp;

@@ -1,5 +1,3 @@
-using AkashML.Data.Billing;
-
 namespace AkashML.Billing.TopUp;
 
 /// <summary>

@@ -1,11 +1,6 @@
 using System.Globalization;
 using AkashML.Billing.Ledger;
 using AkashML.Billing.Prices;
-using AkashML.Data;
-using AkashML.Data.Billing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Stripe;
 using Stripe.Checkout;
 

@@ -1,11 +1,6 @@
 using System.Linq.Expressions;
 using System.Text.Json;
 using AkashML.Billing.TopUp;
-using AkashML.Data;
-using AkashML.Data.Billing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Stripe;
 using Stripe.Checkout;
 
