@@ -132,7 +132,9 @@ public sealed class StripeWebhookProcessor(
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException)
         {
-            // What Stripe.net throws for signed bodies that are not JSON objects or lack the event's fields.
+            // What Stripe.net 53 throws for signed bodies that are not events: JsonException for bad JSON or fields of the
+            // wrong type, InvalidOperationException for a JSON value that is not an object, NullReferenceException for an
+            // object without api_version (its version check reads it unguarded).
             return new SignedBody(null, "The body is not a Stripe event: " + ex.Message);
         }
     }

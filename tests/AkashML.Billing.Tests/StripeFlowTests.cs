@@ -325,6 +325,7 @@ public sealed class StripeFlowTests(TestDatabases databases) : IClassFixture<Tes
         Assert.Equal(400, await stripe.PostSignedAsync("this is not json", BillingTestHost.WebhookSecret, host.Clock.GetUtcNow()));
         Assert.Equal(400, await stripe.PostSignedAsync($$"""{"id":"evt_no_data","object":"event","api_version":"{{stripe.ApiVersion}}","type":"charge.refunded"}""", BillingTestHost.WebhookSecret, host.Clock.GetUtcNow()));
         Assert.Equal(400, await stripe.PostSignedAsync("[1,2,3]", BillingTestHost.WebhookSecret, host.Clock.GetUtcNow()));
+        Assert.Equal(400, await stripe.PostSignedAsync("{}", BillingTestHost.WebhookSecret, host.Clock.GetUtcNow()));
         Assert.Equal(200, await stripe.SendEventAsync("customer.subscription.created", new JsonObject { ["id"] = "sub_1", ["object"] = "subscription" }));
         Assert.Equal(200, await stripe.SendEventAsync("payment_intent.succeeded", new JsonObject { ["id"] = "pi_not_ours", ["object"] = "payment_intent", ["amount_received"] = 100000, ["metadata"] = new JsonObject() }));
         Assert.Equal(200, await stripe.SendEventAsync("charge.refunded", new JsonObject { ["id"] = "ch_not_ours", ["object"] = "charge", ["payment_intent"] = "pi_not_ours", ["amount_refunded"] = 100, ["customer"] = "cus_stranger" }));
