@@ -145,10 +145,9 @@ public sealed class TopUpService(
             new CustomerCreateOptions { Email = string.IsNullOrEmpty(email) ? null : email, Metadata = new() { [StripeMetadata.UserId] = userId } },
             new RequestOptions { IdempotencyKey = "akashml-customer-" + userId },
             cancellationToken);
-        var customerId = customer.Id;
         return await accountLock.RunAsync(userId, (account, _) =>
         {
-            account.StripeCustomerId ??= customerId;
+            account.StripeCustomerId ??= customer.Id;
             return Task.FromResult(account.StripeCustomerId);
         }, cancellationToken);
     }
