@@ -36,14 +36,14 @@ public sealed class StripeWebhookProcessor(
             return new(WebhookOutcome.NotConfigured, "Stripe webhooks are not configured.");
         }
 
-        if (Read(payload, signatureHeader, stripeOptions) is not { } stripeEvent)
+        if (Verify(payload, signatureHeader, stripeOptions, out var received) is { } refusal)
         {
-            return new(WebhookOutcome.InvalidSignature, "The Stripe-Signature header is missing, does not match, or is outside the tolerance.");
+            return refusal;
         }
 
-        if (stripeEvent.Event is not { Id: { } eventId, Type: { } type } received)
+        if (received is not { Id: { } eventId, Type: { } type })
         {
-            return new(WebhookOutcome.InvalidPayload, stripeEvent.Problem ?? "The body is not a Stripe event.");
+            return new(WebhookOutcome.InvalidPayload, "The event has no id or type.");
         }
 
         if (await db.StripeEvents.AsNoTracking().AnyAsync(e => e.Id == eventId, cancellationToken))
@@ -97,16 +97,17 @@ public sealed class StripeWebhookProcessor(
     }
 
     /// <summary>
-    /// Null when the signature fails; otherwise the event, or why the signed body is not one. Stripe.net checks the
-    /// HMAC and the timestamp's age (against our clock), then reads the event; it refuses an event of an API version
-    /// other than its own, whose objects it could misread.
+    /// Null with the event when the body is a signed Stripe event, else the refusal. Stripe.net checks the HMAC and the
+    /// timestamp's age (against our clock), then reads the event; it refuses an event of an API version other than its
+    /// own, whose objects it could misread.
     /// </summary>
-    private SignedBody? Read(string payload, string? signatureHeader, StripeOptions stripeOptions)
+    private StripeWebhookResult? Verify(string payload, string? signatureHeader, StripeOptions stripeOptions, out Event? received)
     {
+        received = null;
         if (string.IsNullOrWhiteSpace(signatureHeader))
         {
             logger.LogWarning("Rejected a Stripe webhook: no Stripe-Signature header");
-            return null;
+            return new(WebhookOutcome.InvalidSignature, "The Stripe-Signature header is missing.");
         }
 
         try
@@ -117,25 +118,26 @@ public sealed class StripeWebhookProcessor(
         catch (StripeException ex)
         {
             logger.LogWarning("Rejected a Stripe webhook: {Reason}", ex.Message);
-            return null;
+            return new(WebhookOutcome.InvalidSignature, ex.Message);
         }
 
         try
         {
-            return new SignedBody(EventUtility.ParseEvent(payload, throwOnApiVersionMismatch: true), null);
+            received = EventUtility.ParseEvent(payload, throwOnApiVersionMismatch: true);
+            return null;
         }
         catch (StripeException ex)
         {
             // The webhook endpoint's API version differs from Stripe.net's: every event fails until an operator fixes it.
             logger.LogError("Rejected a Stripe webhook: {Reason}", ex.Message);
-            return new SignedBody(null, ex.Message);
+            return new(WebhookOutcome.InvalidPayload, ex.Message);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException)
         {
             // What Stripe.net 53 throws for signed bodies that are not events: JsonException for bad JSON or fields of the
             // wrong type, InvalidOperationException for a JSON value that is not an object, NullReferenceException for an
             // object without api_version (its version check reads it unguarded).
-            return new SignedBody(null, "The body is not a Stripe event: " + ex.Message);
+            return new(WebhookOutcome.InvalidPayload, "The body is not a Stripe event: " + ex.Message);
         }
     }
 
@@ -228,7 +230,4 @@ public sealed class StripeWebhookProcessor(
 
         return byStripeId is null ? null : await db.Payments.AsNoTracking().Where(byStripeId).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(ct);
     }
-
-    /// <summary>A body whose signature holds: the event, or why it is not one.</summary>
-    private sealed record SignedBody(Event? Event, string? Problem);
 }
