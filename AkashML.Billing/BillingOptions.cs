@@ -65,7 +65,8 @@ public sealed class AutoTopUpOptions
 /// <summary>The Stripe account (<c>Billing:Stripe</c>). Without a secret key, Stripe features are off.</summary>
 public sealed class StripeOptions
 {
-    public string BaseUrl { get; set; } = "https://api.stripe.com";
+    /// <summary>Stripe's API (Stripe.net's <c>ApiBase</c>); tests point it at a local Stripe-shaped server.</summary>
+    public string ApiBase { get; set; } = "https://api.stripe.com";
 
     /// <summary>Secret API key (<c>sk_…</c>). Empty: no top-ups, trials or auto top-ups; admin grants still work.</summary>
     public string SecretKey { get; set; } = "";
@@ -79,15 +80,13 @@ public sealed class StripeOptions
     /// <summary>Largest accepted age of a webhook signature timestamp.</summary>
     public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Sent as <c>Stripe-Version</c> when set; empty uses the account's default.</summary>
-    public string ApiVersion { get; set; } = "";
-
     /// <summary>Three-letter ISO currency of every charge; credits are USD, so anything but <c>usd</c> is refused.</summary>
     public string Currency { get; set; } = "usd";
 
     /// <summary>The line item name on Checkout and receipts.</summary>
     public string ProductName { get; set; } = "AkashML credits";
 
+    /// <summary>How long one attempt waits for Stripe's answer (Stripe.net retries failed attempts with the same idempotency key).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public bool Enabled => !string.IsNullOrWhiteSpace(SecretKey);

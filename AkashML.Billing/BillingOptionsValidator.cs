@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AkashML.Billing;
 
 /// <summary>Checks the whole <c>Billing</c> section at start and reports every problem at once.</summary>
@@ -43,9 +41,9 @@ public sealed class BillingOptionsValidator : IValidateOptions<BillingOptions>
         var stripe = options.Stripe;
         if (stripe.Enabled)
         {
-            if (!Uri.TryCreate(stripe.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("https" or "http"))
+            if (!Uri.TryCreate(stripe.ApiBase, UriKind.Absolute, out var apiBase) || apiBase.Scheme is not ("https" or "http"))
             {
-                failures.Add("Billing:Stripe:BaseUrl must be an absolute http(s) URL.");
+                failures.Add("Billing:Stripe:ApiBase must be an absolute http(s) URL.");
             }
 
             if (string.IsNullOrWhiteSpace(stripe.WebhookSecret))

@@ -1,11 +1,11 @@
 using AkashML.Billing.Ledger;
 using AkashML.Billing.Reservations;
-using AkashML.Billing.Stripe;
 using AkashML.Billing.TopUp;
+using AkashML.Billing.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using Stripe;
 
 namespace AkashML.Billing;
 
@@ -32,11 +32,24 @@ public static class BillingRegistration
         services.AddScoped<TopUpService>();
         services.AddScoped<AutoTopUpCharger>();
         services.AddScoped<StripeWebhookProcessor>();
-        services.AddHttpClient<StripeClient>((provider, http) =>
-            http.Timeout = provider.GetRequiredService<IOptions<BillingOptions>>().Value.Stripe.Timeout);
+        services.AddSingleton(provider => CreateStripeClient(provider.GetRequiredService<IOptions<BillingOptions>>().Value.Stripe));
 
         services.AddHostedService<BillingMaintenance>();
         services.AddHostedService<AutoTopUpWorker>();
         return services;
+    }
+
+    /// <summary>One client for the process, as Stripe.net intends; it sends Stripe.net's own API version with every call.</summary>
+    private static StripeClient CreateStripeClient(StripeOptions stripe)
+    {
+        // Long-lived, so pooled connections are renewed now and then to follow DNS changes.
+        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = stripe.Timeout };
+        return new StripeClient(new StripeClientOptions
+        {
+            // Stripe.net refuses an empty key; without one nothing calls the client (StripeOptions.Enabled is false).
+            ApiKey = stripe.Enabled ? stripe.SecretKey : null,
+            ApiBase = stripe.ApiBase,
+            HttpClient = new SystemNetHttpClient(http, appInfo: new AppInfo { Name = "AkashML" }),
+        });
     }
 }

@@ -1,7 +1,3 @@
-using AkashML.Data;
-using AkashML.Data.Billing;
-using Microsoft.EntityFrameworkCore;
-
 namespace AkashML.Billing.Ledger;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using AkashML.Billing.Reservations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AkashML.Billing.Ledger;
 

@@ -1,5 +1,3 @@
-using AkashML.Data.Billing;
-
 namespace AkashML.Billing.Ledger;
 
 /// <summary>A user's credits now: what can be spent, what open requests hold, and every pool.</summary>

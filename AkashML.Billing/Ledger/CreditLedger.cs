@@ -1,8 +1,3 @@
-using AkashML.Data;
-using AkashML.Data.Billing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-
 namespace AkashML.Billing.Ledger;
 
 /// <summary>Credit pools and the ledger: grants, balances, expiry, and the check that the books balance.</summary>

@@ -1,10 +1,5 @@
 using AkashML.Billing.Ledger;
 using AkashML.Billing.TopUp;
-using AkashML.Data;
-using AkashML.Data.Billing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AkashML.Billing.Reservations;
 

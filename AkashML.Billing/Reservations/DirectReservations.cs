@@ -2,9 +2,6 @@ using System.Data.Common;
 using System.Text;
 using AkashML.Billing.Ledger;
 using AkashML.Billing.TopUp;
-using AkashML.Data;
-using AkashML.Data.Billing;
-using Microsoft.EntityFrameworkCore;
 
 namespace AkashML.Billing.Reservations;
 
@@ -24,16 +21,9 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
     private readonly bool _sqlite = db is SqliteAkashDbContext;
 
     /// <summary>The reservation, a refusal, or null when the general code must decide.</summary>
-    public async Task<ReservationResult?> TryReserveAsync(string userId, string inferenceId, long maxCostMicros, CancellationToken cancellationToken)
-    {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+    public Task<ReservationResult?> TryReserveAsync(string userId, string inferenceId, long maxCostMicros, CancellationToken cancellationToken) =>
+        InTransactionAsync<ReservationResult?>(async (connection, transaction, now) =>
         {
-            // Only the transaction needs the gate; opening (pool, pragmas) happens before it.
-            using var gate = _sqlite ? await sqliteGate.EnterAsync(cancellationToken) : null;
-            var connection = db.Database.GetDbConnection();
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var now = clock.GetUtcNow();
             List<CreditPool> pools;
             await using (var read = NewCommand(connection, transaction))
             {
@@ -91,24 +81,12 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
 
             await transaction.CommitAsync(cancellationToken);
             return new ReservationResult(new CreditHold(reservation.Id, userId, inferenceId, maxCostMicros), usable, maxCostMicros);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Settles (or releases) an open reservation whose cost its hold covers; null when the general code must.</summary>
-    public async Task<SettlementResult?> TryCloseAsync(CreditHold hold, long cost, bool settle, CancellationToken cancellationToken)
-    {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+    public Task<SettlementResult?> TryCloseAsync(CreditHold hold, long cost, bool settle, CancellationToken cancellationToken) =>
+        InTransactionAsync<SettlementResult?>(async (connection, transaction, now) =>
         {
-            // Only the transaction needs the gate; opening (pool, pragmas) happens before it.
-            using var gate = _sqlite ? await sqliteGate.EnterAsync(cancellationToken) : null;
-            var connection = db.Database.GetDbConnection();
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var now = clock.GetUtcNow();
             BillingAccount account;
             CreditReservation reservation;
             List<(Guid PoolId, long Held)> holds = [];
@@ -253,6 +231,22 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
 
             await transaction.CommitAsync(cancellationToken);
             return new SettlementResult(cost, 0, released, AlreadyClosed: false);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction on the context's own connection, under the SQLite gate on SQLite,
+    /// and closes the connection afterwards; <paramref name="work"/> commits, or returning rolls back.
+    /// </summary>
+    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, DateTimeOffset, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            // Only the transaction needs the gate; opening (pool, pragmas) happens before it.
+            using var gate = _sqlite ? await sqliteGate.EnterAsync(cancellationToken) : null;
+            var connection = db.Database.GetDbConnection();
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            return await work(connection, transaction, clock.GetUtcNow());
         }
         finally
         {

@@ -1,8 +1,4 @@
-using AkashML.Billing.Stripe;
-using AkashML.Data;
-using AkashML.Data.Billing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
+using Stripe;
 
 namespace AkashML.Billing.TopUp;
 
@@ -24,17 +20,21 @@ public sealed class AutoTopUpCharger(AkashDbContext db, StripeClient stripe, Pay
             return;
         }
 
-        var metadata = new Dictionary<string, string>
+        var charge = new PaymentIntentCreateOptions
         {
-            ["akashml_payment_id"] = payment.Id.ToString(),
-            ["akashml_user_id"] = payment.UserId,
-            ["akashml_kind"] = "auto_top_up",
+            Amount = payment.AmountCents,
+            Currency = payment.Currency,
+            Customer = account.StripeCustomerId,
+            PaymentMethod = account.PaymentMethodId,
+            OffSession = true,
+            Confirm = true,
+            Description = "AkashML auto top-up",
+            Metadata = StripeMetadata.For(payment, "auto_top_up"),
         };
         try
         {
             // The key is the payment's: a retry after a crash or timeout finds the same PaymentIntent, never a second charge.
-            var intent = await stripe.CreateOffSessionPaymentIntentAsync(account.StripeCustomerId, account.PaymentMethodId, payment.AmountCents, payment.Currency,
-                metadata, "AkashML auto top-up", "akashml-autotopup-" + payment.Id, cancellationToken);
+            var intent = await stripe.V1.PaymentIntents.CreateAsync(charge, new RequestOptions { IdempotencyKey = "akashml-autotopup-" + payment.Id }, cancellationToken);
             await outcomes.AttachPaymentIntentAsync(payment.Id, intent.Id, cancellationToken);
             if (intent.Status == "succeeded")
             {
@@ -47,10 +47,10 @@ public sealed class AutoTopUpCharger(AkashDbContext db, StripeClient stripe, Pay
 
             // Anything else ("processing") finishes with a payment_intent webhook.
         }
-        catch (StripeException ex)
+        catch (Exception ex) when (StripeFailure.TryRead(ex, cancellationToken, out var failure))
         {
-            logger.LogWarning("Auto top-up {PaymentId} failed: {Type} {Code} {Message}", payment.Id, ex.Type, ex.DeclineCode ?? ex.Code, ex.Message);
-            await outcomes.FailedAsync(payment.Id, ex.PaymentIntentId, ex.DeclineCode ?? ex.Code ?? ex.Type, ex.Message, decline: ex.IsCardError, cancellationToken);
+            logger.LogWarning("Auto top-up {PaymentId} failed: {Code} {Message}", payment.Id, failure.Code, failure.Message);
+            await outcomes.FailedAsync(payment.Id, failure.PaymentIntentId, failure.Code, failure.Message, decline: failure.IsCardError, cancellationToken);
         }
     }
 }

@@ -1,6 +1,3 @@
-using AkashML.Data;
-using AkashML.Data.Billing;
-
 namespace AkashML.Billing.TopUp;
 
 /// <summary>Decides, inside the account's lock, whether a balance change starts an auto top-up.</summary>

@@ -1,11 +1,6 @@
 using AkashML.Billing.Ledger;
 using AkashML.Billing.Prices;
-using AkashML.Billing.Stripe;
-using AkashML.Data;
-using AkashML.Data.Billing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Stripe;
 
 namespace AkashML.Billing.TopUp;
 
@@ -20,16 +15,8 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
     public async Task<PaymentOutcome> SucceededAsync(Guid paymentId, string paymentIntentId, long amountReceivedCents, string? paymentMethodId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(paymentIntentId);
-        var userId = await UserOfAsync(paymentId, cancellationToken);
-        if (userId is null)
+        return await UpdatePaymentAsync(paymentId, PaymentOutcome.UnknownPayment, async (account, payment, now, ct) =>
         {
-            return PaymentOutcome.UnknownPayment;
-        }
-
-        return await accountLock.RunAsync(userId, async (account, ct) =>
-        {
-            var now = clock.GetUtcNow();
-            var payment = await db.Payments.SingleAsync(p => p.Id == paymentId, ct);
             payment.PaymentIntentId ??= paymentIntentId;
             if (payment.Kind == PaymentKind.TopUp && paymentMethodId is not null && account.PaymentMethodId is null && options.Value.TopUp.SaveCardForAutoTopUp)
             {
@@ -47,85 +34,49 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
                 return PaymentOutcome.Ignored;
             }
 
-            var pools = await UserPools.LoadAsync(db, userId, [], ct);
-            var pool = CreditLedger.Grant(pools, userId, CreditSource.Purchase, Money.CentsToMicros(amountReceivedCents), expiresAt: null,
+            var pools = await UserPools.LoadAsync(db, payment.UserId, [], ct);
+            var pool = CreditLedger.Grant(pools, payment.UserId, CreditSource.Purchase, Money.CentsToMicros(amountReceivedCents), expiresAt: null,
                 payment.Kind == PaymentKind.AutoTopUp ? "auto top-up" : "top-up", paymentIntentId, now);
-            payment.Status = PaymentStatus.Succeeded;
+            Complete(payment, PaymentStatus.Succeeded, now);
             payment.PoolId = pool.Id;
             payment.CreditedMicros = pool.AmountMicros;
-            payment.CompletedAt = now;
             payment.FailureCode = null;
             payment.FailureMessage = null;
-            if (payment.Kind == PaymentKind.AutoTopUp)
-            {
-                if (account.AutoTopUpPaymentId == payment.Id)
-                {
-                    account.AutoTopUpPaymentId = null;
-                }
-
-                account.AutoTopUpDeclines = 0;
-                account.AutoTopUpLastError = null;
-                account.AutoTopUpLastErrorAt = null;
-            }
-
+            EndAutoTopUp(account, payment, failedAt: null, error: null);
             if (payment.RefundedCents > 0)
             {
                 // The refund was reported before the payment itself: take it back now.
                 ClawBack(pools, payment, Money.CentsToMicros(payment.RefundedCents), now);
             }
 
-            logger.LogInformation("Payment {PaymentId} ({Kind}) of user {UserId} credited {Micros} micro-dollars", payment.Id, payment.Kind, userId, pool.AmountMicros);
+            logger.LogInformation("Payment {PaymentId} ({Kind}) of user {UserId} credited {Micros} micro-dollars", payment.Id, payment.Kind, payment.UserId, pool.AmountMicros);
             return PaymentOutcome.Applied;
         }, cancellationToken);
     }
 
     /// <summary>A charge failed. Auto top-ups count declines and turn themselves off at the configured limit.</summary>
-    public async Task<PaymentOutcome> FailedAsync(Guid paymentId, string? paymentIntentId, string? code, string message, bool decline, CancellationToken cancellationToken)
-    {
-        var userId = await UserOfAsync(paymentId, cancellationToken);
-        if (userId is null)
+    public async Task<PaymentOutcome> FailedAsync(Guid paymentId, string? paymentIntentId, string? code, string message, bool decline, CancellationToken cancellationToken) =>
+        await UpdatePaymentAsync(paymentId, PaymentOutcome.UnknownPayment, (account, payment, now, _) =>
         {
-            return PaymentOutcome.UnknownPayment;
-        }
-
-        return await accountLock.RunAsync(userId, async (account, ct) =>
-        {
-            var now = clock.GetUtcNow();
-            var payment = await db.Payments.SingleAsync(p => p.Id == paymentId, ct);
             payment.PaymentIntentId ??= paymentIntentId;
             if (payment.Status is PaymentStatus.Succeeded or PaymentStatus.Failed)
             {
-                return PaymentOutcome.AlreadyApplied;
+                return Task.FromResult(PaymentOutcome.AlreadyApplied);
             }
 
-            payment.Status = PaymentStatus.Failed;
+            Complete(payment, PaymentStatus.Failed, now);
             payment.FailureCode = Truncate(code, 100);
             payment.FailureMessage = Truncate(message, 500);
-            payment.CompletedAt = now;
-            if (payment.Kind == PaymentKind.AutoTopUp)
+            EndAutoTopUp(account, payment, failedAt: now, error: message);
+            if (payment.Kind == PaymentKind.AutoTopUp && decline && ++account.AutoTopUpDeclines >= options.Value.AutoTopUp.MaxDeclines && account.AutoTopUpEnabled)
             {
-                if (account.AutoTopUpPaymentId == payment.Id)
-                {
-                    account.AutoTopUpPaymentId = null;
-                }
-
-                account.AutoTopUpLastError = Truncate(message, 500);
-                account.AutoTopUpLastErrorAt = now;
-                if (decline)
-                {
-                    account.AutoTopUpDeclines++;
-                    if (account.AutoTopUpDeclines >= options.Value.AutoTopUp.MaxDeclines && account.AutoTopUpEnabled)
-                    {
-                        account.AutoTopUpEnabled = false;
-                        logger.LogWarning("Auto top-up of user {UserId} turned off after {Declines} declines", userId, account.AutoTopUpDeclines);
-                    }
-                }
+                account.AutoTopUpEnabled = false;
+                logger.LogWarning("Auto top-up of user {UserId} turned off after {Declines} declines", payment.UserId, account.AutoTopUpDeclines);
             }
 
-            logger.LogWarning("Payment {PaymentId} ({Kind}) of user {UserId} failed: {Code} {Message}", payment.Id, payment.Kind, userId, code, message);
-            return PaymentOutcome.Applied;
+            logger.LogWarning("Payment {PaymentId} ({Kind}) of user {UserId} failed: {Code} {Message}", payment.Id, payment.Kind, payment.UserId, code, message);
+            return Task.FromResult(PaymentOutcome.Applied);
         }, cancellationToken);
-    }
 
     /// <summary>
     /// Stripe refunded money: takes the matching credits back from the purchase pool, as far as they are unspent.
@@ -134,16 +85,14 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
     public async Task<PaymentOutcome> RefundedAsync(string paymentIntentId, long totalRefundedCents, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(paymentIntentId);
-        var known = await db.Payments.AsNoTracking().Where(p => p.PaymentIntentId == paymentIntentId).Select(p => new { p.Id, p.UserId }).SingleOrDefaultAsync(cancellationToken);
-        if (known is null)
+        var paymentId = await db.Payments.AsNoTracking().Where(p => p.PaymentIntentId == paymentIntentId).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(cancellationToken);
+        if (paymentId is null)
         {
             return PaymentOutcome.UnknownPayment;
         }
 
-        return await accountLock.RunAsync(known.UserId, async (_, ct) =>
+        return await UpdatePaymentAsync(paymentId.Value, PaymentOutcome.UnknownPayment, async (_, payment, now, ct) =>
         {
-            var now = clock.GetUtcNow();
-            var payment = await db.Payments.SingleAsync(p => p.Id == known.Id, ct);
             var newCents = totalRefundedCents - payment.RefundedCents;
             if (newCents <= 0)
             {
@@ -153,7 +102,7 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
             payment.RefundedCents = totalRefundedCents;
             if (payment.Status == PaymentStatus.Succeeded && payment.PoolId is not null)
             {
-                var pools = await UserPools.LoadAsync(db, known.UserId, [payment.PoolId.Value], ct);
+                var pools = await UserPools.LoadAsync(db, payment.UserId, [payment.PoolId.Value], ct);
                 ClawBack(pools, payment, Money.CentsToMicros(newCents), now);
             }
 
@@ -170,29 +119,21 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
     /// A card was saved through a verification session: keeps it for auto top-up and grants the trial once per user
     /// and never twice for the same card (fingerprint).
     /// </summary>
-    public async Task<TrialOutcome> VerifiedAsync(Guid paymentId, StripeCard card, CancellationToken cancellationToken)
+    public async Task<TrialOutcome> VerifiedAsync(Guid paymentId, PaymentMethod card, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(card);
-        var userId = await UserOfAsync(paymentId, cancellationToken);
-        if (userId is null)
+        return await UpdatePaymentAsync(paymentId, TrialOutcome.UnknownPayment, async (account, payment, now, ct) =>
         {
-            return TrialOutcome.UnknownPayment;
-        }
-
-        return await accountLock.RunAsync(userId, async (account, ct) =>
-        {
-            var now = clock.GetUtcNow();
-            var payment = await db.Payments.SingleAsync(p => p.Id == paymentId, ct);
             if (payment.Status == PaymentStatus.Succeeded)
             {
                 return TrialOutcome.AlreadyProcessed;
             }
 
-            payment.Status = PaymentStatus.Succeeded;
-            payment.CompletedAt = now;
-            account.PaymentMethodId = card.PaymentMethodId;
-            account.CardBrand = Truncate(card.Brand, 32);
-            account.CardLast4 = Truncate(card.Last4, 4);
+            Complete(payment, PaymentStatus.Succeeded, now);
+            account.PaymentMethodId = card.Id;
+            account.CardBrand = Truncate(card.Card?.Brand, 32);
+            account.CardLast4 = Truncate(card.Card?.Last4, 4);
+            var fingerprint = card.Card?.Fingerprint;
 
             var trialMicros = Money.UsdToMicros(options.Value.TrialCreditsUsd);
             if (trialMicros == 0)
@@ -200,31 +141,82 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
                 return TrialOutcome.TrialsDisabled;
             }
 
-            if (account.TrialGrantedAt is not null || await db.TrialClaims.AnyAsync(t => t.UserId == userId, ct))
+            if (account.TrialGrantedAt is not null || await db.TrialClaims.AnyAsync(t => t.UserId == payment.UserId, ct))
             {
                 return TrialOutcome.UserAlreadyHadTrial;
             }
 
-            if (string.IsNullOrEmpty(card.Fingerprint))
+            if (string.IsNullOrEmpty(fingerprint))
             {
                 return TrialOutcome.NoCardFingerprint;
             }
 
-            if (await db.TrialClaims.AnyAsync(t => t.CardFingerprint == card.Fingerprint, ct))
+            if (await db.TrialClaims.AnyAsync(t => t.CardFingerprint == fingerprint, ct))
             {
-                logger.LogInformation("No trial for user {UserId}: the card was already used for a trial", userId);
+                logger.LogInformation("No trial for user {UserId}: the card was already used for a trial", payment.UserId);
                 return TrialOutcome.CardAlreadyUsed;
             }
 
-            var pools = await UserPools.LoadAsync(db, userId, [], ct);
-            var pool = CreditLedger.Grant(pools, userId, CreditSource.Trial, trialMicros, now + options.Value.TrialValidity, "trial for verifying a payment method", null, now);
+            var pools = await UserPools.LoadAsync(db, payment.UserId, [], ct);
+            var pool = CreditLedger.Grant(pools, payment.UserId, CreditSource.Trial, trialMicros, now + options.Value.TrialValidity, "trial for verifying a payment method", null, now);
             payment.PoolId = pool.Id;
             payment.CreditedMicros = trialMicros;
             account.TrialGrantedAt = now;
             // The unique key on the fingerprint is the last word if two accounts verify the same card at once.
-            db.TrialClaims.Add(new TrialClaim { CardFingerprint = card.Fingerprint, UserId = userId, PoolId = pool.Id, CreatedAt = now });
+            db.TrialClaims.Add(new TrialClaim { CardFingerprint = fingerprint, UserId = payment.UserId, PoolId = pool.Id, CreatedAt = now });
             return TrialOutcome.Granted;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="apply"/> on the payment and its owner's billing account inside the owner's lock, so reports
+    /// about one payment (and the balance changes they cause) never interleave; <paramref name="unknown"/> when no such
+    /// payment exists.
+    /// </summary>
+    private async Task<T> UpdatePaymentAsync<T>(Guid paymentId, T unknown, Func<BillingAccount, Payment, DateTimeOffset, CancellationToken, Task<T>> apply, CancellationToken cancellationToken)
+    {
+        var userId = await db.Payments.AsNoTracking().Where(p => p.Id == paymentId).Select(p => p.UserId).SingleOrDefaultAsync(cancellationToken);
+        if (userId is null)
+        {
+            return unknown;
+        }
+
+        return await accountLock.RunAsync(userId, async (account, ct) =>
+        {
+            var payment = await db.Payments.SingleAsync(p => p.Id == paymentId, ct);
+            return await apply(account, payment, clock.GetUtcNow(), ct);
+        }, cancellationToken);
+    }
+
+    private static void Complete(Payment payment, PaymentStatus status, DateTimeOffset now)
+    {
+        payment.Status = status;
+        payment.CompletedAt = now;
+    }
+
+    /// <summary>
+    /// An auto top-up has an outcome: the next one may start. A success clears the decline count and the last error; a
+    /// failure records the error, so the next try waits for <see cref="AutoTopUpOptions.RetryAfter"/>.
+    /// </summary>
+    private static void EndAutoTopUp(BillingAccount account, Payment payment, DateTimeOffset? failedAt, string? error)
+    {
+        if (payment.Kind != PaymentKind.AutoTopUp)
+        {
+            return;
+        }
+
+        if (account.AutoTopUpPaymentId == payment.Id)
+        {
+            account.AutoTopUpPaymentId = null;
+        }
+
+        if (failedAt is null)
+        {
+            account.AutoTopUpDeclines = 0;
+        }
+
+        account.AutoTopUpLastError = Truncate(error, 500);
+        account.AutoTopUpLastErrorAt = failedAt;
     }
 
     private void ClawBack(UserPools pools, Payment payment, long micros, DateTimeOffset now)
@@ -242,9 +234,6 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
             logger.LogWarning("Refund of payment {PaymentId}: {Shortfall} micro-dollars were already spent and could not be taken back", payment.Id, micros - take);
         }
     }
-
-    private async Task<string?> UserOfAsync(Guid paymentId, CancellationToken cancellationToken) =>
-        await db.Payments.AsNoTracking().Where(p => p.Id == paymentId).Select(p => p.UserId).SingleOrDefaultAsync(cancellationToken);
 
     private static string? Truncate(string? text, int length) => text is { } t && t.Length > length ? t[..length] : text;
 }

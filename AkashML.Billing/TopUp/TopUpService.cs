@@ -1,12 +1,8 @@
 using System.Globalization;
 using AkashML.Billing.Ledger;
 using AkashML.Billing.Prices;
-using AkashML.Billing.Stripe;
-using AkashML.Data;
-using AkashML.Data.Billing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Stripe;
+using Stripe.Checkout;
 
 namespace AkashML.Billing.TopUp;
 
@@ -39,51 +35,39 @@ public sealed class TopUpService(
             return CheckoutResult.Invalid(error);
         }
 
-        if (!Options.Stripe.Enabled)
-        {
-            return new CheckoutResult(CheckoutStatus.Unavailable, null, null, null, "Payments are not configured on this installation.");
-        }
-
         var cents = Money.UsdToCents(amountUsd);
-        return await StartCheckoutAsync(userId, PaymentKind.TopUp, cents, (payment, customer) =>
+        return await StartCheckoutAsync(userId, PaymentKind.TopUp, cents, (payment, session) =>
         {
-            var form = CommonCheckoutFields(payment, customer, "payment");
-            form.AddRange(
+            session.Mode = "payment";
+            session.LineItems =
             [
-                new("line_items[0][quantity]", "1"),
-                new("line_items[0][price_data][currency]", payment.Currency),
-                new("line_items[0][price_data][unit_amount]", cents.ToString(CultureInfo.InvariantCulture)),
-                new("line_items[0][price_data][product_data][name]", Options.Stripe.ProductName),
-                new("payment_intent_data[metadata][akashml_payment_id]", payment.Id.ToString()),
-                new("payment_intent_data[metadata][akashml_user_id]", userId),
-                new("payment_intent_data[metadata][akashml_kind]", "top_up"),
-            ]);
-            if (Options.TopUp.SaveCardForAutoTopUp)
+                new SessionLineItemOptions
+                {
+                    Quantity = 1,
+                    PriceData = new SessionLineItemPriceDataOptions
+                    {
+                        Currency = payment.Currency,
+                        UnitAmount = cents,
+                        ProductData = new SessionLineItemPriceDataProductDataOptions { Name = Options.Stripe.ProductName },
+                    },
+                },
+            ];
+            session.PaymentIntentData = new SessionPaymentIntentDataOptions
             {
-                form.Add(new("payment_intent_data[setup_future_usage]", "off_session"));
-            }
-
-            return form;
+                Metadata = StripeMetadata.For(payment, "top_up"),
+                SetupFutureUsage = Options.TopUp.SaveCardForAutoTopUp ? "off_session" : null,
+            };
         }, cancellationToken);
     }
 
     /// <summary>Starts a Checkout Session in setup mode: the user saves a card; the trial is granted when Stripe confirms.</summary>
-    public async Task<CheckoutResult> CreateCardVerificationCheckoutAsync(string userId, CancellationToken cancellationToken)
-    {
-        if (!Options.Stripe.Enabled)
+    public async Task<CheckoutResult> CreateCardVerificationCheckoutAsync(string userId, CancellationToken cancellationToken) =>
+        await StartCheckoutAsync(userId, PaymentKind.Verification, 0, (payment, session) =>
         {
-            return new CheckoutResult(CheckoutStatus.Unavailable, null, null, null, "Payments are not configured on this installation.");
-        }
-
-        return await StartCheckoutAsync(userId, PaymentKind.Verification, 0, (payment, customer) =>
-        {
-            var form = CommonCheckoutFields(payment, customer, "setup");
-            form.Add(new("currency", payment.Currency));
-            form.Add(new("setup_intent_data[metadata][akashml_payment_id]", payment.Id.ToString()));
-            form.Add(new("setup_intent_data[metadata][akashml_user_id]", userId));
-            return form;
+            session.Mode = "setup";
+            session.Currency = payment.Currency;
+            session.SetupIntentData = new SessionSetupIntentDataOptions { Metadata = StripeMetadata.For(payment) };
         }, cancellationToken);
-    }
 
     /// <summary>Turns auto top-up on or off. Turning it on needs a saved card; the amount obeys the top-up limits.</summary>
     /// <returns>Null when applied, otherwise why not.</returns>
@@ -157,10 +141,13 @@ public sealed class TopUpService(
         }
 
         var email = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken);
-        var customerId = await stripe.CreateCustomerAsync(userId, email, cancellationToken);
+        var customer = await stripe.V1.Customers.CreateAsync(
+            new CustomerCreateOptions { Email = string.IsNullOrEmpty(email) ? null : email, Metadata = new() { [StripeMetadata.UserId] = userId } },
+            new RequestOptions { IdempotencyKey = "akashml-customer-" + userId },
+            cancellationToken);
         return await accountLock.RunAsync(userId, (account, _) =>
         {
-            account.StripeCustomerId ??= customerId;
+            account.StripeCustomerId ??= customer.Id;
             return Task.FromResult(account.StripeCustomerId);
         }, cancellationToken);
     }
@@ -177,29 +164,27 @@ public sealed class TopUpService(
         return amountUsd * 100 != decimal.Truncate(amountUsd * 100) ? "The amount must be in whole cents." : null;
     }
 
-    private List<KeyValuePair<string, string>> CommonCheckoutFields(Payment payment, string customerId, string mode) =>
-    [
-        new("mode", mode),
-        new("customer", customerId),
-        new("client_reference_id", payment.UserId),
-        new("success_url", Options.TopUp.SuccessUrl),
-        new("cancel_url", Options.TopUp.CancelUrl),
-        new("metadata[akashml_payment_id]", payment.Id.ToString()),
-        new("metadata[akashml_user_id]", payment.UserId),
-    ];
-
+    /// <summary>
+    /// Records a pending payment and opens a Checkout Session for it; <paramref name="configure"/> adds the mode-specific
+    /// fields to what every session carries (customer, return URLs, our payment id).
+    /// </summary>
     private async Task<CheckoutResult> StartCheckoutAsync(string userId, PaymentKind kind, long cents,
-        Func<Payment, string, List<KeyValuePair<string, string>>> form, CancellationToken cancellationToken)
+        Action<Payment, SessionCreateOptions> configure, CancellationToken cancellationToken)
     {
+        if (!Options.Stripe.Enabled)
+        {
+            return new CheckoutResult(CheckoutStatus.Unavailable, null, null, null, "Payments are not configured on this installation.");
+        }
+
         string customerId;
         try
         {
             customerId = await EnsureCustomerAsync(userId, cancellationToken);
         }
-        catch (StripeException ex)
+        catch (Exception ex) when (StripeFailure.TryRead(ex, cancellationToken, out var failure))
         {
             logger.LogWarning(ex, "Could not create the Stripe customer of user {UserId}", userId);
-            return new CheckoutResult(CheckoutStatus.Failed, null, null, null, ex.Message);
+            return new CheckoutResult(CheckoutStatus.Failed, null, null, null, failure.Message);
         }
 
         var payment = new Payment
@@ -213,22 +198,31 @@ public sealed class TopUpService(
         };
         db.Payments.Add(payment);
         await db.SaveChangesAsync(cancellationToken);
+        var request = new SessionCreateOptions
+        {
+            Customer = customerId,
+            ClientReferenceId = userId,
+            SuccessUrl = Options.TopUp.SuccessUrl,
+            CancelUrl = Options.TopUp.CancelUrl,
+            Metadata = StripeMetadata.For(payment),
+        };
+        configure(payment, request);
         try
         {
-            var session = await stripe.CreateCheckoutSessionAsync(form(payment, customerId), "akashml-checkout-" + payment.Id, cancellationToken);
+            var session = await stripe.V1.Checkout.Sessions.CreateAsync(request, new RequestOptions { IdempotencyKey = "akashml-checkout-" + payment.Id }, cancellationToken);
             payment.CheckoutSessionId = session.Id;
             await db.SaveChangesAsync(cancellationToken);
             return new CheckoutResult(CheckoutStatus.Created, payment.Id, session.Id, session.Url, null);
         }
-        catch (StripeException ex)
+        catch (Exception ex) when (StripeFailure.TryRead(ex, cancellationToken, out var failure))
         {
             payment.Status = PaymentStatus.Failed;
-            payment.FailureCode = ex.Code;
-            payment.FailureMessage = ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
+            payment.FailureCode = failure.Code;
+            payment.FailureMessage = failure.Message.Length > 500 ? failure.Message[..500] : failure.Message;
             payment.CompletedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(CancellationToken.None);
             logger.LogWarning(ex, "Stripe refused a {Kind} Checkout Session for user {UserId}", kind, userId);
-            return new CheckoutResult(CheckoutStatus.Failed, payment.Id, null, null, ex.Message);
+            return new CheckoutResult(CheckoutStatus.Failed, payment.Id, null, null, failure.Message);
         }
     }
 }

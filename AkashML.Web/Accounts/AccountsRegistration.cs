@@ -3,6 +3,9 @@ using AkashML.Data.Identity;
 using AkashML.Web.Accounts.Email;
 using AkashML.Web.Accounts.External;
 using AkashML.Web.Components.Account;
+using AspNet.Security.OAuth.GitHub;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Google;
 using Microsoft.AspNetCore.Authentication.OAuth;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -68,44 +71,68 @@ public static class AccountsRegistration
         services.AddSingleton<IEmailSender<ApplicationUser>, AccountEmailSender>();
     }
 
-    private static void AddExternalProviders(WebApplicationBuilder builder, Microsoft.AspNetCore.Authentication.AuthenticationBuilder authentication)
+    private static void AddExternalProviders(WebApplicationBuilder builder, AuthenticationBuilder authentication)
     {
         var services = builder.Services;
         services.AddSingleton<IValidateOptions<ExternalProviderOptions>, ExternalProviderOptionsValidator>();
         foreach (var provider in ExternalProvider.All)
         {
             var section = builder.Configuration.GetSection(provider.ConfigurationSection);
-            services.AddOptions<ExternalProviderOptions>(provider.Scheme).Configure(provider.ApplyDefaults).Bind(section).ValidateOnStart();
+            services.AddOptions<ExternalProviderOptions>(provider.Scheme).Bind(section).ValidateOnStart();
+        }
 
-            // Whether the scheme exists at all is decided once, at start: a provider without a client id is not offered.
-            if (string.IsNullOrWhiteSpace(section["ClientId"]))
+        // Whether a scheme exists at all is decided once, at start: a provider without a client id is not offered.
+        if (IsConfigured(builder, ExternalProvider.Google))
+        {
+            authentication.AddGoogle();
+            Configure<GoogleOptions>(services, ExternalProvider.Google, (google, _) =>
+                // Google's userinfo says whether it verified the address; accounts are linked only by a verified one.
+                google.ClaimActions.MapJsonKey(ExternalProvider.EmailVerifiedClaim, "email_verified"));
+        }
+
+        if (IsConfigured(builder, ExternalProvider.GitHub))
+        {
+            authentication.AddGitHub();
+            Configure<GitHubAuthenticationOptions>(services, ExternalProvider.GitHub, (github, settings) =>
             {
-                continue;
+                if (!string.IsNullOrWhiteSpace(settings.UserEmailsEndpoint))
+                {
+                    github.UserEmailsEndpoint = settings.UserEmailsEndpoint;
+                }
+
+                // user:email lets the handler read a private primary address from the emails endpoint.
+                github.Scope.Add("read:user");
+                github.Scope.Add("user:email");
+                github.Events.OnCreatingTicket = GitHubVerifiedEmail.MarkAsync;
+            });
+        }
+    }
+
+    private static bool IsConfigured(WebApplicationBuilder builder, ExternalProvider provider) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration.GetSection(provider.ConfigurationSection)["ClientId"]);
+
+    /// <summary>Applies the bound settings to the provider's handler options, then what only that provider needs.</summary>
+    private static void Configure<TOptions>(IServiceCollection services, ExternalProvider provider, Action<TOptions, ExternalProviderOptions> specific)
+        where TOptions : OAuthOptions =>
+        services.AddOptions<TOptions>(provider.Scheme).Configure<IOptionsMonitor<ExternalProviderOptions>>((oauth, monitor) =>
+        {
+            var settings = monitor.Get(provider.Scheme);
+            oauth.ClientId = settings.ClientId!;
+            oauth.ClientSecret = settings.ClientSecret!;
+            oauth.AuthorizationEndpoint = Or(settings.AuthorizationEndpoint, oauth.AuthorizationEndpoint);
+            oauth.TokenEndpoint = Or(settings.TokenEndpoint, oauth.TokenEndpoint);
+            oauth.UserInformationEndpoint = Or(settings.UserInformationEndpoint, oauth.UserInformationEndpoint);
+            if (!string.IsNullOrWhiteSpace(settings.CallbackPath))
+            {
+                oauth.CallbackPath = settings.CallbackPath;
             }
 
-            authentication.AddOAuth(provider.Scheme, provider.DisplayName, _ => { });
-            services.AddOptions<OAuthOptions>(provider.Scheme)
-                .Configure<IOptionsMonitor<ExternalProviderOptions>>((oauth, monitor) => Configure(oauth, provider, monitor.Get(provider.Scheme)));
-        }
-    }
+            // Both providers accept a PKCE challenge; servers without PKCE ignore it.
+            oauth.UsePkce = true;
+            oauth.SaveTokens = false;
+            oauth.Events.OnRemoteFailure = ExternalSignInFailure.HandleAsync;
+            specific(oauth, settings);
+        });
 
-    private static void Configure(OAuthOptions oauth, ExternalProvider provider, ExternalProviderOptions settings)
-    {
-        oauth.ClientId = settings.ClientId!;
-        oauth.ClientSecret = settings.ClientSecret!;
-        oauth.AuthorizationEndpoint = settings.AuthorizationEndpoint;
-        oauth.TokenEndpoint = settings.TokenEndpoint;
-        oauth.UserInformationEndpoint = settings.UserInformationEndpoint;
-        oauth.CallbackPath = settings.CallbackPath;
-        oauth.UsePkce = settings.UsePkce;
-        oauth.SaveTokens = false;
-        oauth.Scope.Clear();
-        foreach (var scope in settings.Scopes is { Length: > 0 } configured ? configured : provider.Scopes)
-        {
-            oauth.Scope.Add(scope);
-        }
-
-        oauth.Events.OnCreatingTicket = context => provider.AddClaimsAsync(context, settings);
-        oauth.Events.OnRemoteFailure = ExternalSignInFailure.HandleAsync;
-    }
+    private static string Or(string? configured, string handlerDefault) => string.IsNullOrWhiteSpace(configured) ? handlerDefault : configured;
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using AkashML.Billing.Stripe;
+using AkashML.Billing.Webhooks;
 
 namespace AkashML.Web.Billing;
 

@@ -23,7 +23,7 @@ public sealed partial class BillingTopUpTests : BrowserTest
         var host = await HostProcess.StartAsync(environment: new Dictionary<string, string>
         {
             ["Billing__InstanceId"] = "e2e-billing",
-            ["Billing__Stripe__BaseUrl"] = _stripe.BaseUrl,
+            ["Billing__Stripe__ApiBase"] = _stripe.BaseUrl,
             ["Billing__Stripe__SecretKey"] = FakeStripe.TestSecretKey,
             ["Billing__Stripe__WebhookSecret"] = FakeStripe.TestWebhookSecret,
             ["Billing__TopUp__SuccessUrl"] = self + "billing/success?session_id={CHECKOUT_SESSION_ID}",

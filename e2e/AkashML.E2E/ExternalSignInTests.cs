@@ -28,7 +28,7 @@ public sealed class ExternalSignInTests : BrowserTest
     }
 
     [ChromiumFact]
-    public async Task Google_sign_in_creates_the_account_then_signs_back_in_to_it()
+    public async Task Google_sign_in_creates_the_account_links_GitHub_unlinks_Google_and_GitHub_signs_back_in()
     {
         var shots = new Screenshots("sign-in-with-google");
         var email = Accounts.NewEmail("grace");
@@ -62,16 +62,29 @@ public sealed class ExternalSignInTests : BrowserTest
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Link GitHub" })).ToBeVisibleAsync();
             await shots.TakeAsync(page, "linked-accounts");
 
+            // Link GitHub (another address is fine: the person is signed in), then unlink Google: GitHub remains.
+            _github.NextAccount = new FakeAccount(NextId(), "Grace at work", [new FakeEmail(Accounts.NewEmail("grace-work"), Primary: true, Verified: true)]);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Link GitHub" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
+            await Assertions.Expect(page.GetByText("The external login was added")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("linked-logins")).ToContainTextAsync("GitHub");
+            await shots.TakeAsync(page, "github-linked");
+            await page.GetByTitle("Remove this Google login from your account").ClickAsync();
+            await Assertions.Expect(page.GetByText("The external login was removed")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("linked-logins")).Not.ToContainTextAsync("Google");
+            await Assertions.Expect(page.GetByText("Your only way to sign in")).ToBeVisibleAsync();
+            await shots.TakeAsync(page, "google-unlinked");
+
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to AkashML" })).ToBeVisibleAsync();
         }
 
-        // Another browser, later: the same Google subject gets the same account back.
+        // Another browser, later: the linked GitHub login gets the same account back.
         await using (var later = await NewContextAsync())
         {
             var page = await later.NewPageAsync();
             await page.GotoAsync("Account/Login");
-            await page.GetByTestId("provider-Google").ClickAsync();
+            await page.GetByTestId("provider-GitHub").ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(email);

@@ -121,7 +121,7 @@ public sealed class ExternalSignInTests(ExternalProvidersHostPool pool) : IClass
     }
 
     [Theory, SqliteData, PostgresData]
-    public async Task A_signed_in_person_links_GitHub_from_settings_even_with_another_email(DatabaseKind kind)
+    public async Task A_signed_in_person_links_GitHub_from_settings_even_with_another_email_and_unlinks_it(DatabaseKind kind)
     {
         var host = await pool.GetAsync(kind);
         using var browser = host.NewBrowser();
@@ -140,9 +140,22 @@ public sealed class ExternalSignInTests(ExternalProvidersHostPool pool) : IClass
         Assert.Equal([("GitHub", github.Id)], await LoginsAsync(host, user!));
 
         // From now on GitHub signs in to this account, whatever its email says.
-        using var later = host.NewBrowser();
-        var home = await SignInWithAsync(later, pool.GitHub, "GitHub", github);
-        Assert.Contains(email, home.Text, StringComparison.Ordinal);
+        using (var later = host.NewBrowser())
+        {
+            var home = await SignInWithAsync(later, pool.GitHub, "GitHub", github);
+            Assert.Contains(email, home.Text, StringComparison.Ordinal);
+        }
+
+        // Unlinked (the password remains), GitHub no longer reaches this account: its verified email makes another one.
+        settings = await browser.GetAsync("Account/Manage/ExternalLogins");
+        var unlinked = await browser.SubmitAsync(settings, "remove-login-GitHub");
+        Assert.Contains("The external login was removed", unlinked.Text, StringComparison.Ordinal);
+        Assert.Empty(await LoginsAsync(host, user!));
+        using var afterUnlink = host.NewBrowser();
+        var other = await SignInWithAsync(afterUnlink, pool.GitHub, "GitHub", github);
+        Assert.True(AccountFlows.IsSignedIn(other), other.Text);
+        Assert.DoesNotContain(email, other.Text, StringComparison.Ordinal);
+        Assert.Equal([("GitHub", github.Id)], await LoginsAsync(host, (await host.FindUserAsync(github.Emails[0].Address))!));
     }
 
     [Theory, SqliteData, PostgresData]

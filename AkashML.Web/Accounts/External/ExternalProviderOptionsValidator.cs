@@ -20,15 +20,11 @@ public sealed class ExternalProviderOptionsValidator : IValidateOptions<External
             problems.Add($"{section}:ClientSecret is required when {section}:ClientId is set.");
         }
 
-        RequireUrl(problems, section + ":AuthorizationEndpoint", options.AuthorizationEndpoint);
-        RequireUrl(problems, section + ":TokenEndpoint", options.TokenEndpoint);
-        RequireUrl(problems, section + ":UserInformationEndpoint", options.UserInformationEndpoint);
-        if (!string.IsNullOrWhiteSpace(options.EmailsEndpoint))
-        {
-            RequireUrl(problems, section + ":EmailsEndpoint", options.EmailsEndpoint);
-        }
-
-        if (!options.CallbackPath.StartsWith('/'))
+        RequireUrlIfSet(problems, section + ":AuthorizationEndpoint", options.AuthorizationEndpoint);
+        RequireUrlIfSet(problems, section + ":TokenEndpoint", options.TokenEndpoint);
+        RequireUrlIfSet(problems, section + ":UserInformationEndpoint", options.UserInformationEndpoint);
+        RequireUrlIfSet(problems, section + ":UserEmailsEndpoint", options.UserEmailsEndpoint);
+        if (!string.IsNullOrWhiteSpace(options.CallbackPath) && !options.CallbackPath.StartsWith('/'))
         {
             problems.Add($"{section}:CallbackPath must start with '/' (got '{options.CallbackPath}').");
         }
@@ -36,9 +32,10 @@ public sealed class ExternalProviderOptionsValidator : IValidateOptions<External
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
-    private static void RequireUrl(List<string> problems, string key, string value)
+    private static void RequireUrlIfSet(List<string> problems, string key, string? value)
     {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (!string.IsNullOrWhiteSpace(value)
+            && (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
         {
             problems.Add($"{key} must be an absolute http(s) URL (got '{value}').");
         }

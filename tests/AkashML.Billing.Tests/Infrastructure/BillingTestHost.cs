@@ -1,4 +1,4 @@
-using AkashML.Billing.Stripe;
+using AkashML.Billing.Webhooks;
 using AkashML.Data;
 using AkashML.Data.Identity;
 using Microsoft.AspNetCore.Builder;
@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AkashML.Billing.Tests.Infrastructure;
 
@@ -24,13 +25,13 @@ public sealed class BillingTestHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private BillingTestHost(WebApplication app, ManualClock clock)
+    private BillingTestHost(WebApplication app, FakeTimeProvider clock)
     {
         _app = app;
         Clock = clock;
     }
 
-    public ManualClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -38,9 +39,9 @@ public sealed class BillingTestHost : IAsyncDisposable
 
     /// <param name="stripeBaseUrl">The Stripe fake; null leaves Stripe unconfigured.</param>
     public static async Task<BillingTestHost> StartAsync(TestDatabase database, string? stripeBaseUrl = null,
-        IDictionary<string, string?>? settings = null, ManualClock? clock = null, string? instanceId = null)
+        IDictionary<string, string?>? settings = null, FakeTimeProvider? clock = null, string? instanceId = null)
     {
-        clock ??= new ManualClock(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
+        clock ??= new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -61,7 +62,7 @@ public sealed class BillingTestHost : IAsyncDisposable
         };
         if (stripeBaseUrl is not null)
         {
-            config["Billing:Stripe:BaseUrl"] = stripeBaseUrl;
+            config["Billing:Stripe:ApiBase"] = stripeBaseUrl;
             config["Billing:Stripe:SecretKey"] = SecretKey;
             config["Billing:Stripe:WebhookSecret"] = WebhookSecret;
         }

@@ -60,6 +60,9 @@ public sealed class FakeStripe : IAsyncDisposable
     /// <summary>The clock signatures are dated by (the host's, so its tolerance check agrees).</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
+    /// <summary>The API version on the events sent; by default Stripe.net's own, as on an endpoint created for it.</summary>
+    public string ApiVersion { get; set; } = global::Stripe.StripeConfiguration.ApiVersion;
+
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
     /// <summary>Every event sent, with the status the host answered.</summary>
@@ -186,7 +189,8 @@ public sealed class FakeStripe : IAsyncDisposable
         {
             ["id"] = id,
             ["object"] = "event",
-            ["api_version"] = "2025-06-30.basil",
+            // Stripe.net refuses events of another API version than its own, as a webhook endpoint pinned to it sends.
+            ["api_version"] = ApiVersion,
             ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             ["type"] = type,
             ["livemode"] = false,
@@ -452,7 +456,8 @@ public sealed class FakeStripe : IAsyncDisposable
         }
 
         var view = intent.DeepClone().AsObject();
-        if (context.Request.Query["expand[]"].Contains("payment_method"))
+        // Stripe.net writes lists with indexes (expand[0]=…); curl users write expand[]=….
+        if (context.Request.Query.Any(q => q.Key.StartsWith("expand[", StringComparison.Ordinal) && q.Value.Contains("payment_method")))
         {
             view["payment_method"] = _objects[(string)intent["payment_method"]!].DeepClone();
         }

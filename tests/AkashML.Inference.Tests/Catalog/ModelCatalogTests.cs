@@ -1,7 +1,7 @@
 using AkashML.Inference.Catalog;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-
+using Microsoft.Extensions.Time.Testing;
 
 namespace AkashML.Inference.Tests.Catalog;
 
@@ -12,7 +12,7 @@ public sealed class ModelCatalogTests : IDisposable
     [Fact]
     public void A_folder_added_while_running_appears_after_the_rescan_interval()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var catalog = Catalog(clock, new ModelCatalogOptions { RescanInterval = TimeSpan.FromSeconds(2) });
         Assert.Empty(catalog.List());
 
@@ -38,7 +38,7 @@ public sealed class ModelCatalogTests : IDisposable
             InputPricePerMillion = 1.5m,
             OutputPricePerMillion = 2.5m,
         };
-        var catalog = Catalog(new ManualClock(), options);
+        var catalog = Catalog(new FakeTimeProvider(DateTimeOffset.UtcNow), options);
 
         var priced = catalog.Find("acme/priced")!;
         Assert.Equal("Priced", priced.DisplayName);
@@ -61,7 +61,7 @@ public sealed class ModelCatalogTests : IDisposable
         Directory.CreateDirectory(broken);
         File.WriteAllText(Path.Combine(broken, "genai_config.json"), "{ not json");
 
-        var catalog = Catalog(new ManualClock(), new ModelCatalogOptions());
+        var catalog = Catalog(new FakeTimeProvider(DateTimeOffset.UtcNow), new ModelCatalogOptions());
         Assert.Equal(["acme/good"], catalog.List().Select(m => m.Id));
     }
 
@@ -77,14 +77,4 @@ public sealed class ModelCatalogTests : IDisposable
         File.WriteAllText(Path.Combine(folder, "genai_config.json"),
             $$$"""{"model":{"type":"llama","context_length":{{{contextLength}}},"vocab_size":10,"decoder":{"filename":"model.onnx"}},"search":{}}""");
     }
-}
-
-/// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualClock : TimeProvider
-{
-    private DateTimeOffset _now = DateTimeOffset.UtcNow;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
 }

@@ -29,7 +29,7 @@ public sealed class SampleSettingsTests
         { EmailOptions.SectionName, typeof(EmailOptions), [] },
         { "Authentication:GitHub", typeof(ExternalProviderOptions), [] },
         // Google's verified email comes with the userinfo; the emails endpoint is GitHub's.
-        { "Authentication:Google", typeof(ExternalProviderOptions), [nameof(ExternalProviderOptions.EmailsEndpoint)] },
+        { "Authentication:Google", typeof(ExternalProviderOptions), [nameof(ExternalProviderOptions.UserEmailsEndpoint)] },
         { ApiKeyOptions.SectionName, typeof(ApiKeyOptions), [] },
         { ApiOptions.SectionName, typeof(ApiOptions), [] },
         { BillingOptions.SectionName, typeof(BillingOptions), [] },

@@ -103,7 +103,7 @@ public sealed class FakeOAuthProvider : IAsyncDisposable
         };
         if (Shape == OAuthShape.GitHub)
         {
-            settings[prefix + "EmailsEndpoint"] = new Uri(BaseAddress, "user/emails").ToString();
+            settings[prefix + "UserEmailsEndpoint"] = new Uri(BaseAddress, "user/emails").ToString();
         }
 
         return settings;

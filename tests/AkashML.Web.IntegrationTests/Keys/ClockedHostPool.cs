@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using AkashML.Web.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AkashML.Web.IntegrationTests.Keys;
 
 /// <summary>A host and the hand-moved clock it runs on.</summary>
-public sealed record ClockedHost(AkashWebHost Host, ManualClock Clock);
+public sealed record ClockedHost(AkashWebHost Host, FakeTimeProvider Clock);
 
 /// <summary>
-/// A class fixture: one host per database kind, each on its own <see cref="ManualClock"/> (tests in a class run one
+/// A class fixture: one host per database kind, each on its own <see cref="FakeTimeProvider"/> (tests in a class run one
 /// after another, so moving the clock never surprises a neighbour).
 /// </summary>
 public sealed class ClockedHostPool : IAsyncLifetime
@@ -36,7 +37,7 @@ public sealed class ClockedHostPool : IAsyncLifetime
     }
 
     /// <summary>Starts a host whose <see cref="TimeProvider"/> is <paramref name="clock"/>.</summary>
-    public static Task<AkashWebHost> StartHostAsync(DatabaseKind kind, ManualClock clock, IReadOnlyDictionary<string, string?>? settings = null, bool realHttp = false) =>
+    public static Task<AkashWebHost> StartHostAsync(DatabaseKind kind, FakeTimeProvider clock, IReadOnlyDictionary<string, string?>? settings = null, bool realHttp = false) =>
         AkashWebHost.StartAsync(kind, WithLongAnswers(settings), realHttp, services => services.AddSingleton<TimeProvider>(clock));
 
     /// <summary>Lets the smoke-test model write long answers (token-limit tests ask for hundreds of tokens).</summary>
@@ -51,7 +52,7 @@ public sealed class ClockedHostPool : IAsyncLifetime
     {
         // Whole seconds: PostgreSQL stores microseconds, so instants read back compare equal.
         var now = DateTimeOffset.UtcNow;
-        var clock = new ManualClock(now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond)));
+        var clock = new FakeTimeProvider(now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond)));
         return new ClockedHost(await StartHostAsync(kind, clock), clock);
     }
 }

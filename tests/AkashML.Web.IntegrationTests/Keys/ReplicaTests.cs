@@ -3,6 +3,7 @@ using System.Net;
 using AkashML.Web.IntegrationTests.Infrastructure;
 using AkashML.Web.Keys;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AkashML.Web.IntegrationTests.Keys;
 
@@ -18,7 +19,7 @@ public sealed class ReplicaTests
     public async Task Two_replicas_on_different_ports_enforce_one_requests_per_minute_limit(DatabaseKind kind)
     {
         // Both replicas read one clock, standing still, so the burst falls in one known window.
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         clock.AdvanceToMinuteOffset(TimeSpan.FromSeconds(20));
         await using var first = await ClockedHostPool.StartHostAsync(kind, clock, realHttp: true);
         await using var second = await AkashWebHost.StartReplicaAsync(first, ClockedHostPool.WithLongAnswers(null), realHttp: true, services => services.AddSingleton<TimeProvider>(clock));
@@ -51,7 +52,7 @@ public sealed class ReplicaTests
     [Theory, PostgresData]
     public async Task Two_replicas_share_one_concurrency_limit(DatabaseKind kind)
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var first = await ClockedHostPool.StartHostAsync(kind, clock);
         await using var second = await AkashWebHost.StartReplicaAsync(first, ClockedHostPool.WithLongAnswers(null), services: services => services.AddSingleton<TimeProvider>(clock));
         var key = await KeyFlows.NewKeyAsync(first, new ApiKeyLimits(null, null, 2, null));

@@ -50,7 +50,7 @@ public sealed class StripeHostPool : IAsyncLifetime
             var host = await AkashWebHost.StartAsync(kind, new Dictionary<string, string?>
             {
                 ["Billing:InstanceId"] = "dash-" + Guid.NewGuid().ToString("N"),
-                ["Billing:Stripe:BaseUrl"] = stripe.BaseUrl,
+                ["Billing:Stripe:ApiBase"] = stripe.BaseUrl,
                 ["Billing:Stripe:SecretKey"] = FakeStripe.TestSecretKey,
                 ["Billing:Stripe:WebhookSecret"] = FakeStripe.TestWebhookSecret,
                 ["Billing:TopUp:MinimumUsd"] = MinimumUsd.ToString(System.Globalization.CultureInfo.InvariantCulture),

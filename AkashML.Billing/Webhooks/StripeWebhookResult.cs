@@ -1,4 +1,4 @@
-namespace AkashML.Billing.Stripe;
+namespace AkashML.Billing.Webhooks;
 
 public enum WebhookOutcome
 {
