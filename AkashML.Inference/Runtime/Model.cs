@@ -196,13 +196,7 @@ public sealed class Model : IDisposable
     private static OrtSessionOptions BuildSessionOptions(GenAiConfig config, ModelOptions options, string folder, string configPath)
     {
         var provider = options.ExecutionProvider;
-        var providerName = provider switch
-        {
-            ExecutionProvider.Cpu => "CPUExecutionProvider",
-            ExecutionProvider.Cuda => "CUDAExecutionProvider",
-            ExecutionProvider.DirectML => "DmlExecutionProvider",
-            _ => throw new ArgumentOutOfRangeException(nameof(options), provider, "Unknown execution provider."),
-        };
+        var providerName = ExecutionProviderCheck.OrtName(provider);
         if (!OnnxRuntimeLibrary.AvailableProviders.Contains(providerName))
         {
             throw new ExecutionProviderUnavailableException(
