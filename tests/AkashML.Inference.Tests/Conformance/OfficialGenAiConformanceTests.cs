@@ -1,6 +1,7 @@
 using AkashML.Inference.Generation;
 using AkashML.Inference.Runtime;
-using Official = Microsoft.ML.OnnxRuntimeGenAI;
+using AkashML.Inference.Official;
+using Oga = Microsoft.ML.OnnxRuntimeGenAI;
 
 namespace AkashML.Inference.Tests.Conformance;
 
@@ -62,13 +63,9 @@ public sealed class OfficialGenAiConformanceTests(ConformanceModels models) : IC
     private static int[] OfficialGreedy(string folder, int[] prompt, int maxLength)
     {
         // CPU only: configs that name cuda or webgpu options (two shared models do) run on CPU here, as ours do.
-        using var config = new Official.Config(folder);
-        config.ClearProviders();
-        using var model = new Official.Model(config);
-        using var parameters = new Official.GeneratorParams(model);
-        parameters.SetSearchOption("max_length", maxLength);
-        parameters.SetSearchOption("do_sample", false);
-        using var generator = new Official.Generator(model, parameters);
+        using var model = OfficialGenAi.Load(folder);
+        using var parameters = OfficialGenAi.GreedyParams(model, batchSize: 1, maxLength: maxLength);
+        using var generator = new Oga.Generator(model, parameters);
         generator.AppendTokens(prompt);
         while (!generator.IsDone())
         {
