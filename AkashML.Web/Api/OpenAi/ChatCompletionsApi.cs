@@ -45,6 +45,7 @@ public static class ChatCompletionsApi
             TopLogprobs = wantLogprobs ? topLogprobs ?? 0 : null,
             JsonObject = jsonObject,
         };
+        GenerationGuard.CheckSupported(model, request);
         call.Metered = true;
         call.Streamed = stream;
         call.PromptTokens = prompt.Count;
