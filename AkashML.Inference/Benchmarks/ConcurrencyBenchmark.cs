@@ -86,21 +86,26 @@ public static class ConcurrencyBenchmark
         var rates = new List<double>();
         for (var run = 0; run <= runs; run++)
         {
-            var clock = Stopwatch.StartNew();
-            var streams = requests.Select(r => Task.Run(() => StreamAsync(model, r, clock, cancellationToken), cancellationToken)).ToArray();
-            Task.WaitAll(streams, cancellationToken);
-            if (run == 0)
+            var rate = MeasureOnce(model, requests, cancellationToken);
+            if (run > 0)
             {
-                continue; // warm-up: slot and arena growth, first-run kernel selection
+                rates.Add(rate); // run 0 warms up: slot and arena growth, first-run kernel selection
             }
-
-            var end = streams.Max(s => s.Result.End);
-            rates.Add(streams.Sum(s => s.Result.Tokens) / Math.Max(end, 1e-9));
         }
 
         rates.Sort();
         var middle = rates.Count / 2;
         return rates.Count % 2 == 1 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
+    }
+
+    /// <summary>One run of every request at once: generated tokens over the wall time until the last stream ends.</summary>
+    internal static double MeasureOnce(TextModel model, GenerationRequest[] requests, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var streams = requests.Select(r => Task.Run(() => StreamAsync(model, r, clock, cancellationToken), cancellationToken)).ToArray();
+        Task.WaitAll(streams, cancellationToken);
+        var end = streams.Max(s => s.Result.End);
+        return streams.Sum(s => s.Result.Tokens) / Math.Max(end, 1e-9);
     }
 
     private static async Task<(double End, int Tokens)> StreamAsync(TextModel model, GenerationRequest request, Stopwatch clock, CancellationToken cancellationToken)

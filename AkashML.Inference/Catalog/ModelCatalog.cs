@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AkashML.Inference.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -94,8 +95,11 @@ public sealed class ModelCatalog(IOptions<ModelCatalogOptions> options, ModelDir
         var contextLength = model.ValueKind == JsonValueKind.Object && model.TryGetProperty("context_length", out var c) && c.TryGetInt32(out var length) ? length : 2048;
         options.Value.Entries.TryGetValue(id, out var entry);
         var smoke = id == TinyRandomId;
+        var unsupported = ArchitectureSupport.Problem(configPath);
         return new ModelDescriptor
         {
+            Engine = unsupported is null ? ModelEngines.AkashML : ModelEngines.OnnxRuntimeGenAI,
+            EngineReason = unsupported,
             Id = id,
             Path = folder,
             DisplayName = entry?.DisplayName ?? (smoke ? "Tiny random (smoke test)" : id[(id.LastIndexOf('/') + 1)..]),

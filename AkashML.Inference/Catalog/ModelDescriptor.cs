@@ -31,8 +31,27 @@ public sealed record ModelDescriptor
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// Which runtime serves the model: <see cref="ModelEngines.AkashML"/> (ours), or <see cref="ModelEngines.OnnxRuntimeGenAI"/>
+    /// for architectures ours does not implement (see <see cref="EngineReason"/>).
+    /// </summary>
+    public string Engine { get; init; } = ModelEngines.AkashML;
+
+    /// <summary>Why the official runtime serves it, or null when ours does.</summary>
+    public string? EngineReason { get; init; }
+
     /// <summary>Playground ranges per parameter (temperature, top_p, top_k, max_tokens…).</summary>
     public IReadOnlyDictionary<string, ParameterRange> Parameters { get; init; } = new Dictionary<string, ParameterRange>();
+}
+
+/// <summary>The engines a model can run on, as the catalog and <c>/v1/models</c> name them.</summary>
+public static class ModelEngines
+{
+    /// <summary>Our runtime: continuous batching, chunked prefill, every sampling feature.</summary>
+    public const string AkashML = "akashml";
+
+    /// <summary>The official ONNX Runtime GenAI (Microsoft.ML.OnnxRuntimeGenAI), for architectures ours does not implement.</summary>
+    public const string OnnxRuntimeGenAI = "onnxruntime-genai";
 }
 
 /// <summary>Min, max and default of a sampling parameter as the playground shows it.</summary>

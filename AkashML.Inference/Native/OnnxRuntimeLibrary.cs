@@ -4,7 +4,9 @@ namespace AkashML.Inference.Native;
 
 /// <summary>
 /// Loads the ONNX Runtime native library once, explicitly, and publishes whether it is usable.
-/// Search order: the configured path (a file or a folder), the folder of this assembly, then the system's library search.
+/// Search order: the configured path (a file or a folder); otherwise the library the NuGet package
+/// <c>Microsoft.ML.OnnxRuntime</c> (or <c>.Gpu.Linux</c>) placed beside the application (<c>runtimes/&lt;rid&gt;/native/</c>,
+/// or the application folder after a RID-specific publish), then the app's native probing paths and the system search.
 /// The probe never throws: callers read <see cref="IsSupported"/> / <see cref="NotSupportedReason"/> (health, dashboard),
 /// and anything that needs ORT calls <see cref="EnsureAvailable"/>, which throws <see cref="OnnxRuntimeUnavailableException"/>.
 /// </summary>
@@ -14,10 +16,14 @@ public static unsafe class OnnxRuntimeLibrary
     public static readonly string LibraryFileName =
         OperatingSystem.IsWindows() ? "onnxruntime.dll"
         : OperatingSystem.IsMacOS() ? "libonnxruntime.dylib"
-        : "libonnxruntime.so.1";
+        : "libonnxruntime.so";
+
+    /// <summary>Older and hand-made Linux builds (the npm package, a source build's install tree) name the file with its ABI version.</summary>
+    private const string VersionedLinuxFileName = "libonnxruntime.so.1";
 
     private static readonly Lock Gate = new();
     private static string? _configuredPath;
+    private static bool _telemetry;
     private static bool _probed;
     private static string? _notSupportedReason;
     private static string? _version;
@@ -29,20 +35,40 @@ public static unsafe class OnnxRuntimeLibrary
     private static IntPtr _allocator;
 
     /// <summary>
-    /// Chooses the library before first use (e.g. a CUDA build): a path to the file or to its folder.
-    /// Null restores the default search. Once loaded, the choice is fixed for the process.
+    /// Chooses the library before first use (e.g. a CUDA build): a path to the file or to its folder; null or empty keeps
+    /// the NuGet-provided one. <paramref name="enableTelemetry"/> lets ORT record its telemetry events (off by default:
+    /// ORT 1.32 otherwise keeps an event store under the user's home). Once loaded, the choice is fixed for the process;
+    /// configuring the same library again (by any path that names the loaded file) is accepted.
     /// </summary>
-    public static void Configure(string? libraryPath)
+    public static void Configure(string? libraryPath, bool enableTelemetry = false)
     {
+        var path = string.IsNullOrWhiteSpace(libraryPath) ? null : libraryPath;
         lock (Gate)
         {
-            if (_probed && !string.Equals(libraryPath, _configuredPath, StringComparison.Ordinal))
+            if (_probed)
             {
-                throw new InvalidOperationException(
-                    $"ONNX Runtime is already loaded from '{_loadedFrom ?? "(nowhere)"}'; the library path can only be set before first use.");
+                if (!NamesLoadedLibrary(path) || enableTelemetry != _telemetry)
+                {
+                    throw new InvalidOperationException(
+                        $"ONNX Runtime is already loaded from '{_loadedFrom ?? "(nowhere)"}' (telemetry {(_telemetry ? "on" : "off")}); " +
+                        "the library path and telemetry can only be set before first use.");
+                }
+
+                return;
             }
 
-            _configuredPath = string.IsNullOrWhiteSpace(libraryPath) ? null : libraryPath;
+            _configuredPath = path;
+            _telemetry = enableTelemetry;
+        }
+    }
+
+    /// <summary>Whether ORT's telemetry events are enabled (an operator's choice; off by default).</summary>
+    public static bool TelemetryEnabled
+    {
+        get
+        {
+            EnsureProbed();
+            return _telemetry;
         }
     }
 
@@ -180,17 +206,27 @@ public static unsafe class OnnxRuntimeLibrary
         foreach (var candidate in Candidates())
         {
             tried.Add(candidate);
-            if (NativeLibrary.TryLoad(candidate, out library))
+            if (File.Exists(candidate) && NativeLibrary.TryLoad(candidate, out library))
             {
                 _loadedFrom = candidate;
                 break;
             }
         }
 
+        // Last, the runtime's own native probing (deps.json paths of the package, then the system search).
+        if (library == IntPtr.Zero && _configuredPath is null)
+        {
+            tried.Add("onnxruntime (native probing)");
+            if (NativeLibrary.TryLoad("onnxruntime", typeof(OnnxRuntimeLibrary).Assembly, null, out library))
+            {
+                _loadedFrom = "onnxruntime (native probing)";
+            }
+        }
+
         if (library == IntPtr.Zero)
         {
             return $"The ONNX Runtime library '{LibraryFileName}' could not be loaded (tried: {string.Join(", ", tried)}). " +
-                   "Rebuild to provision it, or set Inference:OnnxRuntimePath.";
+                   "It comes with the Microsoft.ML.OnnxRuntime NuGet package: rebuild, or set Inference:OnnxRuntimePath.";
         }
 
         if (!NativeLibrary.TryGetExport(library, "OrtGetApiBase", out var getApiBaseExport))
@@ -226,6 +262,12 @@ public static unsafe class OnnxRuntimeLibrary
 
         _env = new OrtEnvHandle(env);
 
+        // The environment is process-wide in ORT (the official GenAI runtime in this process shares it), so this
+        // decides for both.
+        OrtApi.ThrowIfFailed(
+            _telemetry ? OrtApi.EnableTelemetryEvents(env) : OrtApi.DisableTelemetryEvents(env),
+            _telemetry ? "EnableTelemetryEvents" : "DisableTelemetryEvents");
+
         IntPtr allocator;
         OrtApi.ThrowIfFailed(OrtApi.GetAllocatorWithDefaultOptions(&allocator), "GetAllocatorWithDefaultOptions");
         _allocator = allocator;
@@ -256,22 +298,74 @@ public static unsafe class OnnxRuntimeLibrary
         return null;
     }
 
+    private static bool NamesLoadedLibrary(string? path)
+    {
+        if (path is null)
+        {
+            return _configuredPath is null;
+        }
+
+        if (_loadedFrom is null)
+        {
+            return false;
+        }
+
+        return FilesFor(path).Any(file => SameFile(file, _loadedFrom));
+    }
+
+    private static bool SameFile(string a, string b)
+    {
+        if (!File.Exists(a) || !File.Exists(b))
+        {
+            return false;
+        }
+
+        static string Resolve(string file) =>
+            new FileInfo(file).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(file);
+
+        return string.Equals(Resolve(a), Resolve(b), StringComparison.Ordinal);
+    }
+
+    /// <summary>The files a configured path may mean: the file itself, or the library inside that folder.</summary>
+    private static IEnumerable<string> FilesFor(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            yield return path;
+            yield break;
+        }
+
+        yield return Path.Combine(path, LibraryFileName);
+        if (OperatingSystem.IsLinux())
+        {
+            yield return Path.Combine(path, VersionedLinuxFileName);
+        }
+    }
+
     private static IEnumerable<string> Candidates()
     {
         if (_configuredPath is { } configured)
         {
-            yield return Directory.Exists(configured) ? Path.Combine(configured, LibraryFileName) : configured;
+            foreach (var file in FilesFor(configured))
+            {
+                yield return file;
+            }
+
             yield break;
         }
 
-        yield return Path.Combine(AppContext.BaseDirectory, LibraryFileName);
+        var folders = new List<string> { AppContext.BaseDirectory };
         var assemblyFolder = Path.GetDirectoryName(typeof(OnnxRuntimeLibrary).Assembly.Location);
-        if (!string.IsNullOrEmpty(assemblyFolder))
+        if (!string.IsNullOrEmpty(assemblyFolder) && !folders.Contains(assemblyFolder))
         {
-            yield return Path.Combine(assemblyFolder, LibraryFileName);
+            folders.Add(assemblyFolder);
         }
 
-        yield return LibraryFileName;
-        yield return OperatingSystem.IsWindows() ? "onnxruntime" : "libonnxruntime.so";
+        foreach (var folder in folders)
+        {
+            // A framework-dependent, RID-less build keeps the package's native assets under runtimes/<rid>/native.
+            yield return Path.Combine(folder, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", LibraryFileName);
+            yield return Path.Combine(folder, LibraryFileName);
+        }
     }
 }

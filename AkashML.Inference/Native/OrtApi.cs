@@ -12,7 +12,10 @@ namespace AkashML.Inference.Native;
 /// </summary>
 internal static unsafe class OrtApi
 {
-    /// <summary>The API version we ask for (ORT 1.30 serves up to 30; asking for more returns null).</summary>
+    /// <summary>
+    /// The API version we ask for: the oldest that has every entry below (ORT 1.30). The NuGet library (1.32) serves up
+    /// to 32; a library older than 1.30 returns null and is reported as unsupported.
+    /// </summary>
     internal const uint ApiVersion = 30;
 
     // OrtErrorCode GetErrorCode(const OrtStatus*)
@@ -23,6 +26,10 @@ internal static unsafe class OrtApi
 
     // OrtStatus* CreateEnv(OrtLoggingLevel, const char* logid, OrtEnv** out)
     internal static delegate* unmanaged<int, byte*, IntPtr*, IntPtr> CreateEnv;
+
+    // OrtStatus* EnableTelemetryEvents / DisableTelemetryEvents (const OrtEnv*)
+    internal static delegate* unmanaged<IntPtr, IntPtr> EnableTelemetryEvents;
+    internal static delegate* unmanaged<IntPtr, IntPtr> DisableTelemetryEvents;
 
     // OrtStatus* CreateSession(const OrtEnv*, const ORTCHAR_T* model_path, const OrtSessionOptions*, OrtSession** out)
     internal static delegate* unmanaged<IntPtr, void*, IntPtr, IntPtr*, IntPtr> CreateSession;
@@ -171,6 +178,8 @@ internal static unsafe class OrtApi
         GetErrorCode = (delegate* unmanaged<IntPtr, OrtErrorCode>)table[1];
         GetErrorMessage = (delegate* unmanaged<IntPtr, byte*>)table[2];
         CreateEnv = (delegate* unmanaged<int, byte*, IntPtr*, IntPtr>)table[3];
+        EnableTelemetryEvents = (delegate* unmanaged<IntPtr, IntPtr>)table[5];
+        DisableTelemetryEvents = (delegate* unmanaged<IntPtr, IntPtr>)table[6];
         CreateSession = (delegate* unmanaged<IntPtr, void*, IntPtr, IntPtr*, IntPtr>)table[7];
         CreateSessionFromArray = (delegate* unmanaged<IntPtr, void*, nuint, IntPtr, IntPtr*, IntPtr>)table[8];
         Run = (delegate* unmanaged<IntPtr, IntPtr, IntPtr*, IntPtr*, nuint, IntPtr*, nuint, IntPtr*, IntPtr>)table[9];

@@ -156,9 +156,8 @@ internal sealed class DecoderSignature
         var unknown = session.Inputs.Where(i => !known.Contains(i.Name)).Select(i => i.Name).ToArray();
         if (unknown.Length > 0)
         {
-            throw Mismatch(
-                modelPath,
-                $"has inputs this runtime does not feed: {string.Join(", ", unknown)}. Check model.decoder.inputs in genai_config.json " +
+            throw new UnsupportedArchitectureException(
+                $"The model graph '{modelPath}' has inputs this runtime does not feed: {string.Join(", ", unknown)}. Check model.decoder.inputs in genai_config.json " +
                 "(past_key_names / past_value_names / past_names templates and num_hidden_layers).");
         }
 

@@ -90,6 +90,7 @@ public sealed class Model : IDisposable
     /// <summary>
     /// Loads a GenAI-format folder. Throws <see cref="DirectoryNotFoundException"/>, <see cref="FileNotFoundException"/>,
     /// <see cref="ModelConfigException"/> (names the field), <see cref="ExecutionProviderUnavailableException"/>,
+    /// <see cref="UnsupportedArchitectureException"/> (an architecture only the official GenAI runtime implements),
     /// <see cref="ModelLoadException"/> (corrupt or unsupported graph) or <see cref="OnnxRuntimeUnavailableException"/>.
     /// </summary>
     public static Model Load(string folder, ModelOptions? options = null)
@@ -102,6 +103,11 @@ public sealed class Model : IDisposable
         }
 
         var configPath = Path.Combine(folder, GenAiConfig.FileName);
+        if (File.Exists(configPath) && ArchitectureSupport.Problem(configPath) is { } unsupported)
+        {
+            throw new UnsupportedArchitectureException($"'{folder}' needs what this runtime does not implement: {unsupported}.");
+        }
+
         var config = GenAiConfig.Load(configPath, options.ConfigOverlay);
         var modelPath = Path.Combine(folder, config.Model!.Decoder!.Filename);
         if (!File.Exists(modelPath))
@@ -196,13 +202,7 @@ public sealed class Model : IDisposable
     private static OrtSessionOptions BuildSessionOptions(GenAiConfig config, ModelOptions options, string folder, string configPath)
     {
         var provider = options.ExecutionProvider;
-        var providerName = provider switch
-        {
-            ExecutionProvider.Cpu => "CPUExecutionProvider",
-            ExecutionProvider.Cuda => "CUDAExecutionProvider",
-            ExecutionProvider.DirectML => "DmlExecutionProvider",
-            _ => throw new ArgumentOutOfRangeException(nameof(options), provider, "Unknown execution provider."),
-        };
+        var providerName = ExecutionProviderCheck.OrtName(provider);
         if (!OnnxRuntimeLibrary.AvailableProviders.Contains(providerName))
         {
             throw new ExecutionProviderUnavailableException(

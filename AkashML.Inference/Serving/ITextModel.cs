@@ -23,6 +23,12 @@ public interface ITextModel
     /// <summary>Tokenizes a rendered prompt the way the model expects (BOS handling included).</summary>
     IReadOnlyList<int> EncodePrompt(string text, bool isRenderedChat);
 
+    /// <summary>
+    /// Throws <see cref="UnsupportedGenerationFeatureException"/> naming the first parameter of <paramref name="request"/>
+    /// this model's engine cannot honour; the APIs call it before reserving credits or starting a response.
+    /// </summary>
+    void EnsureSupported(GenerationRequest request);
+
     /// <summary>Streams the choices' text as it is generated; each choice ends with an update carrying its finish reason.</summary>
     IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken);
 }

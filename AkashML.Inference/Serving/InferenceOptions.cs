@@ -11,8 +11,15 @@ public sealed class InferenceOptions
     /// <summary>Default of <see cref="PrefillChunkTokens"/>.</summary>
     public const int DefaultPrefillChunkTokens = 512;
 
-    /// <summary>Path of <c>libonnxruntime.so.1</c>; empty uses the one the build placed beside the application (ORT 1.30 CPU).</summary>
+    /// <summary>
+    /// Path of the ONNX Runtime library (the file, or its folder); empty uses the one the NuGet package placed beside the
+    /// application (ORT 1.32; CPU, or CUDA when built with <c>-p:AkashMLOnnxRuntimeGpu=true</c>). Applied when the
+    /// services are registered, before anything can load the library.
+    /// </summary>
     public string OnnxRuntimePath { get; set; } = "";
+
+    /// <summary>Lets ONNX Runtime record its telemetry events. Off unless an operator turns it on.</summary>
+    public bool OnnxRuntimeTelemetry { get; set; }
 
     /// <summary>Execution provider for models without their own: Cpu, Cuda or DirectML.</summary>
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;

@@ -93,6 +93,9 @@ public sealed class TextModel : ITextModel, IDisposable
     /// </summary>
     public IReadOnlyList<int> EncodePrompt(string text, bool isRenderedChat) => _tokenizer.Encode(text, addSpecialTokens: !isRenderedChat);
 
+    /// <summary>Our runtime gives every feature a <see cref="GenerationRequest"/> can ask for.</summary>
+    public void EnsureSupported(GenerationRequest request) => ArgumentNullException.ThrowIfNull(request);
+
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var sampling = ToSamplingOptions(request);

@@ -5,7 +5,7 @@ using AkashML.Web.Presets;
 
 namespace AkashML.Web.Api;
 
-/// <summary>Checks that apply to every generating route: token ids in range and the context length.</summary>
+/// <summary>Checks that apply to every generating route: token ids in range, the context length, what the engine supports.</summary>
 public static class GenerationGuard
 {
     /// <summary>
@@ -46,6 +46,19 @@ public static class GenerationGuard
             ? string.Create(CultureInfo.InvariantCulture, $"'{maxParam}' is {requestedMax}, but the model '{model.Descriptor.Id}' writes at most {max} tokens per answer.")
             : string.Create(CultureInfo.InvariantCulture,
                 $"'{maxParam}' is {requestedMax}, but the prompt has {promptTokens} tokens and the context length is {context}: at most {remaining} new tokens fit."));
+    }
+
+    /// <summary>Answers 400 naming a parameter the model's engine cannot honour (the official GenAI engine's limits).</summary>
+    public static void CheckSupported(ITextModel model, GenerationRequest request)
+    {
+        try
+        {
+            model.EnsureSupported(request);
+        }
+        catch (UnsupportedGenerationFeatureException ex)
+        {
+            throw ApiException.InvalidParameter(ex.Parameter ?? "model", ex.Message);
+        }
     }
 
     public static void CheckTokenIds(ITokenizer tokenizer, IEnumerable<int> ids, string param)

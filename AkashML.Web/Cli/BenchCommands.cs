@@ -7,7 +7,8 @@ namespace AkashML.Web.Cli;
 /// <summary>
 /// The <c>bench</c> verb. <c>bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--json]</c>:
 /// medians of prompt throughput, decode throughput, time to first token, and the process's peak resident memory; with
-/// <c>--streams</c> see <see cref="ConcurrencyBench"/>, with <c>--long-prompt</c> too see <see cref="PrefillStallBench"/>.
+/// <c>--streams</c> see <see cref="ConcurrencyBench"/>, with <c>--long-prompt</c> too see <see cref="PrefillStallBench"/>,
+/// with <c>--reference ortgenai</c> (single stream or <c>--streams</c>) see <see cref="ReferenceBench"/>.
 /// </summary>
 internal static class BenchCommands
 {
@@ -33,6 +34,11 @@ internal static class BenchCommands
         var (folder, id) = ResolveModel(app.Services.GetRequiredService<ModelCatalog>(), arguments.Required("model"));
         var json = arguments.Switch("json");
         var options = ModelCommands.RuntimeOptions(app.Services, id);
+        if (arguments.Optional("reference") is { } reference)
+        {
+            return Task.FromResult(ReferenceBench.Run(arguments, folder, id, reference, options, json));
+        }
+
         if (arguments.Optional("streams") is { } streams)
         {
             return Task.FromResult(arguments.Optional("long-prompt") is null

@@ -44,14 +44,11 @@ internal static class ModelCommands
             : Path.GetFullPath(output);
     }
 
-    /// <summary>Loads the ONNX Runtime library the host would use and returns the runtime settings for model <paramref name="id"/>.</summary>
+    /// <summary>The runtime settings the host would use for model <paramref name="id"/>.</summary>
     internal static ModelOptions RuntimeOptions(IServiceProvider services, string? id)
     {
+        // The library itself (Inference:OnnxRuntimePath) was chosen when the services were registered.
         var settings = services.GetRequiredService<IOptions<InferenceOptions>>().Value;
-        if (settings.OnnxRuntimePath.Length > 0)
-        {
-            OnnxRuntimeLibrary.Configure(settings.OnnxRuntimePath);
-        }
 
         return new ModelOptions
         {

@@ -56,6 +56,7 @@ public sealed record ChatRequest(
             TopLogprobs = wantLogprobs ? topLogprobs ?? 0 : null,
             JsonObject = jsonObject,
         };
+        GenerationGuard.CheckSupported(model, request);
         return new ChatRequest(model, request, tools, wantLogprobs, asTokenIds, stream, includeUsage);
     }
 

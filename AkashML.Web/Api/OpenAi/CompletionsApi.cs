@@ -59,6 +59,7 @@ public static class CompletionsApi
                 request = request with { BestOf = b };
             }
 
+            GenerationGuard.CheckSupported(model, request);
             requests.Add(request);
         }
 

@@ -11,6 +11,10 @@ public static class OpenAiModelsApi
     private static readonly string[] SamplingParameters =
         ["temperature", "top_p", "top_k", "min_p", "frequency_penalty", "presence_penalty", "repetition_penalty", "seed", "stop", "logit_bias", "logprobs", "top_logprobs", "max_tokens"];
 
+    /// <summary>What the official GenAI engine's own search gives (the rest is refused with 400 naming it).</summary>
+    private static readonly string[] OfficialEngineSamplingParameters =
+        ["temperature", "top_p", "top_k", "repetition_penalty", "seed", "stop", "max_tokens"];
+
     public static RouteGroupBuilder MapOpenAiModelsApi(this RouteGroupBuilder group)
     {
         group.MapGet("/models", (IModelProvider models) => TypedResults.Json(new JsonObject
@@ -42,8 +46,12 @@ public static class OpenAiModelsApi
             ["output_per_million"] = model.OutputPricePerMillion.ToString(CultureInfo.InvariantCulture),
         },
         ["quantization"] = model.Quantization,
-        ["supported_sampling_parameters"] = new JsonArray(SamplingParameters.Select(p => (JsonNode)p).ToArray()),
-        ["supported_features"] = new JsonArray("streaming", "logprobs", "json_mode", "seed", "stop_sequences"),
+        // Which runtime serves it: ours, or the official ONNX Runtime GenAI for architectures ours does not implement.
+        ["engine"] = model.Engine,
+        ["supported_sampling_parameters"] = new JsonArray((model.Engine == ModelEngines.OnnxRuntimeGenAI ? OfficialEngineSamplingParameters : SamplingParameters).Select(p => (JsonNode)p).ToArray()),
+        ["supported_features"] = model.Engine == ModelEngines.OnnxRuntimeGenAI
+            ? new JsonArray("streaming", "seed", "stop_sequences")
+            : new JsonArray("streaming", "logprobs", "json_mode", "seed", "stop_sequences"),
         ["input_modalities"] = new JsonArray("text"),
         ["output_modalities"] = new JsonArray("text"),
         ["smoke_test"] = model.IsSmokeTest,

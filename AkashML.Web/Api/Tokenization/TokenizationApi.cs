@@ -20,18 +20,25 @@ public static class TokenizationApi
     {
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
         var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
-        IReadOnlyList<int> tokens;
+        // vLLM's defaults: a prompt gets the tokenizer's special tokens (BOS), a rendered chat does not (its template
+        // writes them); "add_special_tokens" overrides either.
+        var addSpecialTokens = body.OptionalBool("add_special_tokens");
+        string text;
+        bool isRenderedChat;
         if (body.Has("messages"))
         {
             var messages = ChatMessages.ToTemplateMessages(body.Node("messages"));
             var addGenerationPrompt = body.OptionalBool("add_generation_prompt") ?? true;
-            tokens = model.EncodePrompt(model.RenderChat(messages, null, addGenerationPrompt), isRenderedChat: true);
+            text = model.RenderChat(messages, null, addGenerationPrompt);
+            isRenderedChat = true;
         }
         else
         {
-            var prompt = body.OptionalString("prompt") ?? throw ApiException.InvalidParameter("prompt", "Send 'prompt' (a string) or 'messages'.");
-            tokens = model.EncodePrompt(prompt, isRenderedChat: false);
+            text = body.OptionalString("prompt") ?? throw ApiException.InvalidParameter("prompt", "Send 'prompt' (a string) or 'messages'.");
+            isRenderedChat = false;
         }
+
+        var tokens = addSpecialTokens is { } add ? model.Tokenizer.Encode(text, add) : model.EncodePrompt(text, isRenderedChat);
 
         return TypedResults.Json(new JsonObject
         {

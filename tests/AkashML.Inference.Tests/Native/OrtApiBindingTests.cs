@@ -16,6 +16,38 @@ public sealed class OrtApiBindingTests
     }
 
     [Fact]
+    public void The_library_is_the_one_the_NuGet_package_placed_beside_the_tests_with_telemetry_off()
+    {
+        OnnxRuntimeLibrary.EnsureAvailable();
+        Assert.Equal("1.32.0", OnnxRuntimeLibrary.Version);
+        var expected = Path.Combine(AppContext.BaseDirectory, "runtimes", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "native", OnnxRuntimeLibrary.LibraryFileName);
+        Assert.Equal(expected, OnnxRuntimeLibrary.LoadedFrom);
+        Assert.False(OnnxRuntimeLibrary.TelemetryEnabled);
+    }
+
+    [Fact]
+    public void Configuring_the_loaded_library_again_is_accepted_and_another_one_is_refused()
+    {
+        OnnxRuntimeLibrary.EnsureAvailable();
+        var loaded = OnnxRuntimeLibrary.LoadedFrom!;
+        OnnxRuntimeLibrary.Configure(null);
+        OnnxRuntimeLibrary.Configure(loaded);
+        OnnxRuntimeLibrary.Configure(Path.GetDirectoryName(loaded));
+        var other = Assert.Throws<InvalidOperationException>(() => OnnxRuntimeLibrary.Configure("/nonexistent/libonnxruntime.so"));
+        Assert.Contains(loaded, other.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => OnnxRuntimeLibrary.Configure(null, enableTelemetry: true));
+    }
+
+    [Fact]
+    public void CUDA_is_reported_unusable_by_the_CPU_package_naming_the_provider()
+    {
+        var problem = ExecutionProviderCheck.Problem(ExecutionProvider.Cuda);
+        Assert.NotNull(problem);
+        Assert.Contains("CUDAExecutionProvider", problem, StringComparison.Ordinal);
+        Assert.Null(ExecutionProviderCheck.Problem(ExecutionProvider.Cpu));
+    }
+
+    [Fact]
     public void Every_function_pointer_is_bound_and_only_blittable_types_cross_the_boundary()
     {
         OnnxRuntimeLibrary.EnsureAvailable();

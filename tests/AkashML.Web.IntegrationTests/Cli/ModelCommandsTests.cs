@@ -139,6 +139,34 @@ public sealed class ModelCommandsTests(TinyModelFixture tiny) : IClassFixture<Ti
     }
 
     [Fact]
+    public async Task Bench_engine_reference_ortgenai_reports_both_runtimes_and_their_ratio()
+    {
+        var single = await HostCli.RunAsync(_data, "bench", "engine", "--model", tiny.Folder, "--reference", "ortgenai",
+            "--prompt-tokens", "8", "--gen-tokens", "8", "--runs", "2", "--json");
+        Assert.True(single.ExitCode == 0, single.ToString());
+        using (var json = JsonDocument.Parse(Assert.Single(single.StdoutLines)))
+        {
+            foreach (var runtime in new[] { "ours", "official" })
+            {
+                var decode = json.RootElement.GetProperty(runtime).GetProperty("decode_tokens_per_s");
+                Assert.True(decode.GetProperty("p25").GetDouble() > 0, single.Stdout);
+                Assert.True(decode.GetProperty("median").GetDouble() <= decode.GetProperty("p75").GetDouble(), single.Stdout);
+            }
+
+            Assert.True(json.RootElement.GetProperty("decode_ratio").GetDouble() > 0, single.Stdout);
+        }
+
+        var streams = await HostCli.RunAsync(_data, "bench", "engine", "--model", tiny.Folder, "--reference", "ortgenai", "--streams", "2",
+            "--prompt-tokens", "8", "--gen-tokens", "8", "--runs", "1");
+        Assert.True(streams.ExitCode == 0, streams.ToString());
+        Assert.Contains(streams.StdoutLines, l => l.Contains("official static batch", StringComparison.Ordinal));
+
+        var unknown = await HostCli.RunAsync(_data, "bench", "engine", "--model", tiny.Folder, "--reference", "llamacpp");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("--reference must be 'ortgenai'", Assert.Single(unknown.StderrLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bench_engine_accepts_a_catalog_id_and_prints_plain_text()
     {
         CopyFolder(tiny.Folder, Path.Combine(Models, "acme", "tiny"));
