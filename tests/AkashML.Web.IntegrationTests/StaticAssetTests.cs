@@ -4,7 +4,7 @@ using AkashML.Web.IntegrationTests.Infrastructure;
 
 namespace AkashML.Web.IntegrationTests;
 
-/// <summary>The pages' stylesheets (our own and Radzen's theme) are really served, with content.</summary>
+/// <summary>The pages' stylesheets (our own and MudBlazor's) are really served, with content.</summary>
 public sealed partial class StaticAssetTests(HostPool hosts) : IClassFixture<HostPool>
 {
     [Theory, SqliteData]
@@ -16,7 +16,7 @@ public sealed partial class StaticAssetTests(HostPool hosts) : IClassFixture<Hos
 
         var sheets = Stylesheet().Matches(page.Html).Select(m => m.Groups["href"].Value).ToList();
         Assert.Equal(2, sheets.Count);
-        Assert.Contains(sheets, s => s.Contains("Radzen.Blazor", StringComparison.Ordinal));
+        Assert.Contains(sheets, s => s.Contains("MudBlazor", StringComparison.Ordinal));
         foreach (var sheet in sheets)
         {
             using var response = await browser.SendOnceAsync(HttpMethod.Get, page.Resolve(sheet));

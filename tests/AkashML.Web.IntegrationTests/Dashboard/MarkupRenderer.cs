@@ -19,6 +19,8 @@ public static class MarkupRenderer
     {
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton<NavigationManager, StaticNavigationManager>();
         MudBlazor.Services.ServiceCollectionExtensions.AddMudServices(services);
         // MudBlazor's services ask for a script runtime they never use while rendering statically.
         services.AddSingleton<IJSRuntime, NoScriptRuntime>();
@@ -32,6 +34,12 @@ public static class MarkupRenderer
     public static async Task<string> RenderDecodedAsync<TComponent>(IDictionary<string, object?> parameters)
         where TComponent : IComponent =>
         System.Net.WebUtility.HtmlDecode(await RenderAsync<TComponent>(parameters));
+
+    /// <summary>Components that build links ask for one; static rendering never navigates.</summary>
+    private sealed class StaticNavigationManager : NavigationManager
+    {
+        public StaticNavigationManager() => Initialize("https://localhost/", "https://localhost/");
+    }
 
     /// <summary>Static rendering has no browser: any script call is a bug in the component under test.</summary>
     private sealed class NoScriptRuntime : IJSRuntime

@@ -34,7 +34,9 @@ public sealed class SampleSettingsTests
         { ApiOptions.SectionName, typeof(ApiOptions), [] },
         { BillingOptions.SectionName, typeof(BillingOptions), [] },
         { Shell.DashboardOptions.SectionName, typeof(Shell.DashboardOptions), [] },
-        { Shell.DashboardOptions.SectionName + ":Circuits", typeof(Microsoft.AspNetCore.Components.Server.CircuitOptions), [] },
+        { Shell.DashboardOptions.SectionName + ":Circuits", typeof(Microsoft.AspNetCore.Components.Server.CircuitOptions),
+            // A cache object for persisted circuits, registered in code, not a setting.
+            [nameof(Microsoft.AspNetCore.Components.Server.CircuitOptions.HybridPersistenceCache)] },
         { SignupCreditsOptions.SectionName, typeof(SignupCreditsOptions), [] },
         { SupportOptions.SectionName, typeof(SupportOptions), [] },
     };

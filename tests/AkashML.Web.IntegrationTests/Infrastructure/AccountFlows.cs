@@ -59,11 +59,13 @@ public static partial class AccountFlows
     }
 
     /// <summary>Presses "Sign out" in the header of <paramref name="page"/> (a signed-in page).</summary>
-    public static Task<HtmlPage> SignOutAsync(BrowserSession browser, HtmlPage page)
+    /// <summary>Signs out with the sign-out form (on a static page when <paramref name="page"/> is a dashboard page, whose form lives in the account menu).</summary>
+    public static async Task<HtmlPage> SignOutAsync(BrowserSession browser, HtmlPage page)
     {
         ArgumentNullException.ThrowIfNull(browser);
         ArgumentNullException.ThrowIfNull(page);
-        return browser.SubmitAsync(page, page.Form("Account/Logout"));
+        var withForm = page.Forms.Any(IsSignOut) ? page : await browser.GetAsync("Account/Manage");
+        return await browser.SubmitAsync(withForm, withForm.Form("Account/Logout"));
     }
 
     /// <summary>Register, confirm via the outbox, sign in: a ready account and its signed-in browser page.</summary>
@@ -85,8 +87,11 @@ public static partial class AccountFlows
     public static bool IsSignedIn(HtmlPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
-        return page.Forms.Any(f => f.Action?.EndsWith("Account/Logout", StringComparison.OrdinalIgnoreCase) == true);
+        // Static pages carry the sign-out form; dashboard pages show the balance in their app bar.
+        return page.Forms.Any(IsSignOut) || page.Html.Contains("data-testid=\"header-balance\"", StringComparison.Ordinal);
     }
+
+    private static bool IsSignOut(HtmlForm form) => form.Action?.EndsWith("Account/Logout", StringComparison.OrdinalIgnoreCase) == true;
 
     [GeneratedRegex(@"<tr data-purpose=""(?<purpose>[^""]+)"" data-to=""(?<to>[^""]+)"">.*?<a href=""(?<href>[^""]+)""", RegexOptions.Singleline)]
     private static partial Regex OutboxRow();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AkashML.Web.IntegrationTests.Dashboard.Shell;
 
-/// <summary>The shell through HTTP: the balance in every header, the theme rendered from the cookie (the overview's checklist is covered by bunit tests).</summary>
+/// <summary>The shell through HTTP: the balance in every dashboard page's app bar, the theme rendered from the cookie (the overview's checklist is covered by bunit tests).</summary>
 public sealed class ThemeAndBalanceTests(HostPool hosts) : IClassFixture<HostPool>
 {
     [Theory, SqliteData]
@@ -18,10 +18,11 @@ public sealed class ThemeAndBalanceTests(HostPool hosts) : IClassFixture<HostPoo
         var home = await AccountFlows.SignInAsync(browser, email, AccountFlows.GoodPassword);
         Assert.Contains("<html lang=\"en\" data-theme=\"light\">", home.Html, StringComparison.Ordinal);
 
-        var billing = await browser.GetAsync("billing?ledger=credits");
-        var dark = await browser.SubmitAsync(billing, billing.Form("theme"));
-        Assert.Equal("/billing", dark.Path);
-        Assert.Equal("?ledger=credits", dark.Url.Query);
+        // The static account pages switch with a form post (the dashboard switches in its circuit).
+        var settings = await browser.GetAsync("Account/Manage/Email?from=theme");
+        var dark = await browser.SubmitAsync(settings, settings.Form("theme"));
+        Assert.Equal("/Account/Manage/Email", dark.Path);
+        Assert.Equal("?from=theme", dark.Url.Query);
         Assert.Contains("<html lang=\"en\" data-theme=\"dark\">", dark.Html, StringComparison.Ordinal);
         Assert.Contains("aria-label=\"Switch to light theme\"", dark.Html, StringComparison.Ordinal);
 
@@ -48,7 +49,7 @@ public sealed class ThemeAndBalanceTests(HostPool hosts) : IClassFixture<HostPoo
         Assert.Contains("data-testid=\"header-balance\" data-micros=\"0\"", home.Html, StringComparison.Ordinal);
 
         await host.WithServicesAsync(sp => sp.GetRequiredService<CreditLedger>().GrantAsync(userId, CreditSource.AdminGrant, 4_200_000, null, "header", null, CancellationToken.None));
-        foreach (var path in new[] { "", "billing", "Account/Manage", "Account/Manage/TwoFactorAuthentication" })
+        foreach (var path in new[] { "", "billing", "keys", "usage" })
         {
             var page = await browser.GetAsync(path);
             Assert.Contains("data-testid=\"header-balance\" data-micros=\"4200000\"", page.Html, StringComparison.Ordinal);
