@@ -144,7 +144,9 @@ public sealed partial class UsagePage : IAsyncDisposable
             model ?? filter.Model,
             Clock.GetUtcNow(),
             status ?? filter.Status);
-        return ApplyAsync(next, navigate: true);
+
+        // Pickers echo the value they were given back through their change callback: only a real change navigates.
+        return next.ToQuery() == appliedQuery ? Task.CompletedTask : ApplyAsync(next, navigate: true);
     }
 
     private async Task ApplyAsync(UsageFilter next, bool navigate)

@@ -6,6 +6,8 @@ using AkashML.Web.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
+using AkashML.Web.IntegrationTests.Dashboard.Usage;
+
 namespace AkashML.Web.IntegrationTests.Dashboard.Inferences;
 
 /// <summary>
@@ -17,7 +19,7 @@ public sealed class InferencesTests(DashboardHost fixture) : IClassFixture<Dashb
     [Fact]
     public async Task A_request_is_found_by_its_Inference_Id_only_by_its_owner()
     {
-        var user = await fixture.SignInNewUserAsync(creditMicros: 5_000_000);
+        var user = await UsageAccounts.NewAsync(fixture, creditMicros: 5_000_000);
         var secret = await CreateKeyAsync(user.UserId, "lookup-key");
         using var response = await fixture.CompleteAsync(secret, "find me later", maxTokens: 3);
         var id = response.Headers.GetValues("Inference-Id").Single();
@@ -38,7 +40,7 @@ public sealed class InferencesTests(DashboardHost fixture) : IClassFixture<Dashb
         Assert.Contains((await queries.RowsAsync(user.UserId, null, Web.Usage.UsageSort.Time, true, 0, 50, CancellationToken.None)).Rows, r => r.InferenceId == id);
 
         // Someone else's id reads exactly like an unknown one.
-        var stranger = await fixture.SignInNewUserAsync();
+        var stranger = await UsageAccounts.NewAsync(fixture);
         Assert.Null(await queries.FindAsync(stranger.UserId, id, CancellationToken.None));
         Assert.Empty((await queries.RowsAsync(stranger.UserId, null, Web.Usage.UsageSort.Time, true, 0, 50, CancellationToken.None)).Rows);
     }
@@ -46,7 +48,7 @@ public sealed class InferencesTests(DashboardHost fixture) : IClassFixture<Dashb
     [Fact]
     public async Task Errors_are_listed_with_their_message()
     {
-        var user = await fixture.SignInNewUserAsync(creditMicros: 5_000_000);
+        var user = await UsageAccounts.NewAsync(fixture, creditMicros: 5_000_000);
         var secret = await CreateKeyAsync(user.UserId, "errors");
         using var response = await fixture.CompleteAsync(secret, "hi", model: "no/such-model");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -62,7 +64,7 @@ public sealed class InferencesTests(DashboardHost fixture) : IClassFixture<Dashb
     [Fact]
     public async Task Retention_off_keeps_nothing_on_keeps_prompt_and_output_and_expired_rows_are_purged()
     {
-        var user = await fixture.SignInNewUserAsync(creditMicros: 5_000_000);
+        var user = await UsageAccounts.NewAsync(fixture, creditMicros: 5_000_000);
         var secret = await CreateKeyAsync(user.UserId, "retention");
         var settings = fixture.Host.Services.GetRequiredService<InferenceRetentionSettings>();
 
