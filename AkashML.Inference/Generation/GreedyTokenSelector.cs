@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace AkashML.Inference.Generation;
 
 /// <summary>Argmax; the first maximum wins on ties (as GenAI's std::max_element).</summary>
@@ -8,6 +10,20 @@ public sealed class GreedyTokenSelector : ITokenSelector
     public int SelectToken(ReadOnlySpan<float> logits, ReadOnlySpan<int> sequence) => ArgMax(logits);
 
     public static int ArgMax(ReadOnlySpan<float> logits)
+    {
+        if (logits.IsEmpty)
+        {
+            return 0;
+        }
+
+        // Vectorised: on a 32k vocabulary the scalar loop was a visible share of a decode step. TensorPrimitives returns the
+        // first maximum, but a NaN would win there and +0 would beat an earlier -0; the scalar loop keeps our rule then.
+        var index = TensorPrimitives.IndexOfMax(logits);
+        var value = logits[index];
+        return float.IsNaN(value) || value == 0f ? ScalarArgMax(logits) : index;
+    }
+
+    private static int ScalarArgMax(ReadOnlySpan<float> logits)
     {
         var best = 0;
         var bestScore = float.NegativeInfinity;

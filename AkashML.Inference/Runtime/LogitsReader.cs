@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using AkashML.Inference.Native;
 
 namespace AkashML.Inference.Runtime;
@@ -16,12 +17,8 @@ internal static unsafe class LogitsReader
                 new ReadOnlySpan<float>(source, destination.Length).CopyTo(destination);
                 break;
             case TensorElementType.Float16:
-                var halves = new ReadOnlySpan<Half>(source, destination.Length);
-                for (var i = 0; i < halves.Length; i++)
-                {
-                    destination[i] = (float)halves[i];
-                }
-
+                // Vectorised (F16C where the CPU has it): a 32k-vocabulary row converted one Half at a time was ~15 % of a decode step.
+                TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(source, destination.Length), destination);
                 break;
             case TensorElementType.BFloat16:
                 var raw = new ReadOnlySpan<ushort>(source, destination.Length);
