@@ -46,7 +46,7 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
             if (payment.RefundedCents > 0)
             {
                 // The refund was reported before the payment itself: take it back now.
-                ClawBack(pools, payment, Money.CentsToMicros(payment.RefundedCents), now);
+                ClawBack(pools, payment, Money.CentsToMicros(payment.RefundedCents), now, "refunded through Stripe");
             }
 
             logger.LogInformation("Payment {PaymentId} ({Kind}) of user {UserId} credited {Micros} micro-dollars", payment.Id, payment.Kind, payment.UserId, pool.AmountMicros);
@@ -103,9 +103,36 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
             if (payment.Status == PaymentStatus.Succeeded && payment.PoolId is not null)
             {
                 var pools = await UserPools.LoadAsync(db, payment.UserId, [payment.PoolId.Value], ct);
-                ClawBack(pools, payment, Money.CentsToMicros(newCents), now);
+                ClawBack(pools, payment, Money.CentsToMicros(newCents), now, "refunded through Stripe");
             }
 
+            return PaymentOutcome.Applied;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The bank took a disputed payment's money back from us: its credits go the way a refund's do (what is left of
+    /// them is taken back, the rest recorded as a shortfall). Stripe reports the withdrawal once per dispute, and the
+    /// webhook processor handles each event once, so a replay takes nothing twice.
+    /// </summary>
+    public async Task<PaymentOutcome> DisputeWithdrawnAsync(string paymentIntentId, long disputedCents, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(paymentIntentId);
+        var paymentId = await db.Payments.AsNoTracking().Where(p => p.PaymentIntentId == paymentIntentId).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(cancellationToken);
+        if (paymentId is null)
+        {
+            return PaymentOutcome.UnknownPayment;
+        }
+
+        return await UpdatePaymentAsync(paymentId.Value, PaymentOutcome.UnknownPayment, async (_, payment, now, ct) =>
+        {
+            if (disputedCents <= 0 || payment.Status != PaymentStatus.Succeeded || payment.PoolId is null)
+            {
+                return PaymentOutcome.Ignored;
+            }
+
+            var pools = await UserPools.LoadAsync(db, payment.UserId, [payment.PoolId.Value], ct);
+            ClawBack(pools, payment, Money.CentsToMicros(disputedCents), now, "withdrawn by a card dispute");
             return PaymentOutcome.Applied;
         }, cancellationToken);
     }
@@ -219,13 +246,13 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
         account.AutoTopUpLastErrorAt = failedAt;
     }
 
-    private void ClawBack(UserPools pools, Payment payment, long micros, DateTimeOffset now)
+    private void ClawBack(UserPools pools, Payment payment, long micros, DateTimeOffset now, string note)
     {
         var pool = pools.Find(payment.PoolId!.Value);
         var take = Math.Min(micros, pool.RemainingMicros);
         if (take > 0)
         {
-            pools.Post(pool, LedgerEntryKind.Refund, -take, now, paymentReference: payment.PaymentIntentId, note: "refunded through Stripe");
+            pools.Post(pool, LedgerEntryKind.Refund, -take, now, paymentReference: payment.PaymentIntentId, note: note);
         }
 
         if (take < micros)

@@ -9,7 +9,7 @@ namespace AkashML.Billing.Webhooks;
 /// <summary>
 /// Handles one delivery to <c>/stripe/webhook</c>: Stripe.net verifies <c>Stripe-Signature</c> and reads the event; event
 /// ids already handled are skipped; checkout.session.completed, payment_intent.succeeded, payment_intent.payment_failed
-/// and charge.refunded are applied. Other types are acknowledged and ignored. The HTTP endpoint lives in the web host.
+/// charge.refunded and charge.dispute.funds_withdrawn are applied (funds_reinstated is logged for an operator). Other types are acknowledged and ignored. The HTTP endpoint lives in the web host.
 /// </summary>
 /// <remarks>
 /// Order does not matter: a PaymentIntent carries our payment id in its metadata, so it can credit a top-up before the
@@ -64,7 +64,10 @@ public sealed class StripeWebhookProcessor(
                     outcomes.FailedAsync(paymentId, intent.Id, intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code,
                         intent.LastPaymentError?.Message ?? "The payment failed.", decline: intent.LastPaymentError?.Type == "card_error", ct), cancellationToken),
                 (EventTypes.ChargeRefunded, Charge charge) => await ChargeRefundedAsync(charge, cancellationToken),
-                (EventTypes.CheckoutSessionCompleted or EventTypes.PaymentIntentSucceeded or EventTypes.PaymentIntentPaymentFailed or EventTypes.ChargeRefunded, _) =>
+                (EventTypes.ChargeDisputeFundsWithdrawn, Dispute dispute) => await DisputeWithdrawnAsync(dispute, cancellationToken),
+                (EventTypes.ChargeDisputeFundsReinstated, Dispute dispute) => DisputeReinstated(dispute),
+                (EventTypes.CheckoutSessionCompleted or EventTypes.PaymentIntentSucceeded or EventTypes.PaymentIntentPaymentFailed or EventTypes.ChargeRefunded
+                    or EventTypes.ChargeDisputeFundsWithdrawn or EventTypes.ChargeDisputeFundsReinstated, _) =>
                     (WebhookOutcome.InvalidPayload, $"A {type} event without its object."),
                 _ => (WebhookOutcome.Ignored, $"Event type {type} is not used."),
             };
@@ -218,6 +221,27 @@ public sealed class StripeWebhookProcessor(
         return customer is not null && await db.BillingAccounts.AsNoTracking().AnyAsync(a => a.StripeCustomerId == customer, ct)
             ? (WebhookOutcome.RetryLater, "The refunded payment is not known yet.")
             : (WebhookOutcome.Ignored, "Not a payment of ours.");
+    }
+
+    private async Task<(WebhookOutcome, string)> DisputeWithdrawnAsync(Dispute dispute, CancellationToken ct)
+    {
+        if (dispute.PaymentIntentId is not { } intentId)
+        {
+            return (WebhookOutcome.InvalidPayload, "A dispute without payment_intent.");
+        }
+
+        var outcome = await outcomes.DisputeWithdrawnAsync(intentId, dispute.Amount, ct);
+        return outcome == PaymentOutcome.UnknownPayment
+            ? (WebhookOutcome.Ignored, "Not a payment of ours.")
+            : (WebhookOutcome.Processed, "Dispute withdrawal " + outcome);
+    }
+
+    // Credits taken back for a dispute are not given back automatically when the dispute is won: an operator decides
+    // (credits grant), because by then the user may have bought again or the account may be closed.
+    private (WebhookOutcome, string) DisputeReinstated(Dispute dispute)
+    {
+        logger.LogWarning("Dispute {DisputeId} on {PaymentIntent} was won: {Amount} cents reinstated; grant the credits back if due", dispute.Id, dispute.PaymentIntentId, dispute.Amount);
+        return (WebhookOutcome.Processed, "Dispute reinstated: recorded for an operator.");
     }
 
     /// <summary>Our payment id from the object's metadata, else the payment matched by a Stripe id.</summary>

@@ -242,6 +242,35 @@ public sealed class StripeFlowTests(TestDatabases databases) : IClassFixture<Tes
     [Theory]
     [SqliteData]
     [PostgresData]
+    public async Task A_disputed_payment_loses_its_unspent_credits_once_and_a_won_dispute_gives_nothing_back_by_itself(string provider)
+    {
+        await using var stripe = await FakeStripe.StartAsync();
+        await using var host = await StartAsync(provider, stripe);
+        var userId = await host.CreateUserAsync();
+        var checkout = await TopUp(host, userId, "20");
+        var paid = await stripe.CompleteCheckoutAsync(checkout.SessionId!, new TestCard("fp_dispute"));
+        await Settle(host, userId, "inf-before-dispute", 5_000_000);
+        Assert.Equal(15_000_000, (await Balance(host, userId)).UsableMicros);
+
+        var dispute = stripe.Dispute(paid.ChargeId!);
+        var withdrawn = "evt_dispute_" + Guid.NewGuid().ToString("N");
+        Assert.Equal(200, await stripe.SendEventAsync("charge.dispute.funds_withdrawn", dispute, eventId: withdrawn));
+        Assert.Equal(0, (await Balance(host, userId)).UsableMicros);
+        var payment = await Payment(host, checkout.PaymentId!.Value);
+        Assert.Equal(5_000_000, payment.RefundShortfallMicros);
+
+        // A replay of the same event takes nothing more; a won dispute is left to an operator.
+        Assert.Equal(200, await stripe.SendEventAsync("charge.dispute.funds_withdrawn", dispute, eventId: withdrawn));
+        Assert.Equal(200, await stripe.SendEventAsync("charge.dispute.funds_reinstated", dispute));
+        Assert.Equal(0, (await Balance(host, userId)).UsableMicros);
+        Assert.Equal(5_000_000, (await Payment(host, checkout.PaymentId!.Value)).RefundShortfallMicros);
+        Assert.Equal(0, await LedgerSum(host, userId));
+        await AssertBooksBalance(host);
+    }
+
+    [Theory]
+    [SqliteData]
+    [PostgresData]
     public async Task Replayed_events_apply_once_and_bad_signatures_are_rejected(string provider)
     {
         await using var stripe = await FakeStripe.StartAsync();

@@ -181,6 +181,26 @@ public sealed class FakeStripe : IAsyncDisposable
         }
     }
 
+    /// <summary>A dispute of the whole charge, as Stripe's charge.dispute.* events carry it.</summary>
+    public JsonObject Dispute(string chargeId)
+    {
+        var charge = _objects[chargeId];
+        lock (_sync)
+        {
+            return new JsonObject
+            {
+                ["id"] = NewId("dp"),
+                ["object"] = "dispute",
+                ["amount"] = (long)charge["amount"]!,
+                ["currency"] = "usd",
+                ["charge"] = chargeId,
+                ["payment_intent"] = charge["payment_intent"]?.DeepClone(),
+                ["reason"] = "fraudulent",
+                ["status"] = "needs_response",
+            };
+        }
+    }
+
     /// <summary>Sends an event signed with <see cref="WebhookSecret"/> (or what the test asks for); returns the host's status.</summary>
     public async Task<int> SendEventAsync(string type, JsonObject dataObject, string? eventId = null, string? secret = null, DateTimeOffset? signedAt = null)
     {
