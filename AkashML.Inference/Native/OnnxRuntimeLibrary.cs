@@ -201,6 +201,11 @@ public static unsafe class OnnxRuntimeLibrary
 
     private static string? Probe()
     {
+        if (!_telemetry)
+        {
+            DisableTelemetryStore();
+        }
+
         var tried = new List<string>();
         IntPtr library = IntPtr.Zero;
         foreach (var candidate in Candidates())
@@ -296,6 +301,25 @@ public static unsafe class OnnxRuntimeLibrary
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// ORT 1.32 and GenAI 0.20 start their telemetry (an event store under ~/.cache/Microsoft/DeveloperTools/.onnxruntime)
+    /// when the library loads, before <c>DisableTelemetryEvents</c> can be called; both skip it when the C environment has
+    /// <c>ORT_DISABLE_TELEMETRY</c>. Set here, under the probe lock, before either library is loaded (the GenAI runtime is
+    /// only used after this probe). An operator's own value of the variable is kept.
+    /// </summary>
+    private static void DisableTelemetryStore()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return;
+        }
+
+        if (LibC.SetEnv("ORT_DISABLE_TELEMETRY", "1", overwrite: 0) != 0)
+        {
+            throw new InvalidOperationException($"setenv(ORT_DISABLE_TELEMETRY) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
     }
 
     private static bool NamesLoadedLibrary(string? path)

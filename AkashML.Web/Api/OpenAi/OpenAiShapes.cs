@@ -7,7 +7,7 @@ namespace AkashML.Web.Api.OpenAi;
 public static class OpenAiShapes
 {
     /// <summary>Identifies this build's serving stack, as OpenAI's <c>system_fingerprint</c>.</summary>
-    public const string SystemFingerprint = "fp_akashml_ort130";
+    public const string SystemFingerprint = "fp_akashml_ort132";
 
     public static string FinishReason(FinishReason? reason, bool toolCalls = false) => reason switch
     {
