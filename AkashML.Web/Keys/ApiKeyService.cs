@@ -83,10 +83,11 @@ public sealed class ApiKeyService(
         }
 
         var total = await keys.CountAsync(cancellationToken);
+#pragma warning disable CA1304, CA1311 // Translated to SQL lower(): names sort ignoring case on both databases, whatever their collation.
         var sorted = (query.Sort, query.Descending) switch
         {
-            (ApiKeySort.Name, false) => keys.OrderBy(k => k.Name),
-            (ApiKeySort.Name, true) => keys.OrderByDescending(k => k.Name),
+            (ApiKeySort.Name, false) => keys.OrderBy(k => k.Name.ToLower()),
+            (ApiKeySort.Name, true) => keys.OrderByDescending(k => k.Name.ToLower()),
             (ApiKeySort.LastUsed, false) => keys.OrderBy(k => k.LastUsedAt == null).ThenBy(k => k.LastUsedAt),
             (ApiKeySort.LastUsed, true) => keys.OrderBy(k => k.LastUsedAt == null).ThenByDescending(k => k.LastUsedAt),
             (ApiKeySort.Expires, false) => keys.OrderBy(k => k.ExpiresAt == null).ThenBy(k => k.ExpiresAt),
@@ -94,6 +95,7 @@ public sealed class ApiKeyService(
             (_, true) => keys.OrderByDescending(k => k.CreatedAt),
             _ => keys.OrderBy(k => k.CreatedAt),
         };
+#pragma warning restore CA1304, CA1311
         var size = Math.Clamp(query.PageSize, 1, ApiKeyQuery.MaxPageSize);
         var items = await sorted.ThenBy(k => k.Id).Skip(Math.Max(query.Page, 0) * size).Take(size).ToListAsync(cancellationToken);
         return new ApiKeyPage(items, total);

@@ -22,6 +22,7 @@ public sealed partial class ApiKeysPage : IDisposable
     private string? search;
     private ApiKeyStatusFilter status = ApiKeyStatusFilter.All;
     private DateTimeOffset now;
+    private bool loaded;
 
     [Inject]
     public required FreshScope<ApiKeyService> Keys { get; init; }
@@ -88,6 +89,7 @@ public sealed partial class ApiKeysPage : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         var page = await Keys.RunAsync(keys => keys.PageAsync(_userId, query, linked.Token));
         _shown = page.Items;
+        loaded = true;
         return new GridData<ApiKey> { Items = page.Items, TotalItems = page.Total };
     }
 
