@@ -32,6 +32,9 @@ public static class UsageFormat
 
     public static string Count(long value) => value.ToString("#,##0", CultureInfo.InvariantCulture);
 
+    /// <summary>"1 request", "2 requests".</summary>
+    public static string Requests(long value) => Count(value) + (value == 1 ? " request" : " requests");
+
     public static string Instant(DateTimeOffset? instant) =>
         instant is { } value ? value.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "—";
 

@@ -47,7 +47,7 @@ public sealed partial class InferencesPage
             appliedStatus = Status;
             if (grid is not null)
             {
-                await grid.ReloadAsync();
+                await grid.ResetAsync();
             }
         }
     }
@@ -59,7 +59,7 @@ public sealed partial class InferencesPage
         appliedStatus = Status;
         if (grid is not null)
         {
-            await grid.ReloadAsync();
+            await grid.ResetAsync();
         }
     }
 

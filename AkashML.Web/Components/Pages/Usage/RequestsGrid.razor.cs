@@ -30,8 +30,21 @@ public sealed partial class RequestsGrid
     /// <summary>The page size a grid starts with (the pager offers others).</summary>
     public int RowsPerPage => grid?.RowsPerPage ?? UsageQueries.PageSize;
 
-    /// <summary>Re-reads the current page (after a filter changed or new requests arrived).</summary>
+    /// <summary>Re-reads the current page (new requests arrived).</summary>
     public Task ReloadAsync() => grid?.ReloadServerData() ?? Task.CompletedTask;
+
+    /// <summary>Back to the first page and re-read (the filter changed: the old page number means nothing now).</summary>
+    public Task ResetAsync()
+    {
+        if (grid is { CurrentPage: > 0 })
+        {
+            // Moving to the first page reads it.
+            grid.NavigateTo(Page.First);
+            return Task.CompletedTask;
+        }
+
+        return ReloadAsync();
+    }
 
     private async Task<GridData<UsageRow>> LoadAsync(GridState<UsageRow> state, CancellationToken cancellationToken)
     {

@@ -162,7 +162,7 @@ public sealed partial class UsagePage : IAsyncDisposable
         await LoadSummaryAsync();
         if (grid is not null)
         {
-            await grid.ReloadAsync();
+            await grid.ResetAsync();
         }
     }
 
