@@ -165,7 +165,7 @@ public sealed partial class BillingTopUpTests : BrowserTest
         await SignInAsync(small, email);
         foreach (var (path, ready) in new[]
         {
-            ("billing", "[data-testid='billing-balance']"),
+            ("billing", "[data-testid='ledger-line']"),
             ("billing/cancel", "[data-testid='checkout-result']"),
             ("admin/users", "[data-user-email]"),
             (adminUserPath, "[data-testid='grant-form']"),
