@@ -35,6 +35,13 @@ public sealed class AdminDesk(IServiceScopeFactory scopes, AccountChanges change
         return await scope.ServiceProvider.GetRequiredService<UserDirectory>().FindAsync(userId, cancellationToken);
     }
 
+    /// <summary>Every request with this <c>Inference-Id</c>, whoever made it.</summary>
+    public async Task<IReadOnlyList<InferenceDetail>> FindInferenceAsync(string inferenceId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<InferenceLookup>().FindAsync(inferenceId, cancellationToken);
+    }
+
     public async Task<CreditBalance> GetBalanceAsync(string userId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();

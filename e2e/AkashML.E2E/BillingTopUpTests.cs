@@ -118,6 +118,7 @@ public sealed partial class BillingTopUpTests : BrowserTest
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark");
         await Assertions.Expect(page.GetByTestId("billing-balance")).ToHaveTextAsync("$26.00");
+        await Assertions.Expect(page.Locator("[data-testid='ledger-line']").First).ToBeVisibleAsync();
         await shots.TakeAsync(page, "billing-dark");
         await WaitForCircuitAsync(page);
         await page.GetByTestId("theme-toggle").ClickAsync();
@@ -165,7 +166,7 @@ public sealed partial class BillingTopUpTests : BrowserTest
         await SignInAsync(small, email);
         foreach (var (path, ready) in new[]
         {
-            ("billing", "[data-testid='billing-balance']"),
+            ("billing", "[data-testid='ledger-line']"),
             ("billing/cancel", "[data-testid='checkout-result']"),
             ("admin/users", "[data-user-email]"),
             (adminUserPath, "[data-testid='grant-form']"),

@@ -52,6 +52,11 @@ public sealed class TopUpFormTests(DashboardHost host) : DashboardTest(host)
         form.Find("button[data-testid=preset-100]").Click();
         form.Find("button[data-testid=top-up]").Click();
         form.WaitForAssertion(() => Assert.Equal([25.50m, 100m], submitted));
+
+        // Enter in the field continues too.
+        form.Find("input#top-up-amount").Input("40");
+        form.Find("input#top-up-amount").KeyDown(Key.Enter);
+        form.WaitForAssertion(() => Assert.Equal([25.50m, 100m, 40m], submitted));
         Assert.Empty(form.FindAll(".mud-input-error"));
     }
 

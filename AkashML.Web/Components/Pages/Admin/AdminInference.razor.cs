@@ -14,7 +14,7 @@ public sealed partial class AdminInference : IDisposable
     private string? typed;
     private bool searching;
 
-    [Inject] public required IServiceScopeFactory Scopes { get; init; }
+    [Inject] public required AdminDesk Desk { get; init; }
 
     [Inject] public required NavigationManager Navigation { get; init; }
 
@@ -37,9 +37,7 @@ public sealed partial class AdminInference : IDisposable
             searching = true;
             try
             {
-                // Its own scope: the lookup may run while the previous one is still reading.
-                await using var scope = Scopes.CreateAsyncScope();
-                results = await scope.ServiceProvider.GetRequiredService<InferenceLookup>().FindAsync(InferenceId, stopping.Token);
+                results = await Desk.FindInferenceAsync(InferenceId, stopping.Token);
             }
             finally
             {

@@ -10,6 +10,9 @@ public sealed partial class AdminUsers
     private static readonly int[] PageSizes = [25, 50, 100];
 
     private MudDataGrid<AdminUserRow>? grid;
+
+    /// <summary>False until the first page arrives: the server-rendered first response has no rows yet, which is not "none".</summary>
+    private bool loaded;
     private string? search;
     private int total;
 
@@ -25,6 +28,7 @@ public sealed partial class AdminUsers
         var by = sort?.SortBy == nameof(AdminUserRow.Email) ? UserSort.Email : UserSort.Joined;
         var page = await Desk.SearchUsersAsync(search, state.Page + 1, state.PageSize, by, sort?.Descending ?? true, cancellationToken);
         total = page.Total;
+        loaded = true;
         return new GridData<AdminUserRow> { Items = page.Rows, TotalItems = page.Total };
     }
 

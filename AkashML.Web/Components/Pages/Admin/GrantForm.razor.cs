@@ -71,10 +71,8 @@ public sealed partial class GrantForm
             }
 
             Snackbar.Add($"Granted {DisplayFormat.Usd(micros)} to {UserEmail}" + (expiresAt is { } e ? $", expiring {DisplayFormat.Time(e)}." : "."), Severity.Success);
-            amount = null;
-            expires = null;
-            reason = null;
-            await form.ResetValidationAsync();
+            // Empty fields without complaints, ready for the next grant.
+            await form.ResetAsync();
             await Granted.InvokeAsync();
         }
         finally

@@ -12,6 +12,9 @@ public sealed partial class LedgerGrid
 
     private MudDataGrid<LedgerLine>? grid;
 
+    /// <summary>False until the first page arrives: the server-rendered first response has no rows yet, which is not "none".</summary>
+    private bool loaded;
+
     [Inject] public required BillingDesk Desk { get; init; }
 
     [Parameter, EditorRequired] public string UserId { get; set; } = "";
@@ -24,6 +27,7 @@ public sealed partial class LedgerGrid
     private async Task<GridData<LedgerLine>> LoadAsync(GridState<LedgerLine> state, CancellationToken cancellationToken)
     {
         var page = await Desk.GetLedgerAsync(UserId, Filter, state.Page, state.PageSize, cancellationToken);
+        loaded = true;
         return new GridData<LedgerLine> { Items = page.Lines, TotalItems = page.Total };
     }
 

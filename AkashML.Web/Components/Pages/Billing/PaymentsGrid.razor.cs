@@ -12,6 +12,9 @@ public sealed partial class PaymentsGrid
 
     private MudDataGrid<Payment>? grid;
 
+    /// <summary>False until the first page arrives: the server-rendered first response has no rows yet, which is not "none".</summary>
+    private bool loaded;
+
     [Inject] public required BillingDesk Desk { get; init; }
 
     [Parameter, EditorRequired] public string UserId { get; set; } = "";
@@ -29,6 +32,7 @@ public sealed partial class PaymentsGrid
             _ => PaymentSort.Date,
         };
         var page = await Desk.GetPaymentsAsync(UserId, state.Page, state.PageSize, by, sort?.Descending ?? true, cancellationToken);
+        loaded = true;
         return new GridData<Payment> { Items = page.Payments, TotalItems = page.Total };
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 
 namespace AkashML.Web.Components.Pages.Billing;
@@ -78,6 +79,9 @@ public sealed partial class TopUpForm
             await OnTopUp.InvokeAsync(usd);
         }
     }
+
+    /// <summary>Enter in the amount does what it does in any form: continue.</summary>
+    private Task SubmitOnEnterAsync(KeyboardEventArgs e) => e.Key == "Enter" && !Busy ? SubmitAsync() : Task.CompletedTask;
 
     private static string Text(decimal usd) => usd.ToString("0.##", CultureInfo.InvariantCulture);
 }
