@@ -172,6 +172,9 @@ public sealed class PlaygroundPageTests(DashboardHost host) : DashboardTest(host
         Assert.True(page.Find("input[data-testid=compare-toggle]").HasAttribute("disabled"));
         Assert.Single(page.FindAll("[data-testid=column]"));
         Assert.Contains("smoke-test model", page.Find("[data-testid=smoke-test-note]").TextContent, StringComparison.Ordinal);
+        // The parameter controls come from the catalog, in the order the API documents them.
+        Assert.Equal(["temperature", "top_p", "top_k", "max_tokens", "frequency_penalty", "presence_penalty", "seed", "stop"],
+            page.FindAll(".pg-param").Select(p => p.GetAttribute("data-testid")!["param-".Length..]));
     }
 
     [Fact]
