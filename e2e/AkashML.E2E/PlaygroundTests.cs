@@ -140,6 +140,22 @@ public sealed class PlaygroundTests : BrowserTest
         await shots.TakeAsync(page, "view-code-csharp");
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(code).ToHaveCountAsync(0);
+
+        // Save the setup as a preset in a dialog, without leaving the page; a link with ?preset= opens it again.
+        await page.GetByTestId("compare-toggle").UncheckAsync(new() { Force = true });
+        await page.GetByTestId("system-prompt").FillAsync("You are a terse robot.");
+        await page.GetByTestId("system-prompt").PressAsync("Tab");
+        await page.GetByTestId("open-save-preset").ClickAsync();
+        await page.GetByTestId("preset-name").FillAsync("terse-robot");
+        await shots.TakeAsync(page, "save-preset");
+        await page.GetByTestId("save-preset").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("save-preset-dialog")).ToHaveCountAsync(0);
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/playground$"));
+        await Assertions.Expect(page.GetByText("Saved preset 'terse-robot'")).ToBeVisibleAsync();
+        await page.GotoAsync("/playground?preset=terse-robot");
+        await Assertions.Expect(page.Locator("[data-testid=playground][data-ready=true]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("system-prompt")).ToHaveValueAsync("You are a terse robot.");
+        await shots.TakeAsync(page, "playground-from-preset");
     }
 
     [ChromiumFact]
@@ -155,7 +171,11 @@ public sealed class PlaygroundTests : BrowserTest
         await shots.TakeAsync(page, "playground-phone-empty");
 
         await SetParameterAsync(page, "max_tokens", "60");
-        await SendAsync(page, "Write a short poem with a code block.");
+        // Enter sends (Shift+Enter would add a line).
+        await page.GetByTestId("message").FillAsync("Write a short poem with a code block.");
+        await page.GetByTestId("message").PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("user-message")).ToContainTextAsync("Write a short poem with a code block.");
+        await Assertions.Expect(page.GetByTestId("message")).ToHaveValueAsync("");
         await Assertions.Expect(page.GetByTestId("reply").First).ToHaveAttributeAsync("data-state", "done");
         await page.GetByTestId("compare-toggle").CheckAsync(new() { Force = true });
         await Assertions.Expect(page.GetByTestId("column")).ToHaveCountAsync(2);
