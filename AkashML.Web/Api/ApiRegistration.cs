@@ -49,8 +49,8 @@ public static class ApiRegistration
 
     /// <summary>
     /// The pipeline every API route shares, whoever the caller: Inference-Id + errors + usage outermost, then the
-    /// caller's authentication (<typeparamref name="TAuthentication"/> sets <see cref="ApiCall.Key"/>); what follows
-    /// a key (limits) belongs here too, so the playground gets it as well.
+    /// caller's authentication (<typeparamref name="TAuthentication"/> sets <see cref="ApiCall.Key"/>), then the key's
+    /// limits. The in-process callers (the playground) get the same steps from <see cref="Gateway.InferenceGateway"/>.
     /// </summary>
     public static RouteGroupBuilder WithApiPipeline<TAuthentication>(this RouteGroupBuilder group, ApiSurface surface)
         where TAuthentication : IEndpointFilter

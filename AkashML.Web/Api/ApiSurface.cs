@@ -6,6 +6,6 @@ public enum ApiSurface
     OpenAi,
     Anthropic,
 
-    /// <summary>The dashboard playground: OpenAI-shaped, signed in by cookie, recorded as <c>playground</c>.</summary>
+    /// <summary>The dashboard playground: OpenAI-shaped requests run in-process by the gateway, recorded as <c>playground</c>.</summary>
     Playground,
 }

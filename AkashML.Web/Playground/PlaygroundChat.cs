@@ -23,6 +23,7 @@ public sealed class PlaygroundChat(InferenceGateway gateway, PlaygroundKeys keys
         ArgumentNullException.ThrowIfNull(reply);
         ArgumentNullException.ThrowIfNull(onText);
         reply.State = ReplyState.Streaming;
+        var ended = ReplyState.Done;
         reply.Text = "";
         reply.Error = null;
         reply.ErrorStatus = null;
@@ -32,7 +33,10 @@ public sealed class PlaygroundChat(InferenceGateway gateway, PlaygroundKeys keys
             var key = await keys.GetAsync(userId, cancellationToken);
             call = await gateway.StartAsync(key, ApiSurface.Playground, cancellationToken);
             reply.InferenceId = call.InferenceId;
-            var chat = await call.PrepareChatAsync(body, cancellationToken);
+            // The reply streams into the page, and its usage record says so.
+            var streamed = (JsonObject)body.DeepClone();
+            streamed["stream"] = true;
+            var chat = await call.PrepareChatAsync(streamed, cancellationToken);
             reply.PromptTokens = chat.Generation.PromptTokens.Count;
             await foreach (var update in call.GenerateAsync(chat, cancellationToken))
             {
@@ -43,12 +47,10 @@ public sealed class PlaygroundChat(InferenceGateway gateway, PlaygroundKeys keys
                     await onText();
                 }
             }
-
-            reply.State = ReplyState.Done;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            reply.State = ReplyState.Stopped;
+            ended = ReplyState.Stopped;
         }
         catch (Exception ex)
         {
@@ -59,7 +61,7 @@ public sealed class PlaygroundChat(InferenceGateway gateway, PlaygroundKeys keys
                 logger.LogError(ex, "A playground reply failed");
             }
 
-            reply.State = ReplyState.Failed;
+            ended = ReplyState.Failed;
             reply.ErrorStatus = failure.Status;
             reply.Error = failure.Message;
         }
@@ -75,6 +77,9 @@ public sealed class PlaygroundChat(InferenceGateway gateway, PlaygroundKeys keys
                 reply.LatencyMs = outcome.LatencyMs;
                 reply.TimeToFirstTokenMs = outcome.TimeToFirstTokenMs;
             }
+
+            // Only now, settled: the reply shows its final state together with what it cost.
+            reply.State = ended;
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AkashML.Web.Playground;
 
 /// <summary>Where a reply stands.</summary>
@@ -44,10 +46,12 @@ public sealed class PlaygroundReply
     public int? TimeToFirstTokenMs { get; set; }
 
     /// <summary>Decode speed after the first token; null for answers too short to tell.</summary>
+    [JsonIgnore]
     public double? TokensPerSecond =>
         CompletionTokens is > 1 and var tokens && LatencyMs is { } total && TimeToFirstTokenMs is { } first && total > first
             ? (tokens - 1) / ((total - first) / 1000.0)
             : null;
 
+    [JsonIgnore]
     public bool IsRunning => State == ReplyState.Streaming;
 }

@@ -126,6 +126,12 @@ public sealed partial class Playground : IDisposable
 
     private bool CanSend => !Busy && !string.IsNullOrWhiteSpace(input) && ProblemSummary is null && ActiveModels.Count > 0;
 
+    /// <summary>The picker's label: the smoke-test model says so, once.</summary>
+    private static string ModelLabel(ModelDescriptor model) =>
+        model.IsSmokeTest && !model.DisplayName.Contains("smoke test", StringComparison.OrdinalIgnoreCase)
+            ? model.DisplayName + " · smoke test"
+            : model.DisplayName;
+
     private string StorageKey => "akashml.playground." + userId;
 
     protected override async Task OnInitializedAsync()
@@ -453,7 +459,7 @@ public sealed partial class Playground : IDisposable
             { d => d.Body, PlaygroundRequests.ChatBody(model, settings, messages) },
             { d => d.ModelName, model.DisplayName },
         };
-        await Dialogs.ShowAsync<ViewCodeDialog>("View code", parameters, new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseButton = true });
+        await Dialogs.ShowAsync<ViewCodeDialog>("View code", parameters, new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseButton = true, CloseOnEscapeKey = true });
     }
 
     private async Task SavePresetAsync()
@@ -470,7 +476,7 @@ public sealed partial class Playground : IDisposable
             { d => d.Model, primary },
             { d => d.SuggestedName, settings.Preset is { } from ? from + "-2" : null },
         };
-        var dialog = await Dialogs.ShowAsync<SavePresetDialog>("Save as preset", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseButton = true });
+        var dialog = await Dialogs.ShowAsync<SavePresetDialog>("Save as preset", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseButton = true, CloseOnEscapeKey = true });
         if (await dialog.Result is { Canceled: false, Data: string name })
         {
             presets = await Presets.ListAsync(userId, disposing.Token);
