@@ -8,7 +8,7 @@ namespace AkashML.Web.Api.Metering;
 /// generating (402 when the balance cannot cover it), and settle what was actually produced afterwards — on success,
 /// error and cancellation alike. The reservation lives on the <see cref="ApiCall"/>; <see cref="ApiCallFilter"/> settles it.
 /// </summary>
-public sealed class CreditMetering(IServiceScopeFactory scopes)
+public sealed class CreditMetering(IServiceScopeFactory scopes, Shell.AccountChanges changes)
 {
     public async Task ReserveAsync(ApiCall call, ModelDescriptor model, int promptTokens, int maxNewTokens, CancellationToken cancellationToken)
     {
@@ -40,5 +40,10 @@ public sealed class CreditMetering(IServiceScopeFactory scopes)
             ? await billing.SettleAsync(reservation, call.PromptTokens, call.CompletionTokens, CancellationToken.None)
             : await billing.ReleaseAsync(reservation, CancellationToken.None);
         call.CostMicros = settled.ChargedMicros;
+        // Open dashboards of the key's owner show the new balance at once (their own poll covers other replicas).
+        if (call.Key?.UserId is { } userId)
+        {
+            changes.Publish(userId);
+        }
     }
 }
