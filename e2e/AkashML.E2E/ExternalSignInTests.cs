@@ -52,7 +52,7 @@ public sealed class ExternalSignInTests : BrowserTest
             await page.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
             Assert.StartsWith(Host.BaseAddress.ToString(), page.Url, StringComparison.Ordinal);
-            await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(email);
+            await Accounts.ExpectSignedInAsAsync(page, email);
             await shots.TakeAsync(page, "signed-in");
 
             // The account has the Google login and no password: Settings says so and offers GitHub to link.
@@ -87,7 +87,7 @@ public sealed class ExternalSignInTests : BrowserTest
             await page.GetByTestId("provider-GitHub").ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
-            await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(email);
+            await Accounts.ExpectSignedInAsAsync(page, email);
             await shots.TakeAsync(page, "signed-in-again");
         }
 
@@ -122,7 +122,7 @@ public sealed class ExternalSignInTests : BrowserTest
         await page.GetByTestId("provider-GitHub").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Authorize" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(email);
+        await Accounts.ExpectSignedInAsAsync(page, email);
         await shots.TakeAsync(page, "signed-in");
 
         // The new account can use the dashboard straight away: its API keys page is there and empty.

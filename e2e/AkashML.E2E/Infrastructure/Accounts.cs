@@ -36,6 +36,16 @@ public static class Accounts
         await Assertions.Expect(page.GetByTestId("header-balance")).ToBeVisibleAsync();
     }
 
+    /// <summary>On a dashboard page: the account menu (opened once the circuit runs) names <paramref name="email"/>.</summary>
+    public static async Task ExpectSignedInAsAsync(IPage page, string email)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await Circuit.WaitAsync(page);
+        await page.GetByTestId("user-menu").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(email);
+        await page.Keyboard.PressAsync("Escape");
+    }
+
     /// <summary>An address no other test of the run uses.</summary>
     public static string NewEmail(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)] + "@example.test";
 }
