@@ -23,6 +23,8 @@ public sealed class PlaygroundKeys(IServiceScopeFactory scopes, IMemoryCache cac
 
     private static readonly TimeSpan CacheDuration = TimeSpan.FromMinutes(1);
 
+    private const int MaxCreateAttempts = 3;
+
     /// <summary>The same id for the same user on every replica, so concurrent first uses converge on one row.</summary>
     public static Guid KeyIdFor(string userId)
     {
@@ -44,29 +46,26 @@ public sealed class PlaygroundKeys(IServiceScopeFactory scopes, IMemoryCache cac
         var id = KeyIdFor(userId);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
-        var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
-        if (row is null)
+        ApiKey? row = null;
+        for (var attempt = 1; row is null; attempt++)
         {
-            row = new ApiKey
+            row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == id, cancellationToken);
+            if (row is not null)
             {
-                Id = id,
-                UserId = userId,
-                Name = Name,
-                SecretHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("akashml-playground-secret\n" + userId))),
-                Prefix = Prefix,
-                LastFour = "----",
-                CreatedAt = clock.GetUtcNow(),
-            };
-            db.ApiKeys.Add(row);
+                break;
+            }
+
+            var created = NewRow(id, userId);
+            db.ApiKeys.Add(created);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                row = created;
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException) when (attempt < MaxCreateAttempts)
             {
-                // A concurrent first request inserted the same row; use it.
+                // A concurrent first use inserted the same row (use it), or held the database (SQLite): read again.
                 db.ChangeTracker.Clear();
-                row = await db.ApiKeys.AsNoTracking().FirstAsync(k => k.Id == id, cancellationToken);
             }
         }
 
@@ -74,4 +73,15 @@ public sealed class PlaygroundKeys(IServiceScopeFactory scopes, IMemoryCache cac
         cache.Set(cacheKey, key, CacheDuration);
         return key;
     }
+
+    private ApiKey NewRow(Guid id, string userId) => new()
+    {
+        Id = id,
+        UserId = userId,
+        Name = Name,
+        SecretHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("akashml-playground-secret\n" + userId))),
+        Prefix = Prefix,
+        LastFour = "----",
+        CreatedAt = clock.GetUtcNow(),
+    };
 }

@@ -45,12 +45,17 @@ public sealed class PlaygroundReply
 
     public int? TimeToFirstTokenMs { get; set; }
 
-    /// <summary>Decode speed after the first token; null for answers too short to tell.</summary>
+    /// <summary>
+    /// Decode speed after the first token; null for answers too short to tell (under <see cref="MinimumDecodeMs"/> of
+    /// decoding, buffered tokens arriving together would read as thousands per second).
+    /// </summary>
     [JsonIgnore]
     public double? TokensPerSecond =>
-        CompletionTokens is > 1 and var tokens && LatencyMs is { } total && TimeToFirstTokenMs is { } first && total > first
+        CompletionTokens is > 1 and var tokens && LatencyMs is { } total && TimeToFirstTokenMs is { } first && total - first >= MinimumDecodeMs
             ? (tokens - 1) / ((total - first) / 1000.0)
             : null;
+
+    private const int MinimumDecodeMs = 100;
 
     [JsonIgnore]
     public bool IsRunning => State == ReplyState.Streaming;
