@@ -82,16 +82,8 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
     /// Stripe refunded money: takes the matching credits back from the purchase pool, as far as they are unspent.
     /// <paramref name="totalRefundedCents"/> is Stripe's cumulative figure, so repeated or reordered reports apply once.
     /// </summary>
-    public async Task<PaymentOutcome> RefundedAsync(string paymentIntentId, long totalRefundedCents, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(paymentIntentId);
-        var paymentId = await db.Payments.AsNoTracking().Where(p => p.PaymentIntentId == paymentIntentId).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(cancellationToken);
-        if (paymentId is null)
-        {
-            return PaymentOutcome.UnknownPayment;
-        }
-
-        return await UpdatePaymentAsync(paymentId.Value, PaymentOutcome.UnknownPayment, async (_, payment, now, ct) =>
+    public Task<PaymentOutcome> RefundedAsync(string paymentIntentId, long totalRefundedCents, CancellationToken cancellationToken) =>
+        UpdateByIntentAsync(paymentIntentId, async (payment, now, ct) =>
         {
             var newCents = totalRefundedCents - payment.RefundedCents;
             if (newCents <= 0)
@@ -108,23 +100,14 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
 
             return PaymentOutcome.Applied;
         }, cancellationToken);
-    }
 
     /// <summary>
     /// The bank took a disputed payment's money back from us: its credits go the way a refund's do (what is left of
     /// them is taken back, the rest recorded as a shortfall). Stripe reports the withdrawal once per dispute, and the
     /// webhook processor handles each event once, so a replay takes nothing twice.
     /// </summary>
-    public async Task<PaymentOutcome> DisputeWithdrawnAsync(string paymentIntentId, long disputedCents, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(paymentIntentId);
-        var paymentId = await db.Payments.AsNoTracking().Where(p => p.PaymentIntentId == paymentIntentId).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(cancellationToken);
-        if (paymentId is null)
-        {
-            return PaymentOutcome.UnknownPayment;
-        }
-
-        return await UpdatePaymentAsync(paymentId.Value, PaymentOutcome.UnknownPayment, async (_, payment, now, ct) =>
+    public Task<PaymentOutcome> DisputeWithdrawnAsync(string paymentIntentId, long disputedCents, CancellationToken cancellationToken) =>
+        UpdateByIntentAsync(paymentIntentId, async (payment, now, ct) =>
         {
             if (disputedCents <= 0 || payment.Status != PaymentStatus.Succeeded || payment.PoolId is null)
             {
@@ -135,6 +118,15 @@ public sealed class PaymentOutcomes(AkashDbContext db, AccountLock accountLock, 
             ClawBack(pools, payment, Money.CentsToMicros(disputedCents), now, "withdrawn by a card dispute");
             return PaymentOutcome.Applied;
         }, cancellationToken);
+
+    /// <summary>Applies <paramref name="apply"/> to the payment Stripe knows by <paramref name="paymentIntentId"/>, under the account's lock.</summary>
+    private async Task<PaymentOutcome> UpdateByIntentAsync(string paymentIntentId, Func<Payment, DateTimeOffset, CancellationToken, Task<PaymentOutcome>> apply, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(paymentIntentId);
+        var paymentId = await db.Payments.AsNoTracking().Where(p => p.PaymentIntentId == paymentIntentId).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(cancellationToken);
+        return paymentId is null
+            ? PaymentOutcome.UnknownPayment
+            : await UpdatePaymentAsync(paymentId.Value, PaymentOutcome.UnknownPayment, (_, payment, now, ct) => apply(payment, now, ct), cancellationToken);
     }
 
     /// <summary>Remembers the PaymentIntent a Checkout Session created (Stripe reports it with the session).</summary>
