@@ -72,8 +72,7 @@ public sealed partial class SignUpAndSignInTests : BrowserTest
         await shots.TakeAsync(page, "dashboard");
 
         // The account menu names the person; the first account of a fresh instance is its administrator.
-        await Circuit.WaitAsync(page);
-        await page.GetByTestId("user-menu").ClickAsync();
+        await Accounts.OpenAccountMenuAsync(page);
         await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync(email);
         await Assertions.Expect(page.Locator(".am-user-menu-head")).ToContainTextAsync("Admin");
         await shots.TakeAsync(page, "account-menu");

@@ -8,6 +8,7 @@ public sealed partial class MainLayout
 {
     private bool isDark;
     private bool drawerOpen = true;
+    private bool circuitReady;
     private PageErrorBoundary? errorBoundary;
 
     [CascadingParameter]
@@ -20,6 +21,16 @@ public sealed partial class MainLayout
 
     // A failed page stays failed only until the user goes elsewhere.
     protected override void OnParametersSet() => errorBoundary?.Recover();
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive)
+        {
+            // The second render happens after every component's first after-render work has started.
+            circuitReady = true;
+            StateHasChanged();
+        }
+    }
 
     private void ToggleDrawer() => drawerOpen = !drawerOpen;
 
