@@ -23,19 +23,16 @@ namespace AkashML.Inference.Official;
 public sealed class OfficialTextModel : ITextModel, IDisposable
 {
     private readonly Oga.Model _model;
-    private readonly HuggingFaceTokenizer _tokenizer;
-    private readonly IChatPromptRenderer _renderer;
+    private readonly ChatPrompt _prompt;
     private readonly SemaphoreSlim _slots;
     private readonly int[] _eosTokenIds;
     private readonly int _vocabSize;
 
-    private OfficialTextModel(ModelDescriptor descriptor, Oga.Model model, HuggingFaceTokenizer tokenizer, IChatPromptRenderer renderer, bool supportsTools, int[] eosTokenIds, int vocabSize, int maxConcurrency)
+    private OfficialTextModel(ModelDescriptor descriptor, Oga.Model model, ChatPrompt prompt, int[] eosTokenIds, int vocabSize, int maxConcurrency)
     {
         Descriptor = descriptor;
         _model = model;
-        _tokenizer = tokenizer;
-        _renderer = renderer;
-        SupportsTools = supportsTools;
+        _prompt = prompt;
         _eosTokenIds = eosTokenIds;
         _vocabSize = vocabSize;
         _slots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
@@ -43,9 +40,9 @@ public sealed class OfficialTextModel : ITextModel, IDisposable
 
     public ModelDescriptor Descriptor { get; }
 
-    public ITokenizer Tokenizer => _tokenizer;
+    public ITokenizer Tokenizer => _prompt.Tokenizer;
 
-    public bool SupportsTools { get; }
+    public bool SupportsTools => _prompt.SupportsTools;
 
     /// <summary>Loads <paramref name="descriptor"/>'s folder with the official runtime; its descriptor names that engine.</summary>
     public static OfficialTextModel Load(ModelDescriptor descriptor, ModelOptions options, int maxConcurrency)
@@ -57,16 +54,13 @@ public sealed class OfficialTextModel : ITextModel, IDisposable
         var model = OfficialGenAi.Load(descriptor.Path, options.ExecutionProvider);
         try
         {
-            var tokenizer = HuggingFaceTokenizer.FromDirectory(descriptor.Path);
-            var source = tokenizer.Config.ChatTemplate;
-            IChatPromptRenderer renderer = source is null ? PlainChatFormat.Instance : ChatTemplate.Parse(source);
-            var supportsTools = source is not null && source.Contains("tools", StringComparison.Ordinal);
+            var prompt = ChatPrompt.FromDirectory(descriptor.Path);
             var served = descriptor with
             {
                 ContextLength = Math.Min(descriptor.ContextLength, config.Model!.ContextLength),
                 Engine = ModelEngines.OnnxRuntimeGenAI,
             };
-            return new OfficialTextModel(served, model, tokenizer, renderer, supportsTools, [.. config.Model.ResolvedEosTokenIds], config.Model.VocabSize, maxConcurrency);
+            return new OfficialTextModel(served, model, prompt, [.. config.Model.ResolvedEosTokenIds], config.Model.VocabSize, maxConcurrency);
         }
         catch
         {
@@ -75,17 +69,9 @@ public sealed class OfficialTextModel : ITextModel, IDisposable
         }
     }
 
-    public string RenderChat(JsonArray messages, JsonArray? tools, bool addGenerationPrompt) =>
-        _renderer.Render(new ChatTemplateContext
-        {
-            Messages = ChatTemplateContext.FromJson(messages),
-            Tools = tools is null ? null : ChatTemplateContext.FromJson(tools),
-            AddGenerationPrompt = addGenerationPrompt,
-            BosToken = _tokenizer.Config.BosToken,
-            EosToken = _tokenizer.Config.EosToken,
-        });
+    public string RenderChat(JsonArray messages, JsonArray? tools, bool addGenerationPrompt) => _prompt.Render(messages, tools, addGenerationPrompt);
 
-    public IReadOnlyList<int> EncodePrompt(string text, bool isRenderedChat) => _tokenizer.Encode(text, addSpecialTokens: !isRenderedChat);
+    public IReadOnlyList<int> EncodePrompt(string text, bool isRenderedChat) => _prompt.Encode(text, isRenderedChat);
 
     public void EnsureSupported(GenerationRequest request)
     {
@@ -185,7 +171,7 @@ public sealed class OfficialTextModel : ITextModel, IDisposable
         }
 
         using var generator = new Oga.Generator(_model, parameters);
-        var text = new ChoiceOutput(request, choiceIndex, _tokenizer.CreateIncrementalDecoder(skipSpecialTokens: true), _eosTokenIds, constraint: null,
+        var text = new ChoiceOutput(request, choiceIndex, _prompt.Tokenizer.CreateIncrementalDecoder(skipSpecialTokens: true), _eosTokenIds, constraint: null,
             _ => throw new InvalidOperationException("log-probabilities are refused before generation"));
         var updates = new List<GenerationUpdate>(2);
         cancellationToken.ThrowIfCancellationRequested();

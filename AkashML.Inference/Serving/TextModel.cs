@@ -25,20 +25,17 @@ namespace AkashML.Inference.Serving;
 public sealed class TextModel : ITextModel, IDisposable
 {
     private readonly Model _model;
-    private readonly HuggingFaceTokenizer _tokenizer;
-    private readonly IChatPromptRenderer _renderer;
+    private readonly ChatPrompt _prompt;
     private readonly SemaphoreSlim _slots;
     private readonly int[] _eosTokenIds;
     private readonly Lazy<string?[]> _tokenTexts;
     private readonly BatchScheduler? _batch;
 
-    private TextModel(ModelDescriptor descriptor, Model model, HuggingFaceTokenizer tokenizer, IChatPromptRenderer renderer, bool supportsTools, int maxConcurrency, int maxBatchSize, int prefillChunkTokens)
+    private TextModel(ModelDescriptor descriptor, Model model, ChatPrompt prompt, int maxConcurrency, int maxBatchSize, int prefillChunkTokens)
     {
         Descriptor = descriptor;
         _model = model;
-        _tokenizer = tokenizer;
-        _renderer = renderer;
-        SupportsTools = supportsTools;
+        _prompt = prompt;
         _slots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
         _eosTokenIds = model.Config.Model?.EosTokenId ?? [];
         _tokenTexts = new Lazy<string?[]>(BuildTokenTexts);
@@ -47,9 +44,9 @@ public sealed class TextModel : ITextModel, IDisposable
 
     public ModelDescriptor Descriptor { get; }
 
-    public ITokenizer Tokenizer => _tokenizer;
+    public ITokenizer Tokenizer => _prompt.Tokenizer;
 
-    public bool SupportsTools { get; }
+    public bool SupportsTools => _prompt.SupportsTools;
 
     /// <summary>The batch scheduler's counters, or null when this model serves every request on its own generator.</summary>
     public BatchingStatistics? Batching => _batch?.Statistics;
@@ -65,11 +62,8 @@ public sealed class TextModel : ITextModel, IDisposable
         var model = Model.Load(descriptor.Path, options);
         try
         {
-            var tokenizer = HuggingFaceTokenizer.FromDirectory(descriptor.Path);
-            var source = tokenizer.Config.ChatTemplate;
-            IChatPromptRenderer renderer = source is null ? PlainChatFormat.Instance : ChatTemplate.Parse(source);
-            var supportsTools = source is not null && source.Contains("tools", StringComparison.Ordinal);
-            return new TextModel(descriptor with { ContextLength = Math.Min(descriptor.ContextLength, model.ContextLength) }, model, tokenizer, renderer, supportsTools, maxConcurrency, maxBatchSize, prefillChunkTokens);
+            return new TextModel(descriptor with { ContextLength = Math.Min(descriptor.ContextLength, model.ContextLength) }, model,
+                ChatPrompt.FromDirectory(descriptor.Path), maxConcurrency, maxBatchSize, prefillChunkTokens);
         }
         catch
         {
@@ -78,20 +72,9 @@ public sealed class TextModel : ITextModel, IDisposable
         }
     }
 
-    public string RenderChat(JsonArray messages, JsonArray? tools, bool addGenerationPrompt) =>
-        _renderer.Render(new ChatTemplateContext
-        {
-            Messages = ChatTemplateContext.FromJson(messages),
-            Tools = tools is null ? null : ChatTemplateContext.FromJson(tools),
-            AddGenerationPrompt = addGenerationPrompt,
-            BosToken = _tokenizer.Config.BosToken,
-            EosToken = _tokenizer.Config.EosToken,
-        });
+    public string RenderChat(JsonArray messages, JsonArray? tools, bool addGenerationPrompt) => _prompt.Render(messages, tools, addGenerationPrompt);
 
-    /// <summary>
-    /// Rendered chats already carry the template's BOS text, so only raw prompts get the tokenizer's special tokens.
-    /// </summary>
-    public IReadOnlyList<int> EncodePrompt(string text, bool isRenderedChat) => _tokenizer.Encode(text, addSpecialTokens: !isRenderedChat);
+    public IReadOnlyList<int> EncodePrompt(string text, bool isRenderedChat) => _prompt.Encode(text, isRenderedChat);
 
     /// <summary>Our runtime gives every feature a <see cref="GenerationRequest"/> can ask for.</summary>
     public void EnsureSupported(GenerationRequest request) => ArgumentNullException.ThrowIfNull(request);
@@ -226,7 +209,7 @@ public sealed class TextModel : ITextModel, IDisposable
         var selector = new TokenSelector(sampling, _model.VocabSize, constraint, stream);
         selector.ObservePrompt(prompt);
         var recorder = new SelectionRecorder(selector, request.TopLogprobs ?? 0);
-        var output = new ChoiceOutput(request, choiceIndex, _tokenizer.CreateIncrementalDecoder(skipSpecialTokens: true), _eosTokenIds, constraint, Describe);
+        var output = new ChoiceOutput(request, choiceIndex, _prompt.Tokenizer.CreateIncrementalDecoder(skipSpecialTokens: true), _eosTokenIds, constraint, Describe);
         return (recorder, output);
     }
 
@@ -300,14 +283,14 @@ public sealed class TextModel : ITextModel, IDisposable
         new(choice.TokenId, TokenText(choice.TokenId), choice.Logprob,
             choice.TopLogprobs.Select(a => new TokenAlternative(a.TokenId, TokenText(a.TokenId), a.Logprob)).ToList());
 
-    private string TokenText(int id) => id < _tokenizer.VocabularySize ? _tokenizer.Decode([id]) : "";
+    private string TokenText(int id) => id < _prompt.Tokenizer.VocabularySize ? _prompt.Tokenizer.Decode([id]) : "";
 
     private string?[] BuildTokenTexts()
     {
         var texts = new string?[_model.VocabSize];
         for (var id = 0; id < texts.Length; id++)
         {
-            texts[id] = id < _tokenizer.VocabularySize ? _tokenizer.Decode([id], skipSpecialTokens: true) : null;
+            texts[id] = id < _prompt.Tokenizer.VocabularySize ? _prompt.Tokenizer.Decode([id], skipSpecialTokens: true) : null;
         }
 
         return texts;
