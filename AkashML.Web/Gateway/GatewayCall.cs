@@ -189,11 +189,6 @@ public sealed class GatewayCall : IAsyncDisposable
             await _gateway.Usage.RecordAsync(Call, _status, _statusCode, _error);
         }
 
-        if (Call.Metered && Call.Key is { } key)
-        {
-            _gateway.Changes.Publish(key.UserId);
-        }
-
         if (_scope is { } scope)
         {
             await scope.DisposeAsync();

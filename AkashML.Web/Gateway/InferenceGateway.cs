@@ -20,7 +20,6 @@ public sealed class InferenceGateway(
     UsageRecorder usage,
     IModelProvider models,
     IServiceScopeFactory scopes,
-    AccountChanges changes,
     GatewayMetrics metrics,
     ILogger<InferenceGateway> logger)
 {
@@ -33,8 +32,6 @@ public sealed class InferenceGateway(
     internal IModelProvider Models => models;
 
     internal IServiceScopeFactory Scopes => scopes;
-
-    internal AccountChanges Changes => changes;
 
     internal GatewayMetrics Metrics => metrics;
 
