@@ -1,69 +1,110 @@
-using AkashML.Web.Api.Metering;
-using AkashML.Web.Api.Usage;
+using System.Diagnostics;
+using AkashML.Web.Gateway;
+using AkashML.Web.Keys;
+using AkashML.Web.Limits;
 
 namespace AkashML.Web.Api;
 
 /// <summary>
-/// The outermost filter of every API route: starts the <see cref="ApiCall"/> (Inference-Id header), turns failures into
-/// the surface's error shape, and writes the usage record whatever the outcome.
+/// The one filter of every API route: gives the request its Inference-Id, authenticates the key, opens and admits the
+/// <see cref="GatewayCall"/> the handler works with (<c>HttpContext.Features</c>), settles it once the handler is done
+/// — before the response completes, so the charge is committed first — and turns failures into the surface's error
+/// shape. Handlers only read the body and write the answer.
 /// </summary>
-public sealed class ApiCallFilter(ApiSurface surface, UsageRecorder usage, CreditMetering metering, ILogger<ApiCallFilter> logger) : IEndpointFilter
+public sealed class ApiCallFilter(ApiSurface surface, InferenceGateway gateway, ILogger<ApiCallFilter> logger) : IEndpointFilter
 {
-    /// <summary>nginx's "client closed request": what a request the caller abandoned is recorded with.</summary>
-    private const int ClientClosedRequest = 499;
-
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var call = ApiCall.Start(http, surface);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["InferenceId"] = call.InferenceId });
-        string status = "ok";
-        string? error = null;
+        var started = Stopwatch.GetTimestamp();
+        var inferenceId = InferenceGateway.NewInferenceId();
+        http.Response.Headers["Inference-Id"] = inferenceId;
+        GatewayCall? call = null;
+        ApiException? refused = null;
         try
         {
-            var result = await next(context);
-            return result;
+            var key = await AuthenticateAsync(http);
+            call = gateway.Open(key, surface, inferenceId, Stopwatch.GetElapsedTime(started));
+            http.Features.Set(call);
+            http.Response.OnStarting(ApplyLimitHeaders, (http.Response, call));
+            await call.AdmitAsync(http.RequestAborted);
+            return await next(context);
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (http.RequestAborted.IsCancellationRequested)
         {
-            status = "cancelled";
-            error = "client disconnected";
-            // Once the stream has started its status line is gone; 499 only describes the usage record then.
+            call?.Fail(ex);
+            // Once the stream has started its status line is gone: the usage record alone says 499 then.
             if (!http.Response.HasStarted)
             {
-                http.Response.StatusCode = ClientClosedRequest;
+                http.Response.StatusCode = InferenceGateway.ClientClosedRequest;
             }
 
             return TypedResults.Empty;
         }
         catch (Exception ex)
         {
-            var apiError = ApiException.From(ex);
-            if (apiError.Status >= 500)
+            var failure = ApiException.From(ex);
+            if (call is not null)
             {
-                logger.LogError(ex, "API request failed");
+                call.Fail(ex);
+            }
+            else
+            {
+                refused = failure;
+                if (failure.Status >= StatusCodes.Status500InternalServerError)
+                {
+                    logger.LogError(ex, "API request {InferenceId} failed", inferenceId);
+                }
             }
 
-            status = "error";
-            error = apiError.Message;
             if (http.Response.HasStarted)
             {
                 // Mid-stream failure: the status line is gone; end the stream with an error event instead.
-                await ServerSentEvents.WriteErrorAsync(http, surface, apiError);
-                return TypedResults.Empty;
+                await ServerSentEvents.WriteErrorAsync(http, surface, failure);
+            }
+            else
+            {
+                await ApiErrorWriter.WriteAsync(http, surface, failure);
             }
 
-            await ApiErrorWriter.WriteAsync(http, surface, apiError);
             return TypedResults.Empty;
         }
         finally
         {
-            // Bill what was produced, even when the client went away or the model failed mid-way.
-            await metering.SettleAsync(call);
-            if (call.Metered || status != "ok")
+            if (call is not null)
             {
-                await usage.RecordAsync(call, status, status == "cancelled" ? ClientClosedRequest : http.Response.StatusCode, error);
+                await call.FinishAsync();
+            }
+            else if (refused is not null)
+            {
+                await gateway.RecordUnauthenticatedAsync(inferenceId, surface, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, refused.Status, refused.Message);
             }
         }
+    }
+
+    private static async Task<AuthenticatedKey> AuthenticateAsync(HttpContext http)
+    {
+        // Unknown, revoked, expired and malformed keys all get the same 401, so nothing leaks about which it was.
+        var presented = ApiKeyCredentials.Presented(http.Request)
+            ?? throw ApiException.Unauthorized("Missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
+        var keys = http.RequestServices.GetRequiredService<ApiKeyService>();
+        return await keys.AuthenticateAsync(presented, http.RequestAborted) ?? throw ApiException.Unauthorized("Invalid API key.");
+    }
+
+    /// <summary>The limits' current decisions as response headers, set just before the status line goes out.</summary>
+    private static Task ApplyLimitHeaders(object state)
+    {
+        var (response, call) = ((HttpResponse, GatewayCall))state;
+        if (call.Limits.Requests is { } requests)
+        {
+            RateLimitHeaders.Apply(response.Headers, requests);
+        }
+
+        if (call.Limits.Tokens is { } tokens)
+        {
+            RateLimitHeaders.Apply(response.Headers, tokens);
+        }
+
+        return Task.CompletedTask;
     }
 }

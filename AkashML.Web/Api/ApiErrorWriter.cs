@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using AkashML.Web.Gateway;
+
 namespace AkashML.Web.Api;
 
 /// <summary>Writes errors in OpenAI's or Anthropic's shape.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AkashML.Web.Gateway;
 
 namespace AkashML.Web.Api;
 

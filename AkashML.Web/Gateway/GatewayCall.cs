@@ -1,157 +1,188 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json.Nodes;
+using AkashML.Billing.Reservations;
 using AkashML.Inference.Serving;
-using AkashML.Web.Api;
-using AkashML.Web.Api.OpenAi;
 using AkashML.Web.Keys;
+using AkashML.Web.Limits;
+using AkashML.Web.Presets;
 
 namespace AkashML.Web.Gateway;
 
 /// <summary>
-/// One admitted call through the in-process gateway (<see cref="InferenceGateway.StartAsync"/>): read the request
-/// (<see cref="PrepareChatAsync"/>: model or preset, template, context fit, sampling, then the key's tokens per minute
-/// and the credit hold), generate (<see cref="GenerateAsync"/>: counts every token as it comes, so a stop bills what was
-/// produced), and settle exactly once in <see cref="FinishAsync"/> / <see cref="DisposeAsync"/>, whatever happened:
-/// limits released, credits charged for the tokens produced and the rest released, the usage record written, and the
-/// user's open dashboard circuits told their balance moved. The state is an <see cref="ApiCall"/>, the same object the
-/// HTTP pipeline fills, so metering and usage records do not know which way a call came in.
+/// One call through the gateway, whoever makes it (an API route or the playground), in the order it happens:
+/// admission under the key's limits (<see cref="InferenceGateway.OpenAsync"/>), the model or preset
+/// (<see cref="ResolveModelAsync"/>), the key's tokens per minute and the credit hold together (<see cref="ReserveAsync"/>),
+/// generation that counts every token as it comes (<see cref="GenerateAsync"/>), and settlement exactly once
+/// (<see cref="FinishAsync"/>): limits released, the tokens produced charged and the rest of the hold released, the
+/// usage record written. Callers only read its state; each step keeps it current itself.
 /// </summary>
 public sealed class GatewayCall : IAsyncDisposable
 {
-    private readonly InferenceGateway _gateway;
-    private readonly KeyLimitGate _limits;
-    private readonly CancellationToken _admission;
-    private AsyncServiceScope? _scope;
-    private Task<GatewayOutcome>? _finishing;
-    private string _status = "ok";
-    private int _statusCode = StatusCodes.Status200OK;
-    private string? _error;
-    private int _finishedChoiceTokens;
+    /// <summary>Output beyond this many characters is not kept for retention (the record still counts every token).</summary>
+    public const int MaxOutputChars = 256 * 1024;
 
-    internal GatewayCall(InferenceGateway gateway, AuthenticatedKey key, ApiSurface surface, CancellationToken admission)
+    private readonly InferenceGateway _gateway;
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly TimeSpan _authentication;
+    private Task<GatewayOutcome>? _finishing;
+    private RequestReservation? _reservation;
+    private StringBuilder? _output;
+    private int[] _choiceTokens = [];
+    private int _finishedGenerationTokens;
+    private int? _failedStatus;
+    private string _status = "ok";
+    private string? _error;
+
+    internal GatewayCall(InferenceGateway gateway, string inferenceId, ApiSurface surface, AuthenticatedKey key, TimeSpan authentication)
     {
         _gateway = gateway;
-        _admission = admission;
-        _limits = new KeyLimitGate(gateway.Limiter, key);
-        Call = ApiCall.Create(surface);
-        Call.Key = key;
-        if (key.Limits.TokensPerMinute is not null)
-        {
-            Call.OnReserveTokens(async (prompt, maxCompletion, cancellationToken) => await _limits.ReserveTokensAsync(prompt, maxCompletion, cancellationToken));
-        }
+        _authentication = authentication;
+        InferenceId = inferenceId;
+        Surface = surface;
+        Key = key;
+        Limits = new KeyLimitGate(gateway.Limiter, key);
     }
 
-    /// <summary>The call's state: Inference-Id, model, tokens so far, cost once settled.</summary>
-    public ApiCall Call { get; }
+    public string InferenceId { get; }
 
-    public string InferenceId => Call.InferenceId;
+    public ApiSurface Surface { get; }
+
+    public AuthenticatedKey Key { get; }
+
+    /// <summary>The call's passage through the key's limits: its decisions give the rate-limit headers.</summary>
+    public KeyLimitGate Limits { get; }
+
+    /// <summary>The model id once resolved.</summary>
+    public string? Model { get; private set; }
+
+    /// <summary>The parsed request body, for the parameters column and opt-in retention.</summary>
+    public JsonObject? RequestBody { get; private set; }
+
+    /// <summary>True once the call reserved to generate (model lists and token counts are not metered).</summary>
+    public bool Metered { get; private set; }
+
+    public bool Streamed { get; private set; }
+
+    public int PromptTokens { get; private set; }
+
+    /// <summary>Every completion token produced so far, across choices and prompts; current on every update.</summary>
+    public int CompletionTokens { get; private set; }
+
+    public int? TimeToFirstTokenMs { get; private set; }
+
+    public int ElapsedMs => (int)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
+
+    /// <summary>The text generated for the first choice so far, up to <see cref="MaxOutputChars"/>.</summary>
+    public string OutputText => _output?.ToString() ?? "";
 
     /// <summary>Set once the call has settled.</summary>
     public GatewayOutcome? Outcome { get; private set; }
 
-    /// <summary>A scope of the call's own for scoped services (presets): a circuit's scope must not be shared by parallel calls.</summary>
-    private IServiceProvider Services => (_scope ??= _gateway.Scopes.CreateAsyncScope()).ServiceProvider;
-
-    internal async Task AdmitAsync() => await _limits.AdmitAsync(_admission);
+    /// <summary>
+    /// Admits the call under the key's requests per minute and concurrency (429 when refused); the first step of every
+    /// call. The decision is kept for the rate-limit headers (<see cref="KeyLimitGate.Requests"/>).
+    /// </summary>
+    public async Task AdmitAsync(CancellationToken cancellationToken) => await Limits.AdmitAsync(cancellationToken);
 
     /// <summary>
-    /// Reads an OpenAI chat-completions body (<c>model</c> may be <c>@preset/&lt;name&gt;</c>) exactly as
-    /// <c>POST /v1/chat/completions</c> does, then reserves the key's tokens per minute and the credits. Throws
-    /// <see cref="ApiException"/> (400, 404, 429, 402) with the API's messages; the failure is recorded when the call finishes.
+    /// Resolves the body's <c>model</c>: <c>@preset/&lt;name&gt;</c> names one of the caller's presets, whose defaults
+    /// are merged into <paramref name="body"/> first (<see cref="PresetDefaults"/>); 404 for an unknown model or preset.
+    /// The body is kept as the request's record.
     /// </summary>
-    public async Task<ChatRequest> PrepareChatAsync(JsonObject body, CancellationToken cancellationToken)
+    public async Task<ITextModel> ResolveModelAsync(JsonBody body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        try
+        RequestBody = body.Root;
+        var id = body.RequiredString("model");
+        if (PresetNames.FromModel(id) is { } preset)
         {
-            // Read it as the API would have received it: values built in code (a long, a double) then convert to any
-            // numeric type alike, and later changes by the caller cannot reach the running call.
-            body = (JsonObject)JsonNode.Parse(body.ToJsonString())!;
-            Call.RequestBody = body;
-            var chat = await ChatRequest.ReadAsync(Call, Services, _gateway.Models, new JsonBody(body), cancellationToken);
-            await chat.ReserveAsync(Call, _gateway.Metering, cancellationToken);
-            return chat;
+            id = await _gateway.Presets.ApplyAsync(Key.UserId, Surface, preset, body, cancellationToken);
         }
-        catch (Exception ex)
-        {
-            Fail(ex);
-            throw;
-        }
+
+        var descriptor = _gateway.Models.Find(id) ?? throw ApiException.ModelNotFound(id);
+        Model = descriptor.Id;
+        return await _gateway.Models.GetAsync(descriptor.Id, cancellationToken);
     }
 
     /// <summary>
-    /// Streams the model's updates for <paramref name="chat"/>, keeping the call's token count current on every update.
-    /// Cancelling <paramref name="cancellationToken"/> stops generation within one decode step; the call is then
-    /// recorded as <c>cancelled</c> and billed for the tokens produced so far.
+    /// Before generating: reserves the prompt plus the most the call may produce against the key's tokens per minute
+    /// (429) and holds the credits for them at the model's price (402). Once per call.
     /// </summary>
-    public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(ChatRequest chat, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task ReserveAsync(ITextModel model, int promptTokens, long maxCompletionTokens, bool streamed, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(chat);
-        var updates = chat.Model.GenerateAsync(chat.Generation, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        ArgumentNullException.ThrowIfNull(model);
+        if (Metered)
+        {
+            throw new InvalidOperationException("A call reserves once.");
+        }
+
+        Metered = true;
+        Streamed = streamed;
+        PromptTokens = promptTokens;
+        await Limits.ReserveTokensAsync(promptTokens, maxCompletionTokens, cancellationToken);
+        _reservation = await _gateway.Metering.ReserveAsync(Key.UserId, InferenceId, model.Descriptor, promptTokens, maxCompletionTokens, cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams the model's updates for <paramref name="request"/>, keeping <see cref="CompletionTokens"/> current on every
+    /// update so a call stopped half-way is billed for what it produced. A call may generate several times (one per
+    /// prompt of a legacy completion); the counts add up.
+    /// </summary>
+    public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(ITextModel model, GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(request);
+        if (!Metered)
+        {
+            throw new InvalidOperationException("Reserve before generating.");
+        }
+
+        Array.Clear(_choiceTokens);
         try
         {
-            while (true)
+            await foreach (var update in model.GenerateAsync(request, cancellationToken))
             {
-                GenerationUpdate update;
-                try
-                {
-                    if (!await updates.MoveNextAsync())
-                    {
-                        break;
-                    }
-
-                    update = updates.Current;
-                }
-                catch (Exception ex)
-                {
-                    Fail(ex);
-                    throw;
-                }
-
-                Call.Produced(update);
-                Call.CompletionTokens = _finishedChoiceTokens + update.CompletionTokens;
-                if (update.FinishReason is not null)
-                {
-                    _finishedChoiceTokens += update.CompletionTokens;
-                }
-
+                Count(update);
                 yield return update;
             }
         }
         finally
         {
-            await updates.DisposeAsync();
+            _finishedGenerationTokens = CompletionTokens;
+            Array.Clear(_choiceTokens);
         }
     }
 
     /// <summary>
-    /// Records why the call failed (the first failure wins): cancellation is <c>cancelled</c>, anything else
-    /// <c>error</c> with the status and message the API would answer.
+    /// Records why the call failed (the first failure wins): cancellation is <c>cancelled</c> (499), anything else
+    /// <c>error</c> with the status and message the API answers.
     /// </summary>
     public void Fail(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        if (_status != "ok")
+        if (_failedStatus is not null)
         {
             return;
         }
 
         if (exception is OperationCanceledException)
         {
+            _failedStatus = InferenceGateway.ClientClosedRequest;
             _status = "cancelled";
-            _statusCode = 499;
-            _error = "stopped by the caller";
+            _error = Surface == ApiSurface.Playground ? "stopped by the caller" : "client disconnected";
             return;
         }
 
         var failure = ApiException.From(exception);
         if (failure.Status >= StatusCodes.Status500InternalServerError)
         {
-            _gateway.Logger.LogError(exception, "Gateway call {InferenceId} failed", Call.InferenceId);
+            _gateway.Logger.LogError(exception, "Gateway call {InferenceId} failed", InferenceId);
         }
 
+        _failedStatus = failure.Status;
         _status = "error";
-        _statusCode = failure.Status;
         _error = failure.Message;
     }
 
@@ -160,42 +191,68 @@ public sealed class GatewayCall : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await FinishAsync();
 
+    private void Count(GenerationUpdate update)
+    {
+        TimeToFirstTokenMs ??= ElapsedMs;
+        var index = update.ChoiceIndex;
+        if (index >= _choiceTokens.Length)
+        {
+            Array.Resize(ref _choiceTokens, Math.Max(index + 1, _choiceTokens.Length * 2));
+        }
+
+        _choiceTokens[index] = update.CompletionTokens;
+        var produced = _finishedGenerationTokens;
+        foreach (var tokens in _choiceTokens)
+        {
+            produced += tokens;
+        }
+
+        CompletionTokens = produced;
+        if (index == 0 && update.Text.Length > 0)
+        {
+            _output ??= new StringBuilder();
+            if (_output.Length < MaxOutputChars)
+            {
+                _output.Append(update.Text.AsSpan(0, Math.Min(update.Text.Length, MaxOutputChars - _output.Length)));
+            }
+        }
+    }
+
     private async Task<GatewayOutcome> SettleAsync()
     {
         var logger = _gateway.Logger;
         try
         {
-            await _limits.FinishAsync(Call.PromptTokens + Call.CompletionTokens);
+            await Limits.FinishAsync(PromptTokens + CompletionTokens);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A slot that could not be released expires once this replica stops renewing it.
-            logger.LogError(ex, "Could not release the limits of {InferenceId}", Call.InferenceId);
+            logger.LogError(ex, "Could not release the limits of {InferenceId}", InferenceId);
         }
 
-        _gateway.Metrics.Record(TimeSpan.Zero, _limits.Spent);
-        try
+        _gateway.Metrics.Record(_authentication, Limits.Spent);
+        long cost = 0;
+        if (_reservation is { } reservation)
         {
-            await _gateway.Metering.SettleAsync(Call);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The hold stays until it expires; the usage record below still tells what was produced.
-            logger.LogError(ex, "Could not settle the credits of {InferenceId}", Call.InferenceId);
-        }
-
-        if (Call.Metered || _status != "ok")
-        {
-            await _gateway.Usage.RecordAsync(Call, _status, _statusCode, _error);
-        }
-
-        if (_scope is { } scope)
-        {
-            await scope.DisposeAsync();
+            _reservation = null;
+            try
+            {
+                cost = await _gateway.Metering.SettleAsync(reservation, Key.UserId, PromptTokens, CompletionTokens);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The hold stays until it expires; the usage record below still tells what was produced.
+                logger.LogError(ex, "Could not settle the credits of {InferenceId}", InferenceId);
+            }
         }
 
-        Outcome = new GatewayOutcome(Call.InferenceId, Call.Model, _status, Call.PromptTokens, Call.CompletionTokens, Call.CostMicros,
-            Call.ElapsedMs, Call.TimeToFirstTokenMs, _error);
+        Outcome = new GatewayOutcome(InferenceId, Model, _status, PromptTokens, CompletionTokens, cost, ElapsedMs, TimeToFirstTokenMs, _error);
+        if (Metered || _failedStatus is not null)
+        {
+            await _gateway.Usage.RecordAsync(this, Outcome, _failedStatus ?? StatusCodes.Status200OK);
+        }
+
         return Outcome;
     }
 }

@@ -1,28 +1,26 @@
 using AkashML.Inference.Serving;
-using AkashML.Web.Api;
-using AkashML.Web.Api.Metering;
-using AkashML.Web.Api.Usage;
 using AkashML.Web.Keys;
 using AkashML.Web.Limits;
-using AkashML.Web.Shell;
 
 namespace AkashML.Web.Gateway;
 
 /// <summary>
-/// The gateway without HTTP: the same limits, metering, billing and usage records as the public APIs for callers that
-/// run inside the host (the playground in a dashboard circuit), with no request back into ourselves.
-/// <see cref="StartAsync"/> admits a call under a key's limits; the <see cref="GatewayCall"/> it returns reads a chat
-/// request, reserves, generates, and settles exactly once however it ends.
+/// The gateway step every inference call takes, over HTTP (the API routes) or in-process (the playground in a
+/// dashboard circuit): the key's limits, the model or preset, the credit hold, generation, settlement and the usage
+/// record, in one <see cref="GatewayCall"/> per call.
 /// </summary>
 public sealed class InferenceGateway(
     KeyLimiter limiter,
     CreditMetering metering,
     UsageRecorder usage,
     IModelProvider models,
-    IServiceScopeFactory scopes,
+    PresetDefaults presets,
     GatewayMetrics metrics,
     ILogger<InferenceGateway> logger)
 {
+    /// <summary>nginx's "client closed request": what a call the caller abandoned is recorded with.</summary>
+    public const int ClientClosedRequest = 499;
+
     internal KeyLimiter Limiter => limiter;
 
     internal CreditMetering Metering => metering;
@@ -31,24 +29,36 @@ public sealed class InferenceGateway(
 
     internal IModelProvider Models => models;
 
-    internal IServiceScopeFactory Scopes => scopes;
+    internal PresetDefaults Presets => presets;
 
     internal GatewayMetrics Metrics => metrics;
 
     internal ILogger Logger => logger;
 
+    /// <summary>A new Inference-Id: time-ordered, so ids sort by when calls started.</summary>
+    public static string NewInferenceId() => "inf-" + Guid.CreateVersion7().ToString("N");
+
     /// <summary>
-    /// Starts a call for <paramref name="key"/> on <paramref name="surface"/> and admits it under the key's requests per
-    /// minute and concurrency. A refusal (429 <see cref="ApiException"/>) is recorded like the API records it and
-    /// thrown; otherwise the caller owns the call and must dispose it (or <see cref="GatewayCall.FinishAsync"/>).
+    /// A call for <paramref name="key"/>, not yet admitted: the caller runs <see cref="GatewayCall.AdmitAsync"/> next and
+    /// owns the call from here (it must be finished, whatever happens).
     /// </summary>
-    public async Task<GatewayCall> StartAsync(AuthenticatedKey key, ApiSurface surface, CancellationToken cancellationToken)
+    public GatewayCall Open(AuthenticatedKey key, ApiSurface surface, string inferenceId, TimeSpan authentication)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var call = new GatewayCall(this, key, surface, cancellationToken);
+        ArgumentException.ThrowIfNullOrEmpty(inferenceId);
+        return new GatewayCall(this, inferenceId, surface, key, authentication);
+    }
+
+    /// <summary>
+    /// Opens and admits a call in one step, for in-process callers. A refusal (429 <see cref="ApiException"/>) is
+    /// recorded like the API records it and thrown; otherwise the caller owns the call.
+    /// </summary>
+    public async Task<GatewayCall> OpenAsync(AuthenticatedKey key, ApiSurface surface, CancellationToken cancellationToken)
+    {
+        var call = Open(key, surface, NewInferenceId(), TimeSpan.Zero);
         try
         {
-            await call.AdmitAsync();
+            await call.AdmitAsync(cancellationToken);
             return call;
         }
         catch (Exception ex)
@@ -58,4 +68,9 @@ public sealed class InferenceGateway(
             throw;
         }
     }
+
+    /// <summary>Records a request refused before any key was known (401, a malformed request line): no user, no charge.</summary>
+    public Task RecordUnauthenticatedAsync(string inferenceId, ApiSurface surface, int latencyMs, int httpStatus, string error) =>
+        usage.RecordAsync(new GatewayOutcome(inferenceId, null, "error", 0, 0, 0, latencyMs, null, error), surface, key: null, requestBody: null,
+            outputText: null, streamed: false, httpStatus);
 }

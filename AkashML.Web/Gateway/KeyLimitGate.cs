@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using AkashML.Data.Limits;
-using AkashML.Web.Api;
 using AkashML.Web.Keys;
 using AkashML.Web.Limits;
 
@@ -12,7 +11,7 @@ namespace AkashML.Web.Gateway;
 /// concurrency) before anything runs, the tokens-per-minute reservation once the prompt and maximum are known, and
 /// <see cref="FinishAsync"/> on every exit path (gives the slot back and brings the token charge in line with use).
 /// A refusal is an <see cref="ApiException"/> 429 with <c>Retry-After</c> and the rate-limit headers, whoever the caller:
-/// the HTTP filter (<see cref="KeyLimitsFilter"/>) and the in-process gateway (<see cref="GatewayCall"/>) share it.
+/// every <see cref="GatewayCall"/> has one, over HTTP or in-process.
 /// </summary>
 public sealed class KeyLimitGate(KeyLimiter limiter, AuthenticatedKey key)
 {
@@ -25,6 +24,9 @@ public sealed class KeyLimitGate(KeyLimiter limiter, AuthenticatedKey key)
 
     /// <summary>Time spent on limit checks so far (the gateway metric).</summary>
     public TimeSpan Spent { get; private set; }
+
+    /// <summary>The requests-per-minute decision that admitted the call, or null when the key has no such limit.</summary>
+    public LimitDecision? Requests { get; private set; }
 
     /// <summary>The tokens-per-minute reservation, or null when the key has no such limit (or it was not made yet).</summary>
     public LimitDecision? Tokens => _tokens;
@@ -52,6 +54,7 @@ public sealed class KeyLimitGate(KeyLimiter limiter, AuthenticatedKey key)
             }
 
             _lease = admission.Lease;
+            Requests = admission.Requests;
             return admission.Requests;
         }
         finally

@@ -1,10 +1,17 @@
+using AkashML.Web.Api.Usage;
+
 namespace AkashML.Web.Gateway;
 
 public static class Registrations
 {
-    /// <summary>The in-process gateway (<see cref="InferenceGateway"/>); it uses the API's metering and usage services.</summary>
+    /// <summary>The gateway step (<see cref="InferenceGateway"/>) and what it settles with: credits, usage records, preset defaults.</summary>
     public static IServiceCollection AddInferenceGateway(this IServiceCollection services)
     {
+        services.AddSingleton<UsageWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<UsageWriter>());
+        services.AddSingleton<UsageRecorder>();
+        services.AddSingleton<CreditMetering>();
+        services.AddSingleton<PresetDefaults>();
         services.AddSingleton<InferenceGateway>();
         return services;
     }

@@ -6,6 +6,7 @@ using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
 using AkashML.Web.Api;
 using AkashML.Web.Billing;
+using AkashML.Web.Gateway;
 using AkashML.Web.Inferences;
 using AkashML.Web.Keys;
 using AkashML.Web.Playground;
@@ -45,6 +46,7 @@ public static class HostSetup
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
         services.AddPublicApis(builder.Configuration);
+        services.AddInferenceGateway();
         services.AddPresets();
         services.AddPlayground();
         services.AddUsageDashboard();

@@ -13,6 +13,7 @@ public static class Registrations
         services.AddMemoryCache();
         services.AddSingleton<ApiKeyHasher>();
         services.AddScoped<ApiKeyService>();
+        services.AddSingleton<PlaygroundKeys>();
         services.TryAddSingleton(typeof(FreshScope<>));
         services.AddAkashMLLimitCounters(configuration.GetConnectionString("Postgres"));
         services.AddSingleton<KeyLimiter>();

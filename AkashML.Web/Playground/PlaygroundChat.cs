@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using AkashML.Web.Api;
+using AkashML.Web.Api.OpenAi;
 using AkashML.Web.Gateway;
+using AkashML.Web.Keys;
 
 namespace AkashML.Web.Playground;
 
@@ -31,25 +32,28 @@ public sealed class PlaygroundChat(InferenceGateway gateway, PlaygroundKeys keys
         try
         {
             var key = await keys.GetAsync(userId, cancellationToken);
-            call = await gateway.StartAsync(key, ApiSurface.Playground, cancellationToken);
+            call = await gateway.OpenAsync(key, ApiSurface.Playground, cancellationToken);
             reply.InferenceId = call.InferenceId;
-            // The reply streams into the page, and its usage record says so.
-            var streamed = (JsonObject)body.DeepClone();
-            streamed["stream"] = true;
-            var chat = await call.PrepareChatAsync(streamed, cancellationToken);
+            // Read as the API reads a request it received: a copy of its own (the caller's later edits cannot reach the
+            // running call, numbers built in code convert like parsed ones), streaming into the page, recorded so.
+            var request = (JsonObject)JsonNode.Parse(body.ToJsonString())!;
+            request["stream"] = true;
+            var chat = await ChatRequest.ReadAsync(call, new JsonBody(request), cancellationToken);
+            await chat.ReserveAsync(call, cancellationToken);
             reply.PromptTokens = chat.Generation.PromptTokens.Count;
-            await foreach (var update in call.GenerateAsync(chat, cancellationToken))
+            await foreach (var update in call.GenerateAsync(chat.Model, chat.Generation, cancellationToken))
             {
                 if (update.Text.Length > 0)
                 {
                     reply.Text += update.Text;
-                    reply.CompletionTokens = call.Call.CompletionTokens;
+                    reply.CompletionTokens = call.CompletionTokens;
                     await onText();
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
+            call?.Fail(ex);
             ended = ReplyState.Stopped;
         }
         catch (Exception ex)

@@ -8,7 +8,6 @@ public static class Registrations
     public static IServiceCollection AddPresets(this IServiceCollection services)
     {
         services.AddScoped<PresetService>();
-        services.AddScoped<PresetResolver>();
         services.TryAddSingleton(typeof(FreshScope<>));
         return services;
     }

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
-using AkashML.Web.Api.Metering;
+using AkashML.Web.Gateway;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Api.Anthropic;
@@ -16,20 +17,20 @@ public static class MessagesApi
         return group;
     }
 
-    private static async Task<IResult> CountTokensAsync(HttpContext http, IModelProvider models, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> CountTokensAsync(HttpContext http, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
-        var call = ApiCall.Of(http);
+        var call = http.Features.GetRequiredFeature<GatewayCall>();
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
+        var model = await call.ResolveModelAsync(body, cancellationToken);
         var prompt = Prompt(body, model);
         return TypedResults.Json(new JsonObject { ["input_tokens"] = prompt.Count });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, CreditMetering metering, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext http, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
-        var call = ApiCall.Of(http);
+        var call = http.Features.GetRequiredFeature<GatewayCall>();
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
+        var model = await call.ResolveModelAsync(body, cancellationToken);
         var maxTokens = body.OptionalInt("max_tokens", 1, int.MaxValue) ?? throw ApiException.InvalidParameter("max_tokens", "'max_tokens' is required.");
         var prompt = Prompt(body, model);
         var stream = body.OptionalBool("stream") ?? false;
@@ -46,11 +47,7 @@ public static class MessagesApi
         // Hitting a limit the server imposed (the model's context or output cap) is the end of the model's turn; only the
         // client's own max_tokens is reported as "max_tokens" (Claude Code retries that as an over-long answer).
         var clamped = request.MaxNewTokens < maxTokens;
-        call.Metered = true;
-        call.Streamed = stream;
-        call.PromptTokens = prompt.Count;
-        await call.ReserveTokensAsync(prompt.Count, request.MaxNewTokens, cancellationToken);
-        await metering.ReserveAsync(call, model.Descriptor, prompt.Count, request.MaxNewTokens, cancellationToken);
+        await call.ReserveAsync(model, prompt.Count, request.MaxNewTokens, stream, cancellationToken);
         var tools = model.SupportsTools ? AnthropicMessages.ToTemplateTools(body.Node("tools")) : null;
         var id = "msg_" + call.InferenceId[4..];
         var modelId = body.RequiredString("model");
@@ -71,9 +68,8 @@ public static class MessagesApi
             }, cancellationToken);
             await ServerSentEvents.WriteEventAsync(http.Response, "ping", new JsonObject { ["type"] = "ping" }, cancellationToken);
             GenerationUpdate? last = null;
-            await foreach (var update in model.GenerateAsync(request, cancellationToken))
+            await foreach (var update in call.GenerateAsync(model, request, cancellationToken))
             {
-                call.Produced(update);
                 if (update.Text.Length > 0)
                 {
                     await ServerSentEvents.WriteEventAsync(http.Response, "content_block_delta", new JsonObject
@@ -84,7 +80,6 @@ public static class MessagesApi
                     }, cancellationToken);
                 }
 
-                call.CompletionTokens = update.CompletionTokens;
                 last = update;
             }
 
@@ -100,13 +95,11 @@ public static class MessagesApi
         }
 
         var accumulator = new ChoiceAccumulator();
-        await foreach (var update in model.GenerateAsync(request, cancellationToken))
+        await foreach (var update in call.GenerateAsync(model, request, cancellationToken))
         {
-            call.Produced(update);
             accumulator.Add(update);
         }
 
-        call.CompletionTokens = accumulator.CompletionTokens;
         var choice = accumulator.Choices.First();
         var text = choice.Text.ToString();
         var content = new JsonArray();

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
-using AkashML.Web.Api.Metering;
+using AkashML.Web.Gateway;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Api.OpenAi;
@@ -16,12 +17,12 @@ public static class ChatCompletionsApi
     }
 
     /// <summary>The handler: reads the request (<see cref="ChatRequest"/>, shared with the in-process gateway), reserves, streams or answers.</summary>
-    internal static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, CreditMetering metering, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    internal static async Task<IResult> CreateAsync(HttpContext http, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
-        var call = ApiCall.Of(http);
+        var call = http.Features.GetRequiredFeature<GatewayCall>();
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var chat = await ChatRequest.ReadAsync(call, http.RequestServices, models, body, cancellationToken);
-        await chat.ReserveAsync(call, metering, cancellationToken);
+        var chat = await ChatRequest.ReadAsync(call, body, cancellationToken);
+        await chat.ReserveAsync(call, cancellationToken);
         var (model, request, tools) = (chat.Model, chat.Generation, chat.Tools);
         var (wantLogprobs, asTokenIds) = (chat.WantLogprobs, chat.TokenIdsAsText);
         var id = "chatcmpl-" + call.InferenceId[4..];
@@ -36,12 +37,8 @@ public static class ChatCompletionsApi
                     Chunk(id, created, modelId, i, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null, null), cancellationToken);
             }
 
-            var finishedTokens = 0;
-            await foreach (var update in model.GenerateAsync(request, cancellationToken))
+            await foreach (var update in call.GenerateAsync(model, request, cancellationToken))
             {
-                call.Produced(update);
-                // Kept current on every update so a cancelled stream is billed for what it produced.
-                call.CompletionTokens = finishedTokens + update.CompletionTokens;
                 var lp = wantLogprobs && update.Logprobs is { Count: > 0 } l ? OpenAiLogprobs.Chat(l, asTokenIds) : null;
                 if (update.Text.Length > 0 || lp is not null)
                 {
@@ -51,7 +48,6 @@ public static class ChatCompletionsApi
 
                 if (update.FinishReason is { } reason)
                 {
-                    finishedTokens += update.CompletionTokens;
                     await ServerSentEvents.WriteDataAsync(http.Response,
                         Chunk(id, created, modelId, update.ChoiceIndex, new JsonObject(), null, OpenAiShapes.FinishReason(reason)), cancellationToken);
                 }
@@ -67,13 +63,11 @@ public static class ChatCompletionsApi
         }
 
         var accumulator = new ChoiceAccumulator();
-        await foreach (var update in model.GenerateAsync(request, cancellationToken))
+        await foreach (var update in call.GenerateAsync(model, request, cancellationToken))
         {
-            call.Produced(update);
             accumulator.Add(update);
         }
 
-        call.CompletionTokens = accumulator.CompletionTokens;
         var choices = new JsonArray();
         foreach (var choice in accumulator.Choices)
         {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
-using AkashML.Web.Api.Metering;
+using AkashML.Web.Gateway;
 
 namespace AkashML.Web.Api.OpenAi;
 
@@ -25,13 +25,13 @@ public sealed record ChatRequest(
 
     /// <summary>
     /// Reads <paramref name="body"/> for <paramref name="call"/>: 400 naming the parameter, 404 for an unknown model or
-    /// preset. <paramref name="services"/> supplies the preset resolver (a request's or a call's own scope).
+    /// preset (the call resolves it).
     /// </summary>
-    public static async Task<ChatRequest> ReadAsync(ApiCall call, IServiceProvider services, IModelProvider models, JsonBody body, CancellationToken cancellationToken)
+    public static async Task<ChatRequest> ReadAsync(GatewayCall call, JsonBody body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(body);
-        var model = await GenerationGuard.ResolveModelAsync(call, services, models, body, cancellationToken);
+        var model = await call.ResolveModelAsync(body, cancellationToken);
         var messages = ChatMessages.ToTemplateMessages(body.Node("messages"));
         var tools = ReadTools(body, model);
         var jsonObject = ReadResponseFormat(body);
@@ -60,20 +60,11 @@ public sealed record ChatRequest(
         return new ChatRequest(model, request, tools, wantLogprobs, asTokenIds, stream, includeUsage);
     }
 
-    /// <summary>
-    /// Marks the call metered and reserves before generating: the key's tokens per minute (429) and the credits for
-    /// the prompt plus the maximum output at the model's price (402).
-    /// </summary>
-    public async Task ReserveAsync(ApiCall call, CreditMetering metering, CancellationToken cancellationToken)
+    /// <summary>Reserves before generating: the key's tokens per minute (429) and the credits (402), together.</summary>
+    public Task ReserveAsync(GatewayCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        ArgumentNullException.ThrowIfNull(metering);
-        var promptTokens = Generation.PromptTokens.Count;
-        call.Metered = true;
-        call.Streamed = Stream;
-        call.PromptTokens = promptTokens;
-        await call.ReserveTokensAsync(promptTokens, MaxCompletionTokens, cancellationToken);
-        await metering.ReserveAsync(call, Model.Descriptor, promptTokens, (int)MaxCompletionTokens, cancellationToken);
+        return call.ReserveAsync(Model, Generation.PromptTokens.Count, MaxCompletionTokens, Stream, cancellationToken);
     }
 
     /// <summary>Tools go into the chat template; a model whose template has no tool format cannot take them.</summary>

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
-using AkashML.Web.Api.Metering;
+using AkashML.Web.Gateway;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Api.OpenAi;
@@ -18,11 +19,11 @@ public static class CompletionsApi
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IModelProvider models, CreditMetering metering, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext http, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
-        var call = ApiCall.Of(http);
+        var call = http.Features.GetRequiredFeature<GatewayCall>();
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
+        var model = await call.ResolveModelAsync(body, cancellationToken);
         if (body.Has("suffix"))
         {
             throw ApiException.InvalidParameter("suffix", $"The model '{model.Descriptor.Id}' does not support 'suffix' (fill-in-the-middle).");
@@ -36,8 +37,6 @@ public static class CompletionsApi
         var stream = body.OptionalBool("stream") ?? false;
         var includeUsage = OpenAiSampling.IncludeUsageInStream(body);
         var requestedMax = body.OptionalInt("max_tokens", 0, int.MaxValue) ?? DefaultMaxTokens;
-        call.Metered = true;
-        call.Streamed = stream;
 
         var requests = new List<GenerationRequest>(prompts.Count);
         foreach (var prompt in prompts)
@@ -63,9 +62,7 @@ public static class CompletionsApi
             requests.Add(request);
         }
 
-        call.PromptTokens = prompts.Sum(p => p.Count);
-        await call.ReserveTokensAsync(call.PromptTokens, requests.Sum(r => (long)r.MaxNewTokens * Math.Max(r.N, r.BestOf)), cancellationToken);
-        await metering.ReserveAsync(call, model.Descriptor, call.PromptTokens, requests.Sum(r => r.MaxNewTokens * Math.Max(r.N, r.BestOf)), cancellationToken);
+        await call.ReserveAsync(model, prompts.Sum(p => p.Count), requests.Sum(r => (long)r.MaxNewTokens * Math.Max(r.N, r.BestOf)), stream, cancellationToken);
         var id = "cmpl-" + call.InferenceId[4..];
         var created = OpenAiShapes.Created();
         var modelId = model.Descriptor.Id;
@@ -73,7 +70,6 @@ public static class CompletionsApi
         if (stream)
         {
             ServerSentEvents.Start(http.Response);
-            var completionTokens = 0;
             for (var p = 0; p < requests.Count; p++)
             {
                 var firstIndex = p * requests[p].N;
@@ -86,22 +82,14 @@ public static class CompletionsApi
                     }
                 }
 
-                await foreach (var update in model.GenerateAsync(requests[p], cancellationToken))
+                await foreach (var update in call.GenerateAsync(model, requests[p], cancellationToken))
                 {
-                    call.Produced(update);
-                    // Kept current on every update so a cancelled stream is billed for what it produced.
-                    call.CompletionTokens = completionTokens + update.CompletionTokens;
                     var lp = logprobs is not null && update.Logprobs is { Count: > 0 } l ? OpenAiLogprobs.Legacy(l, asTokenIds, 0) : null;
                     if (update.Text.Length > 0 || lp is not null || update.FinishReason is not null)
                     {
                         await ServerSentEvents.WriteDataAsync(http.Response,
                             Chunk(id, created, modelId, firstIndex + update.ChoiceIndex, update.Text, lp,
                                 update.FinishReason is { } r ? OpenAiShapes.FinishReason(r) : null), cancellationToken);
-                    }
-
-                    if (update.FinishReason is not null)
-                    {
-                        completionTokens += update.CompletionTokens;
                     }
                 }
             }
@@ -119,13 +107,11 @@ public static class CompletionsApi
         for (var p = 0; p < requests.Count; p++)
         {
             var accumulator = new ChoiceAccumulator();
-            await foreach (var update in model.GenerateAsync(requests[p], cancellationToken))
+            await foreach (var update in call.GenerateAsync(model, requests[p], cancellationToken))
             {
-                call.Produced(update);
                 accumulator.Add(update);
             }
 
-            call.CompletionTokens += accumulator.CompletionTokens;
             var promptText = echo ? model.Tokenizer.Decode(prompts[p]) : "";
             foreach (var choice in accumulator.Choices)
             {

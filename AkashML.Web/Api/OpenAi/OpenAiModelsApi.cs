@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
+using AkashML.Web.Gateway;
 
 namespace AkashML.Web.Api.OpenAi;
 

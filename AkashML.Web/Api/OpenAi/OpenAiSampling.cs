@@ -2,14 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
+using AkashML.Web.Gateway;
+using AkashML.Web.Presets;
 
 namespace AkashML.Web.Api.OpenAi;
 
 /// <summary>The sampling parameters that completions and chat completions share, validated with OpenAI's ranges.</summary>
 public static class OpenAiSampling
 {
-    public const int MaxStopSequences = 4;
-
     /// <summary>Fills the sampling part of a request; the caller sets prompt, max tokens and log-probabilities.</summary>
     public static GenerationRequest Read(JsonBody body, IReadOnlyList<int> prompt, int maxNewTokens)
     {
@@ -49,10 +49,10 @@ public static class OpenAiSampling
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
                 return v.GetValue<string>() is { Length: > 0 } single ? [single] : [];
             case JsonArray array:
-                if (array.Count > MaxStopSequences)
+                if (array.Count > SamplingParameters.MaxStopSequences)
                 {
                     throw ApiException.InvalidParameter("stop", string.Create(CultureInfo.InvariantCulture,
-                        $"'stop' accepts at most {MaxStopSequences} sequences, got {array.Count}."));
+                        $"'stop' accepts at most {SamplingParameters.MaxStopSequences} sequences, got {array.Count}."));
                 }
 
                 var stops = new List<string>(array.Count);

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
 using AkashML.Web.Api.OpenAi;
+using AkashML.Web.Gateway;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Api.Tokenization;
@@ -16,10 +18,10 @@ public static class TokenizationApi
         return group;
     }
 
-    private static async Task<IResult> TokenizeAsync(HttpContext http, IModelProvider models, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> TokenizeAsync(HttpContext http, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
+        var model = await http.Features.GetRequiredFeature<GatewayCall>().ResolveModelAsync(body, cancellationToken);
         // vLLM's defaults: a prompt gets the tokenizer's special tokens (BOS), a rendered chat does not (its template
         // writes them); "add_special_tokens" overrides either.
         var addSpecialTokens = body.OptionalBool("add_special_tokens");
@@ -48,10 +50,10 @@ public static class TokenizationApi
         });
     }
 
-    private static async Task<IResult> DetokenizeAsync(HttpContext http, IModelProvider models, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> DetokenizeAsync(HttpContext http, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var model = await GenerationGuard.ResolveModelAsync(http, models, body, cancellationToken);
+        var model = await http.Features.GetRequiredFeature<GatewayCall>().ResolveModelAsync(body, cancellationToken);
         if (body.Node("tokens") is not JsonArray array || !array.All(t => t is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out _)))
         {
             throw ApiException.InvalidParameter("tokens", "'tokens' must be an array of token ids.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AkashML.Inference.Catalog;
 using AkashML.Web.Playground;
+using AkashML.Web.Presets;
 using Microsoft.AspNetCore.Components;
 
 namespace AkashML.Web.Components.Pages.Playground;

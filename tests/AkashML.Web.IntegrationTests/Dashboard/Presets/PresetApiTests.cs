@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using AkashML.Data.Presets;
-using AkashML.Web.Api;
+using AkashML.Web.Gateway;
 using AkashML.Web.Presets;
 using Anthropic.Exceptions;
 using Anthropic.Models.Messages;
@@ -168,7 +168,7 @@ public sealed class PresetApiTests(PlayHost fixture) : IClassFixture<PlayHost>
             ["max_completion_tokens"] = 4,
             ["messages"] = new JsonArray(new JsonObject { ["role"] = "developer", ["content"] = "mine" }, new JsonObject { ["role"] = "user", ["content"] = "hi" }),
         };
-        PresetResolver.ApplyDefaults(preset, ApiSurface.OpenAi, openAi);
+        PresetDefaults.ApplyDefaults(preset, ApiSurface.OpenAi, openAi);
         Assert.Equal(PlayHost.Model, openAi["model"]!.GetValue<string>());
         Assert.Equal(0.2, openAi["temperature"]!.GetValue<double>());
         Assert.Equal(40, openAi["top_k"]!.GetValue<int>());
@@ -177,7 +177,7 @@ public sealed class PresetApiTests(PlayHost fixture) : IClassFixture<PlayHost>
         Assert.Equal(2, openAi["messages"]!.AsArray().Count);
 
         var anthropic = new JsonObject { ["model"] = "@preset/p", ["messages"] = new JsonArray() };
-        PresetResolver.ApplyDefaults(preset, ApiSurface.Anthropic, anthropic);
+        PresetDefaults.ApplyDefaults(preset, ApiSurface.Anthropic, anthropic);
         Assert.Equal(1.0, anthropic["temperature"]!.GetValue<double>());
         Assert.Equal("S", anthropic["system"]!.GetValue<string>());
         Assert.Equal("x", anthropic["stop_sequences"]![0]!.GetValue<string>());

@@ -1,4 +1,4 @@
-namespace AkashML.Web.Playground;
+namespace AkashML.Web.Presets;
 
 /// <summary>
 /// A sampling parameter as the playground and presets offer it for one model: the OpenAI request field it fills, its

@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Catalog;
-using AkashML.Web.Api.OpenAi;
 
-namespace AkashML.Web.Playground;
+namespace AkashML.Web.Presets;
 
 /// <summary>
 /// The sampling parameters people can set in the playground and store in presets, with the ranges a given model
@@ -12,6 +11,9 @@ namespace AkashML.Web.Playground;
 /// </summary>
 public static class SamplingParameters
 {
+    /// <summary>The most stop sequences a request may send (OpenAI's limit).</summary>
+    public const int MaxStopSequences = 4;
+
     public const string Temperature = "temperature";
     public const string TopP = "top_p";
     public const string TopK = "top_k";
@@ -39,7 +41,7 @@ public static class SamplingParameters
             Ranged(model, FrequencyPenalty, "Frequency penalty", ParameterKind.Number, -2, 2, 0, 0.05, "Discourages tokens in proportion to how often they appeared."),
             Ranged(model, PresencePenalty, "Presence penalty", ParameterKind.Number, -2, 2, 0, 0.05, "Discourages tokens that appeared at all."),
             new(Seed, "Seed", ParameterKind.Seed, long.MinValue, long.MaxValue, 0, 1, "The same seed and settings give the same answer; empty is random."),
-            new(Stop, "Stop sequences", ParameterKind.StopSequences, 0, OpenAiSampling.MaxStopSequences, 0, 1,
+            new(Stop, "Stop sequences", ParameterKind.StopSequences, 0, MaxStopSequences, 0, 1,
                 "Up to four strings, one per line, that end the answer (not included in it)."),
         ];
     }
@@ -82,8 +84,8 @@ public static class SamplingParameters
                     return "Stop sequences must be a list of strings.";
                 }
 
-                return array.Count > OpenAiSampling.MaxStopSequences
-                    ? string.Create(CultureInfo.InvariantCulture, $"At most {OpenAiSampling.MaxStopSequences} stop sequences, got {array.Count}.")
+                return array.Count > MaxStopSequences
+                    ? string.Create(CultureInfo.InvariantCulture, $"At most {MaxStopSequences} stop sequences, got {array.Count}.")
                     : null;
             case ParameterKind.Seed:
                 return value is JsonValue seed && seed.GetValueKind() == JsonValueKind.Number && seed.TryGetValue<long>(out _)

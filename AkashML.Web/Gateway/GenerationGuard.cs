@@ -1,9 +1,8 @@
 using System.Globalization;
 using AkashML.Inference.Serving;
 using AkashML.Inference.Tokenizers;
-using AkashML.Web.Presets;
 
-namespace AkashML.Web.Api;
+namespace AkashML.Web.Gateway;
 
 /// <summary>Checks that apply to every generating route: token ids in range, the context length, what the engine supports.</summary>
 public static class GenerationGuard
@@ -71,41 +70,5 @@ public static class GenerationGuard
                     $"Token id {id} is outside the vocabulary (0..{tokenizer.VocabularySize - 1})."));
             }
         }
-    }
-
-    /// <summary>
-    /// Resolves the body's <c>model</c> or answers 404. <c>@preset/&lt;name&gt;</c> names one of the caller's presets:
-    /// its defaults are merged into <paramref name="body"/> first (<see cref="PresetResolver"/>), then its model resolves.
-    /// </summary>
-    public static Task<ITextModel> ResolveModelAsync(HttpContext http, IModelProvider models, JsonBody body, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        return ResolveModelAsync(ApiCall.Of(http), http.RequestServices, models, body, cancellationToken);
-    }
-
-    /// <summary>
-    /// The same without an HTTP request: <paramref name="services"/> is the scope that supplies the
-    /// <see cref="PresetResolver"/> when the body names a preset.
-    /// </summary>
-    public static async Task<ITextModel> ResolveModelAsync(ApiCall call, IServiceProvider services, IModelProvider models, JsonBody body, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(call);
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(body);
-        var id = body.RequiredString("model");
-        if (PresetNames.FromModel(id) is { } preset)
-        {
-            id = await services.GetRequiredService<PresetResolver>().ApplyAsync(call, preset, body, cancellationToken);
-        }
-
-        return await ResolveModelAsync(models, id, call, cancellationToken);
-    }
-
-    /// <summary>Resolves a model id or answers 404.</summary>
-    public static async Task<ITextModel> ResolveModelAsync(IModelProvider models, string id, ApiCall call, CancellationToken cancellationToken)
-    {
-        var descriptor = models.Find(id) ?? throw ApiException.ModelNotFound(id);
-        call.Model = descriptor.Id;
-        return await models.GetAsync(descriptor.Id, cancellationToken);
     }
 }

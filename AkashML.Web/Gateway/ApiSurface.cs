@@ -1,4 +1,4 @@
-namespace AkashML.Web.Api;
+namespace AkashML.Web.Gateway;
 
 /// <summary>Which API a route belongs to: it decides the error body's shape and the usage record's surface.</summary>
 public enum ApiSurface

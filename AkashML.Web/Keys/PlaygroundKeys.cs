@@ -6,7 +6,7 @@ using AkashML.Web.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace AkashML.Web.Playground;
+namespace AkashML.Web.Keys;
 
 /// <summary>
 /// The playground's identity on the API pipeline: one hidden API key row per user, created on first use. Playground

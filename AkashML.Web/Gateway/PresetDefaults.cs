@@ -1,29 +1,31 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Data.Presets;
-using AkashML.Web.Api;
-using AkashML.Web.Playground;
+using AkashML.Web.Presets;
 
-namespace AkashML.Web.Presets;
+namespace AkashML.Web.Gateway;
 
 /// <summary>
 /// Resolves <c>model: "@preset/&lt;name&gt;"</c> on the APIs: the caller's preset supplies the model, and its parameters
 /// and system prompt become defaults merged into the request body before the handler reads it, so any field the
-/// request sets itself wins.
+/// request sets itself wins. A singleton: each lookup reads the presets in a scope of its own.
 /// </summary>
-public sealed class PresetResolver(PresetService presets)
+public sealed class PresetDefaults(IServiceScopeFactory scopes)
 {
     /// <summary>Merges the preset into <paramref name="body"/> and returns the model id it names (404 when there is no such preset).</summary>
-    public async Task<string> ApplyAsync(ApiCall call, string name, JsonBody body, CancellationToken cancellationToken)
+    public async Task<string> ApplyAsync(string userId, ApiSurface surface, string name, JsonBody body, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(body);
-        var userId = call.Key?.UserId ?? throw new InvalidOperationException("presets need an authenticated caller");
-        var preset = await presets.FindByNameAsync(userId, name, cancellationToken)
-            ?? throw new ApiException(StatusCodes.Status404NotFound, ApiErrorKind.NotFound,
+        Preset? preset;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            preset = await scope.ServiceProvider.GetRequiredService<PresetService>().FindByNameAsync(userId, name, cancellationToken);
+        }
+
+        _ = preset ?? throw new ApiException(StatusCodes.Status404NotFound, ApiErrorKind.NotFound,
                 $"The preset '{name}' does not exist (model '{PresetNames.ToModel(name)}'). Create it on the Presets page of the dashboard.",
                 "model", "preset_not_found");
-        ApplyDefaults(preset, call.Surface, body.Root);
+        ApplyDefaults(preset, surface, body.Root);
         return preset.ModelId;
     }
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using AkashML.Inference.Serving;
 
-namespace AkashML.Web.Api;
+namespace AkashML.Web.Gateway;
 
 /// <summary>
 /// An expected failure of an API request, rendered in the calling surface's error shape with its status code.

@@ -1,4 +1,4 @@
-namespace AkashML.Web.Playground;
+namespace AkashML.Web.Presets;
 
 /// <summary>How a sampling parameter is entered and validated.</summary>
 public enum ParameterKind

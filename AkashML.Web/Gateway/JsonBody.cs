@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace AkashML.Web.Api;
+namespace AkashML.Web.Gateway;
 
 /// <summary>
 /// A request body as a JSON object with typed accessors whose failures name the parameter (400). Unknown fields are
@@ -53,7 +53,6 @@ public sealed class JsonBody(JsonObject root)
             throw ApiException.InvalidParameter("body", "The request body must be a JSON object.");
         }
 
-        ApiCall.TryOf(request.HttpContext)?.RequestBody = obj;
         return new JsonBody(obj);
     }
 

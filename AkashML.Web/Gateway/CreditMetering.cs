@@ -1,0 +1,39 @@
+using AkashML.Billing.Reservations;
+using AkashML.Inference.Catalog;
+using AkashML.Web.Shell;
+
+namespace AkashML.Web.Gateway;
+
+/// <summary>
+/// Steps 5 and 7 of an API request (DESIGN.md): hold credits for prompt + maximum output at the model's price before
+/// generating (402 when the balance cannot cover it), and charge what was actually produced afterwards — on success,
+/// error and cancellation alike (<see cref="GatewayCall"/> settles once).
+/// </summary>
+public sealed class CreditMetering(IServiceScopeFactory scopes, AccountChanges changes)
+{
+    public async Task<RequestReservation> ReserveAsync(string userId, string inferenceId, ModelDescriptor model, int promptTokens, long maxNewTokens, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        await using var scope = scopes.CreateAsyncScope();
+        var billing = scope.ServiceProvider.GetRequiredService<RequestBilling>();
+        var result = await billing.ReserveAsync(userId, inferenceId, promptTokens, checked((int)maxNewTokens),
+            model.InputPricePerMillion, model.OutputPricePerMillion, cancellationToken);
+        return result.IsReserved
+            ? result.Reservation!
+            : throw new ApiException(StatusCodes.Status402PaymentRequired, ApiErrorKind.InsufficientCredits, result.InsufficientMessage, code: "insufficient_credits");
+    }
+
+    /// <summary>Charges the tokens produced (releases the hold when there were none); returns the charge in micro-dollars.</summary>
+    public async Task<long> SettleAsync(RequestReservation reservation, string userId, int promptTokens, int completionTokens)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        await using var scope = scopes.CreateAsyncScope();
+        var billing = scope.ServiceProvider.GetRequiredService<RequestBilling>();
+        var settled = promptTokens + completionTokens > 0
+            ? await billing.SettleAsync(reservation, promptTokens, completionTokens, CancellationToken.None)
+            : await billing.ReleaseAsync(reservation, CancellationToken.None);
+        // Open dashboards of the key's owner show the new balance at once (their own poll covers other replicas).
+        changes.Publish(userId);
+        return settled.ChargedMicros;
+    }
+}
