@@ -2,7 +2,6 @@ using AkashML.Data;
 using AkashML.Data.Identity;
 using AkashML.Web.Accounts.Email;
 using AkashML.Web.Accounts.External;
-using AkashML.Web.Components.Account;
 using AspNet.Security.OAuth.GitHub;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Google;
@@ -23,10 +22,6 @@ public static class AccountsRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-
-        services.AddCascadingAuthenticationState();
-        services.AddScoped<IdentityRedirectManager>();
-        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 
         var authentication = services.AddAuthentication(options =>
         {

@@ -43,6 +43,7 @@ public static class HostSetup
         services.AddOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName + ":Circuits"));
         services.AddMudServices();
         builder.AddAkashMLAccounts();
+        services.AddIdentityComponents();
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
         services.AddPublicApis(builder.Configuration);

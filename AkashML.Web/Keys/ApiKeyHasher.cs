@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using AkashML.Web.Hosting;
+using AkashML.Data;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Keys;

@@ -1,7 +1,6 @@
 using AkashML.Billing.Ledger;
 using AkashML.Data;
 using AkashML.Data.Keys;
-using AkashML.Web.Playground;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using AkashML.Data;
 using AkashML.Data.Presets;
 using AkashML.Inference.Serving;
-using AkashML.Web.Playground;
 using Microsoft.EntityFrameworkCore;
 
 namespace AkashML.Web.Presets;

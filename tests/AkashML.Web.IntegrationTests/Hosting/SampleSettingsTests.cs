@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Text.Json;
 using AkashML.Billing;
+using AkashML.Data;
 using AkashML.Inference.Catalog;
 using AkashML.Web.Accounts;
 using AkashML.Web.Accounts.Email;

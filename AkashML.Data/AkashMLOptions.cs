@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AkashML.Web.Hosting;
+namespace AkashML.Data;
 
 /// <summary>Host-wide settings, bound from the <c>AkashML</c> section.</summary>
 public sealed class AkashMLOptions
