@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
 
 namespace AkashML.Web.Gateway;
 
@@ -8,7 +10,7 @@ namespace AkashML.Web.Gateway;
 /// A request body as a JSON object with typed accessors whose failures name the parameter (400). Unknown fields are
 /// simply never read, so clients may send extras.
 /// </summary>
-public sealed class JsonBody(JsonObject root)
+public sealed partial class JsonBody(JsonObject root)
 {
     public JsonObject Root { get; } = root;
 
@@ -56,6 +58,33 @@ public sealed class JsonBody(JsonObject root)
         return new JsonBody(obj);
     }
 
+    /// <summary>
+    /// The body as the typed record <typeparamref name="T"/> (source-generated <paramref name="typeInfo"/>). A field of
+    /// the wrong JSON type is a 400 naming it; unknown fields are ignored.
+    /// </summary>
+    public T Read<T>(JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        try
+        {
+            return Root.Deserialize(typeInfo) ?? throw ApiException.InvalidParameter("body", "The request body must be a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            var field = ex.Path is { } path && TopLevelField().Match(path) is { Success: true } match
+                ? (match.Groups[1].Success ? match.Groups[1] : match.Groups[2]).Value
+                : null;
+            if (field is null)
+            {
+                throw ApiException.InvalidParameter("body", "The request body does not have the expected shape: " + ex.Message);
+            }
+
+            var expected = typeInfo.Properties.FirstOrDefault(p => p.Name == field)?.PropertyType;
+            throw ApiException.InvalidParameter(field, $"'{field}' must be {Describe(expected)}.");
+        }
+    }
+
     public bool Has(string name) => Root.TryGetPropertyValue(name, out var node) && node is not null;
 
     public JsonNode? Node(string name) => Root.TryGetPropertyValue(name, out var node) ? node : null;
@@ -98,6 +127,30 @@ public sealed class JsonBody(JsonObject root)
         JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var l) => l,
         _ => throw ApiException.InvalidParameter(name, $"'{name}' must be an integer."),
     };
+
+    /// <summary>Checks an optional number against its range (400 naming <paramref name="name"/>).</summary>
+    public static double? InRange(double? value, string name, double min, double max) =>
+        value is { } v ? InRange(name, v, min, max) : null;
+
+    /// <summary>Checks an optional integer against its range (400 naming <paramref name="name"/>).</summary>
+    public static int? InRange(int? value, string name, int min, int max) =>
+        value is { } v ? (int)InRange(name, v, min, max) : null;
+
+    private static string Describe(Type? type) => (type is null ? null : Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        null => "of another type",
+        var t when t == typeof(double) || t == typeof(float) => "a number",
+        var t when t == typeof(int) || t == typeof(long) => "an integer",
+        var t when t == typeof(bool) => "a boolean",
+        var t when t == typeof(string) => "a string",
+        var t when t == typeof(JsonNode) => "valid JSON",
+        var t when t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Dictionary<,>) => "an object mapping token ids to numbers",
+        _ => "an object of the documented shape",
+    };
+
+    /// <summary>The first member of a JSON path: <c>$.temperature</c>, <c>$.stream_options.include_usage</c>, <c>$['odd name']</c>.</summary>
+    [GeneratedRegex(@"^\$(?:\.([A-Za-z0-9_]+)|\['([^']+)'\])")]
+    private static partial Regex TopLevelField();
 
     private static double InRange(string name, double value, double min, double max) =>
         value >= min && value <= max

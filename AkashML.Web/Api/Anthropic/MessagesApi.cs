@@ -22,7 +22,7 @@ public static class MessagesApi
         var call = http.Features.GetRequiredFeature<GatewayCall>();
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
         var model = await call.ResolveModelAsync(body, cancellationToken);
-        var prompt = Prompt(body, model);
+        var prompt = Prompt(body.Read(ApiJsonContext.Default.MessagesBody), model);
         return TypedResults.Json(new JsonObject { ["input_tokens"] = prompt.Count });
     }
 
@@ -31,24 +31,25 @@ public static class MessagesApi
         var call = http.Features.GetRequiredFeature<GatewayCall>();
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
         var model = await call.ResolveModelAsync(body, cancellationToken);
-        var maxTokens = body.OptionalInt("max_tokens", 1, int.MaxValue) ?? throw ApiException.InvalidParameter("max_tokens", "'max_tokens' is required.");
-        var prompt = Prompt(body, model);
-        var stream = body.OptionalBool("stream") ?? false;
+        var messages = body.Read(ApiJsonContext.Default.MessagesBody);
+        var maxTokens = JsonBody.InRange(messages.MaxTokens, "max_tokens", 1, int.MaxValue) ?? throw ApiException.InvalidParameter("max_tokens", "'max_tokens' is required.");
+        var prompt = Prompt(messages, model);
+        var stream = messages.Stream ?? false;
         var request = new GenerationRequest
         {
             PromptTokens = prompt,
             // Claude Code asks for 32000; a smaller model's remaining context is what it gets.
             MaxNewTokens = GenerationGuard.FitToContext(model, prompt.Count, maxTokens, clamp: true, "max_tokens", "messages"),
-            Temperature = body.OptionalNumber("temperature", 0, 1) ?? 1.0,
-            TopP = body.OptionalNumber("top_p", 0, 1) ?? 1.0,
-            TopK = body.OptionalInt("top_k", 0, 1_000_000) ?? 0,
-            StopSequences = ReadStopSequences(body),
+            Temperature = JsonBody.InRange(messages.Temperature, "temperature", 0, 1) ?? 1.0,
+            TopP = JsonBody.InRange(messages.TopP, "top_p", 0, 1) ?? 1.0,
+            TopK = JsonBody.InRange(messages.TopK, "top_k", 0, 1_000_000) ?? 0,
+            StopSequences = ReadStopSequences(messages.StopSequences),
         };
         // Hitting a limit the server imposed (the model's context or output cap) is the end of the model's turn; only the
         // client's own max_tokens is reported as "max_tokens" (Claude Code retries that as an over-long answer).
         var clamped = request.MaxNewTokens < maxTokens;
         await call.ReserveAsync(model, prompt.Count, request.MaxNewTokens, stream, cancellationToken);
-        var tools = model.SupportsTools ? AnthropicMessages.ToTemplateTools(body.Node("tools")) : null;
+        var tools = model.SupportsTools ? AnthropicMessages.ToTemplateTools(messages.Tools) : null;
         var id = "msg_" + call.InferenceId[4..];
         var modelId = body.RequiredString("model");
 
@@ -124,14 +125,14 @@ public static class MessagesApi
         return TypedResults.Json(Message(id, modelId, content, StopReason(final, usedTools, clamped), choice.MatchedStopSequence, prompt.Count, call.CompletionTokens));
     }
 
-    private static IReadOnlyList<int> Prompt(JsonBody body, ITextModel model)
+    private static IReadOnlyList<int> Prompt(MessagesBody body, ITextModel model)
     {
-        var messages = AnthropicMessages.ToTemplateMessages(body.Node("system"), body.Node("messages"));
-        var tools = model.SupportsTools ? AnthropicMessages.ToTemplateTools(body.Node("tools")) : null;
+        var messages = AnthropicMessages.ToTemplateMessages(body.System, body.Messages);
+        var tools = model.SupportsTools ? AnthropicMessages.ToTemplateTools(body.Tools) : null;
         return model.EncodePrompt(model.RenderChat(messages, tools, addGenerationPrompt: true), isRenderedChat: true);
     }
 
-    private static IReadOnlyList<string> ReadStopSequences(JsonBody body) => body.Node("stop_sequences") switch
+    private static IReadOnlyList<string> ReadStopSequences(JsonNode? stopSequences) => stopSequences switch
     {
         null => [],
         JsonArray array when array.All(s => s is JsonValue v && v.GetValueKind() == JsonValueKind.String) =>

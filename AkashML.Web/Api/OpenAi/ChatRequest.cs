@@ -32,26 +32,26 @@ public sealed record ChatRequest(
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(body);
         var model = await call.ResolveModelAsync(body, cancellationToken);
-        var messages = ChatMessages.ToTemplateMessages(body.Node("messages"));
-        var tools = ReadTools(body, model);
-        var jsonObject = ReadResponseFormat(body);
-        var wantLogprobs = body.OptionalBool("logprobs") ?? false;
-        var topLogprobs = body.OptionalInt("top_logprobs", 0, 20);
+        var chat = body.Read(ApiJsonContext.Default.ChatCompletionBody);
+        var messages = ChatMessages.ToTemplateMessages(chat.Messages);
+        var tools = ReadTools(chat.Tools, model);
+        var jsonObject = ReadResponseFormat(chat.ResponseFormat);
+        var wantLogprobs = chat.Logprobs ?? false;
+        var topLogprobs = JsonBody.InRange(chat.TopLogprobs, "top_logprobs", 0, 20);
         if (topLogprobs is not null && !wantLogprobs)
         {
             throw ApiException.InvalidParameter("top_logprobs", "'top_logprobs' requires 'logprobs' to be true.");
         }
 
-        var asTokenIds = body.OptionalBool("return_tokens_as_token_ids") ?? false;
-        var stream = body.OptionalBool("stream") ?? false;
-        var includeUsage = OpenAiSampling.IncludeUsageInStream(body);
+        var asTokenIds = chat.ReturnTokensAsTokenIds ?? false;
+        var stream = chat.Stream ?? false;
+        var includeUsage = OpenAiSampling.IncludeUsageInStream(chat);
 
         var prompt = model.EncodePrompt(model.RenderChat(messages, tools, addGenerationPrompt: true), isRenderedChat: true);
-        var maxParam = body.Has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        var requested = body.OptionalInt(maxParam, 0, int.MaxValue);
+        var (maxParam, requested) = chat.MaxCompletionTokens is { } completion ? ("max_completion_tokens", (int?)completion) : ("max_tokens", chat.MaxTokens);
         var remaining = model.Descriptor.ContextLength - prompt.Count;
         var maxNew = GenerationGuard.FitToContext(model, prompt.Count, requested ?? Math.Max(remaining, 1), clamp: requested is null, maxParam, "messages");
-        var request = OpenAiSampling.Read(body, prompt, maxNew) with
+        var request = OpenAiSampling.Read(chat, prompt, maxNew) with
         {
             TopLogprobs = wantLogprobs ? topLogprobs ?? 0 : null,
             JsonObject = jsonObject,
@@ -68,9 +68,9 @@ public sealed record ChatRequest(
     }
 
     /// <summary>Tools go into the chat template; a model whose template has no tool format cannot take them.</summary>
-    private static JsonArray? ReadTools(JsonBody body, ITextModel model)
+    private static JsonArray? ReadTools(JsonNode? node, ITextModel model)
     {
-        switch (body.Node("tools"))
+        switch (node)
         {
             case null:
                 return null;
@@ -96,9 +96,9 @@ public sealed record ChatRequest(
         }
     }
 
-    private static bool ReadResponseFormat(JsonBody body)
+    private static bool ReadResponseFormat(JsonNode? node)
     {
-        switch (body.Node("response_format"))
+        switch (node)
         {
             case null:
                 return false;

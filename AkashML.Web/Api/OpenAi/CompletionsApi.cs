@@ -24,25 +24,26 @@ public static class CompletionsApi
         var call = http.Features.GetRequiredFeature<GatewayCall>();
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
         var model = await call.ResolveModelAsync(body, cancellationToken);
-        if (body.Has("suffix"))
+        var completion = body.Read(ApiJsonContext.Default.CompletionBody);
+        if (completion.Suffix is not null)
         {
             throw ApiException.InvalidParameter("suffix", $"The model '{model.Descriptor.Id}' does not support 'suffix' (fill-in-the-middle).");
         }
 
-        var prompts = ReadPrompts(body, model);
-        var echo = body.OptionalBool("echo") ?? false;
-        var logprobs = body.OptionalInt("logprobs", 0, 5);
-        var bestOf = body.OptionalInt("best_of", 1, 16);
-        var asTokenIds = body.OptionalBool("return_tokens_as_token_ids") ?? false;
-        var stream = body.OptionalBool("stream") ?? false;
-        var includeUsage = OpenAiSampling.IncludeUsageInStream(body);
-        var requestedMax = body.OptionalInt("max_tokens", 0, int.MaxValue) ?? DefaultMaxTokens;
+        var prompts = ReadPrompts(completion.Prompt, model);
+        var echo = completion.Echo ?? false;
+        var logprobs = JsonBody.InRange(completion.Logprobs, "logprobs", 0, 5);
+        var bestOf = JsonBody.InRange(completion.BestOf, "best_of", 1, 16);
+        var asTokenIds = completion.ReturnTokensAsTokenIds ?? false;
+        var stream = completion.Stream ?? false;
+        var includeUsage = OpenAiSampling.IncludeUsageInStream(completion);
+        var requestedMax = completion.MaxTokens ?? DefaultMaxTokens;
 
         var requests = new List<GenerationRequest>(prompts.Count);
         foreach (var prompt in prompts)
         {
             var max = GenerationGuard.FitToContext(model, prompt.Count, requestedMax, clamp: false, "max_tokens", "prompt");
-            var request = OpenAiSampling.Read(body, prompt, max) with { TopLogprobs = logprobs };
+            var request = OpenAiSampling.Read(completion, prompt, max) with { TopLogprobs = logprobs };
             if (bestOf is { } b)
             {
                 if (b < request.N)
@@ -138,10 +139,10 @@ public static class CompletionsApi
         }));
 
     /// <summary>prompt: a string, an array of strings, an array of token ids, or an array of token-id arrays.</summary>
-    private static List<IReadOnlyList<int>> ReadPrompts(JsonBody body, ITextModel model)
+    private static List<IReadOnlyList<int>> ReadPrompts(JsonNode? prompt, ITextModel model)
     {
         const string Param = "prompt";
-        var node = body.Node(Param) ?? throw ApiException.InvalidParameter(Param, "'prompt' is required.");
+        var node = prompt ?? throw ApiException.InvalidParameter(Param, "'prompt' is required.");
         var prompts = new List<IReadOnlyList<int>>();
         switch (node)
         {
@@ -168,9 +169,9 @@ public static class CompletionsApi
             throw ApiException.InvalidParameter(Param, string.Create(CultureInfo.InvariantCulture, $"At most 64 prompts per request, got {prompts.Count}."));
         }
 
-        foreach (var prompt in prompts)
+        foreach (var ids in prompts)
         {
-            GenerationGuard.CheckTokenIds(model.Tokenizer, prompt, Param);
+            GenerationGuard.CheckTokenIds(model.Tokenizer, ids, Param);
         }
 
         return prompts;

@@ -11,38 +11,36 @@ namespace AkashML.Web.Api.OpenAi;
 public static class OpenAiSampling
 {
     /// <summary>Fills the sampling part of a request; the caller sets prompt, max tokens and log-probabilities.</summary>
-    public static GenerationRequest Read(JsonBody body, IReadOnlyList<int> prompt, int maxNewTokens)
+    public static GenerationRequest Read(SamplingBody body, IReadOnlyList<int> prompt, int maxNewTokens)
     {
-        var n = body.OptionalInt("n", 1, 16) ?? 1;
+        ArgumentNullException.ThrowIfNull(body);
         return new GenerationRequest
         {
             PromptTokens = prompt,
             MaxNewTokens = maxNewTokens,
-            Temperature = body.OptionalNumber("temperature", 0, 2) ?? 1.0,
-            TopP = body.OptionalNumber("top_p", 0, 1) ?? 1.0,
-            TopK = body.OptionalInt("top_k", -1, 1_000_000) is { } k && k > 0 ? k : 0,
-            MinP = body.OptionalNumber("min_p", 0, 1) ?? 0,
-            FrequencyPenalty = body.OptionalNumber("frequency_penalty", -2, 2) ?? 0,
-            PresencePenalty = body.OptionalNumber("presence_penalty", -2, 2) ?? 0,
-            RepetitionPenalty = body.OptionalNumber("repetition_penalty", 0.01, 10) ?? 1.0,
-            Seed = body.OptionalLong("seed"),
-            StopSequences = ReadStop(body),
-            LogitBias = ReadLogitBias(body),
-            N = n,
+            Temperature = JsonBody.InRange(body.Temperature, "temperature", 0, 2) ?? 1.0,
+            TopP = JsonBody.InRange(body.TopP, "top_p", 0, 1) ?? 1.0,
+            TopK = JsonBody.InRange(body.TopK, "top_k", -1, 1_000_000) is { } k && k > 0 ? k : 0,
+            MinP = JsonBody.InRange(body.MinP, "min_p", 0, 1) ?? 0,
+            FrequencyPenalty = JsonBody.InRange(body.FrequencyPenalty, "frequency_penalty", -2, 2) ?? 0,
+            PresencePenalty = JsonBody.InRange(body.PresencePenalty, "presence_penalty", -2, 2) ?? 0,
+            RepetitionPenalty = JsonBody.InRange(body.RepetitionPenalty, "repetition_penalty", 0.01, 10) ?? 1.0,
+            Seed = body.Seed,
+            StopSequences = ReadStop(body.Stop),
+            LogitBias = ReadLogitBias(body.LogitBias),
+            N = JsonBody.InRange(body.N, "n", 1, 16) ?? 1,
         };
     }
 
-    public static bool IncludeUsageInStream(JsonBody body) =>
-        body.Node("stream_options") switch
-        {
-            null => false,
-            JsonObject options => options["include_usage"] is JsonValue v && v.GetValueKind() == JsonValueKind.True,
-            _ => throw ApiException.InvalidParameter("stream_options", "'stream_options' must be an object."),
-        };
-
-    private static IReadOnlyList<string> ReadStop(JsonBody body)
+    public static bool IncludeUsageInStream(SamplingBody body)
     {
-        switch (body.Node("stop"))
+        ArgumentNullException.ThrowIfNull(body);
+        return body.StreamOptions?.IncludeUsage ?? false;
+    }
+
+    private static IReadOnlyList<string> ReadStop(JsonNode? stop)
+    {
+        switch (stop)
         {
             case null:
                 return [];
@@ -75,32 +73,29 @@ public static class OpenAiSampling
         }
     }
 
-    private static Dictionary<int, double>? ReadLogitBias(JsonBody body)
+    private static Dictionary<int, double>? ReadLogitBias(Dictionary<string, double>? map)
     {
-        switch (body.Node("logit_bias"))
+        if (map is null)
         {
-            case null:
-                return null;
-            case JsonObject map:
-                var bias = new Dictionary<int, double>(map.Count);
-                foreach (var (key, value) in map)
-                {
-                    if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var token))
-                    {
-                        throw ApiException.InvalidParameter("logit_bias", $"'logit_bias' keys must be token ids, got '{key}'.");
-                    }
-
-                    if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || v.GetValue<double>() is < -100 or > 100)
-                    {
-                        throw ApiException.InvalidParameter("logit_bias", $"'logit_bias' values must be numbers between -100 and 100 (token {key}).");
-                    }
-
-                    bias[token] = v.GetValue<double>();
-                }
-
-                return bias;
-            default:
-                throw ApiException.InvalidParameter("logit_bias", "'logit_bias' must be an object mapping token ids to biases.");
+            return null;
         }
+
+        var bias = new Dictionary<int, double>(map.Count);
+        foreach (var (key, value) in map)
+        {
+            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var token))
+            {
+                throw ApiException.InvalidParameter("logit_bias", $"'logit_bias' keys must be token ids, got '{key}'.");
+            }
+
+            if (value is < -100 or > 100)
+            {
+                throw ApiException.InvalidParameter("logit_bias", $"'logit_bias' values must be numbers between -100 and 100 (token {key}).");
+            }
+
+            bias[token] = value;
+        }
+
+        return bias;
     }
 }

@@ -92,6 +92,11 @@ public sealed class WireTests(ApiHostFixture fixture) : IClassFixture<ApiHostFix
     [InlineData("""{"model":"akashml/tiny-random","messages":[{"role":"user","content":"hi"}],"temperature":5}""", HttpStatusCode.BadRequest, "temperature")]
     [InlineData("""{"model":"akashml/tiny-random","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}""", HttpStatusCode.BadRequest, "temperature")]
     [InlineData("""{"model":"akashml/tiny-random","messages":[{"role":"user","content":"hi"}],"stop":["a","b","c","d","e","f"]}""", HttpStatusCode.BadRequest, "stop")]
+    [InlineData("""{"model":"akashml/tiny-random","messages":[{"role":"user","content":"hi"}],"stream":"yes"}""", HttpStatusCode.BadRequest, "stream")]
+    [InlineData("""{"model":"akashml/tiny-random","messages":[{"role":"user","content":"hi"}],"n":1.5}""", HttpStatusCode.BadRequest, "n")]
+    [InlineData("""{"model":"akashml/tiny-random","messages":[{"role":"user","content":"hi"}],"logit_bias":{"5":"x"}}""", HttpStatusCode.BadRequest, "logit_bias")]
+    [InlineData("""{"model":"akashml/tiny-random","messages":[{"role":"user","content":"hi"}],"stream_options":5}""", HttpStatusCode.BadRequest, "stream_options")]
+    [InlineData("""{"model":"akashml/tiny-random","prompt":"x","max_tokens":"many"}""", HttpStatusCode.BadRequest, "max_tokens")]
     [InlineData("""{"model":"nobody/none","messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.NotFound, "model")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.BadRequest, "model")]
     [InlineData("""{"model":"akashml/tiny-random","prompt":"x","suffix":"y"}""", HttpStatusCode.BadRequest, "suffix")]
@@ -133,6 +138,21 @@ public sealed class WireTests(ApiHostFixture fixture) : IClassFixture<ApiHostFix
         var shape = JsonNode.Parse(await anthropic.Content.ReadAsStringAsync())!;
         Assert.Equal("error", shape["type"]!.GetValue<string>());
         Assert.Equal("request_too_large", shape["error"]!["type"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"model":"akashml/tiny-random","max_tokens":"lots","messages":[{"role":"user","content":"hi"}]}""", "max_tokens", "'max_tokens' must be an integer.")]
+    [InlineData("""{"model":"akashml/tiny-random","max_tokens":5,"temperature":"hot","messages":[{"role":"user","content":"hi"}]}""", "temperature", "'temperature' must be a number.")]
+    [InlineData("""{"model":"akashml/tiny-random","max_tokens":5,"stream":1,"messages":[{"role":"user","content":"hi"}]}""", "stream", "'stream' must be a boolean.")]
+    public async Task A_field_of_the_wrong_type_is_named_in_the_anthropic_error(string body, string field, string message)
+    {
+        using var http = fixture.Http();
+        using var response = await http.PostAsync("anthropic/v1/messages", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("invalid_request_error", error["error"]!["type"]!.GetValue<string>());
+        Assert.Equal(message, error["error"]!["message"]!.GetValue<string>());
+        Assert.Contains(field, message, StringComparison.Ordinal);
     }
 
     [Theory]

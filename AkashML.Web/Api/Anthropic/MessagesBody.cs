@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+
+namespace AkashML.Web.Api.Anthropic;
+
+/// <summary>The body of <c>POST /anthropic/v1/messages</c> (and <c>count_tokens</c>): the fields the routes read.</summary>
+public sealed record MessagesBody
+{
+    public string? Model { get; init; }
+
+    public int? MaxTokens { get; init; }
+
+    /// <summary>A string or an array of text blocks.</summary>
+    public JsonNode? System { get; init; }
+
+    public JsonNode? Messages { get; init; }
+
+    public JsonNode? Tools { get; init; }
+
+    public bool? Stream { get; init; }
+
+    public double? Temperature { get; init; }
+
+    public double? TopP { get; init; }
+
+    public int? TopK { get; init; }
+
+    public JsonNode? StopSequences { get; init; }
+}

@@ -1,0 +1,4 @@
+namespace AkashML.Web.Api.OpenAi;
+
+/// <summary><c>stream_options</c>: whether a stream ends with a usage chunk.</summary>
+public sealed record StreamOptionsBody(bool? IncludeUsage);
