@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
 using AkashML.Web.Gateway;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Api.Anthropic;
@@ -26,7 +27,7 @@ public static class MessagesApi
         return TypedResults.Json(new JsonObject { ["input_tokens"] = prompt.Count });
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<AnthropicMessage>, EmptyHttpResult>> CreateAsync(HttpContext http, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var call = http.Features.GetRequiredFeature<GatewayCall>();
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
@@ -59,7 +60,7 @@ public static class MessagesApi
             await ServerSentEvents.WriteEventAsync(http.Response, "message_start", new JsonObject
             {
                 ["type"] = "message_start",
-                ["message"] = Message(id, modelId, new JsonArray(), null, null, prompt.Count, 0),
+                ["message"] = JsonSerializer.SerializeToNode(new AnthropicMessage(id, modelId, [], null, null, new AnthropicUsage(prompt.Count, 0)), ApiJsonContext.Api.AnthropicMessage),
             }, cancellationToken);
             await ServerSentEvents.WriteEventAsync(http.Response, "content_block_start", new JsonObject
             {
@@ -73,12 +74,8 @@ public static class MessagesApi
             {
                 if (update.Text.Length > 0)
                 {
-                    await ServerSentEvents.WriteEventAsync(http.Response, "content_block_delta", new JsonObject
-                    {
-                        ["type"] = "content_block_delta",
-                        ["index"] = 0,
-                        ["delta"] = new JsonObject { ["type"] = "text_delta", ["text"] = update.Text },
-                    }, cancellationToken);
+                    await ServerSentEvents.WriteEventAsync(http.Response, "content_block_delta", new TextDeltaEvent(0, new TextDelta(update.Text)),
+                        ApiJsonContext.Api.TextDeltaEvent, cancellationToken);
                 }
 
                 last = update;
@@ -89,7 +86,7 @@ public static class MessagesApi
             {
                 ["type"] = "message_delta",
                 ["delta"] = new JsonObject { ["stop_reason"] = StopReason(last, toolUse: false, clamped), ["stop_sequence"] = last?.MatchedStopSequence },
-                ["usage"] = Usage(prompt.Count, call.CompletionTokens),
+                ["usage"] = JsonSerializer.SerializeToNode(new AnthropicUsage(prompt.Count, call.CompletionTokens), ApiJsonContext.Api.AnthropicUsage),
             }, cancellationToken);
             await ServerSentEvents.WriteEventAsync(http.Response, "message_stop", new JsonObject { ["type"] = "message_stop" }, cancellationToken);
             return TypedResults.Empty;
@@ -122,7 +119,9 @@ public static class MessagesApi
         }
 
         var final = new GenerationUpdate(0, "", [], null, choice.FinishReason, choice.CompletionTokens, choice.MatchedStopSequence);
-        return TypedResults.Json(Message(id, modelId, content, StopReason(final, usedTools, clamped), choice.MatchedStopSequence, prompt.Count, call.CompletionTokens));
+        return TypedResults.Json(
+            new AnthropicMessage(id, modelId, content, StopReason(final, usedTools, clamped), choice.MatchedStopSequence, new AnthropicUsage(prompt.Count, call.CompletionTokens)),
+            ApiJsonContext.Api.AnthropicMessage);
     }
 
     private static IReadOnlyList<int> Prompt(MessagesBody body, ITextModel model)
@@ -146,25 +145,5 @@ public static class MessagesApi
         { MatchedStopSequence: not null } => "stop_sequence",
         { FinishReason: FinishReason.Length } when !clamped => "max_tokens",
         _ => "end_turn",
-    };
-
-    private static JsonObject Usage(int input, int output) => new()
-    {
-        ["input_tokens"] = input,
-        ["output_tokens"] = output,
-        ["cache_creation_input_tokens"] = 0,
-        ["cache_read_input_tokens"] = 0,
-    };
-
-    private static JsonObject Message(string id, string model, JsonArray content, string? stopReason, string? stopSequence, int input, int output) => new()
-    {
-        ["id"] = id,
-        ["type"] = "message",
-        ["role"] = "assistant",
-        ["model"] = model,
-        ["content"] = content,
-        ["stop_reason"] = stopReason,
-        ["stop_sequence"] = stopSequence,
-        ["usage"] = Usage(input, output),
     };
 }

@@ -1,8 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using AkashML.Inference.Serving;
 using AkashML.Web.Gateway;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Api.OpenAi;
@@ -16,8 +14,12 @@ public static class ChatCompletionsApi
         return group;
     }
 
-    /// <summary>The handler: reads the request (<see cref="ChatRequest"/>, shared with the in-process gateway), reserves, streams or answers.</summary>
-    internal static async Task<IResult> CreateAsync(HttpContext http, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the request (<see cref="ChatRequest"/>, shared with the playground), reserves through the call, then
+    /// streams chunks or answers once.
+    /// </summary>
+    internal static async Task<Results<JsonHttpResult<OpenAiResponse<ChatChoice>>, EmptyHttpResult>> CreateAsync(
+        HttpContext http, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var call = http.Features.GetRequiredFeature<GatewayCall>();
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
@@ -30,11 +32,11 @@ public static class ChatCompletionsApi
         var modelId = model.Descriptor.Id;
         if (chat.Stream)
         {
+            var chunks = ApiJsonContext.Api.OpenAiResponseChatChunkChoice;
             ServerSentEvents.Start(http.Response);
             for (var i = 0; i < request.N; i++)
             {
-                await ServerSentEvents.WriteDataAsync(http.Response,
-                    Chunk(id, created, modelId, i, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null, null), cancellationToken);
+                await ServerSentEvents.WriteDataAsync(http.Response, Chunk(id, created, modelId, new(i, new ChatDelta("assistant", ""), null, null)), chunks, cancellationToken);
             }
 
             await foreach (var update in call.GenerateAsync(model, request, cancellationToken))
@@ -43,19 +45,21 @@ public static class ChatCompletionsApi
                 if (update.Text.Length > 0 || lp is not null)
                 {
                     await ServerSentEvents.WriteDataAsync(http.Response,
-                        Chunk(id, created, modelId, update.ChoiceIndex, new JsonObject { ["content"] = update.Text }, lp, null), cancellationToken);
+                        Chunk(id, created, modelId, new(update.ChoiceIndex, new ChatDelta(Content: update.Text), lp, null)), chunks, cancellationToken);
                 }
 
                 if (update.FinishReason is { } reason)
                 {
                     await ServerSentEvents.WriteDataAsync(http.Response,
-                        Chunk(id, created, modelId, update.ChoiceIndex, new JsonObject(), null, OpenAiShapes.FinishReason(reason)), cancellationToken);
+                        Chunk(id, created, modelId, new(update.ChoiceIndex, new ChatDelta(), null, OpenAiShapes.FinishReason(reason))), chunks, cancellationToken);
                 }
             }
 
             if (chat.IncludeUsage)
             {
-                await ServerSentEvents.WriteDataAsync(http.Response, OpenAiShapes.Envelope(id, "chat.completion.chunk", created, modelId, [], OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)), cancellationToken);
+                await ServerSentEvents.WriteDataAsync(http.Response,
+                    new OpenAiResponse<ChatChunkChoice>(id, "chat.completion.chunk", created, modelId, [], new OpenAiUsage(call.PromptTokens, call.CompletionTokens)),
+                    chunks, cancellationToken);
             }
 
             await ServerSentEvents.WriteDoneAsync(http.Response, cancellationToken);
@@ -68,46 +72,26 @@ public static class ChatCompletionsApi
             accumulator.Add(update);
         }
 
-        var choices = new JsonArray();
+        var choices = new List<ChatChoice>();
         foreach (var choice in accumulator.Choices)
         {
             var text = choice.Text.ToString();
-            var message = new JsonObject { ["role"] = "assistant", ["content"] = text, ["refusal"] = null };
-            var calledTools = false;
-            if (tools is not null)
+            var answer = new ChatAnswer(text);
+            if (tools is not null && ToolCallParser.Parse(text) is { Calls.Count: > 0 } parsed)
             {
-                var (rest, calls) = ToolCallParser.Parse(text);
-                if (calls.Count > 0)
-                {
-                    calledTools = true;
-                    message["content"] = rest.Length > 0 ? rest : null;
-                    message["tool_calls"] = new JsonArray(calls.Select(c => (JsonNode)new JsonObject
-                    {
-                        ["id"] = c.Id,
-                        ["type"] = "function",
-                        ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments.ToJsonString() },
-                    }).ToArray());
-                }
+                answer = new ChatAnswer(parsed.Text.Length > 0 ? parsed.Text : null,
+                    parsed.Calls.Select(c => new ToolCallAnswer(c.Id, new ToolCallFunction(c.Name, c.Arguments.ToJsonString()))).ToList());
             }
 
-            choices.Add(new JsonObject
-            {
-                ["index"] = choice.Index,
-                ["message"] = message,
-                ["logprobs"] = wantLogprobs ? OpenAiLogprobs.Chat(choice.Logprobs, asTokenIds) : null,
-                ["finish_reason"] = OpenAiShapes.FinishReason(choice.FinishReason, calledTools),
-            });
+            choices.Add(new ChatChoice(choice.Index, answer, wantLogprobs ? OpenAiLogprobs.Chat(choice.Logprobs, asTokenIds) : null,
+                OpenAiShapes.FinishReason(choice.FinishReason, answer.ToolCalls is not null)));
         }
 
-        return TypedResults.Json(OpenAiShapes.Envelope(id, "chat.completion", created, modelId, choices, OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)));
+        return TypedResults.Json(
+            new OpenAiResponse<ChatChoice>(id, "chat.completion", created, modelId, choices, new OpenAiUsage(call.PromptTokens, call.CompletionTokens)),
+            ApiJsonContext.Api.OpenAiResponseChatChoice);
     }
 
-    private static JsonObject Chunk(string id, long created, string model, int index, JsonObject delta, JsonObject? logprobs, string? finishReason) =>
-        OpenAiShapes.Envelope(id, "chat.completion.chunk", created, model, new JsonArray(new JsonObject
-        {
-            ["index"] = index,
-            ["delta"] = delta,
-            ["logprobs"] = logprobs,
-            ["finish_reason"] = finishReason,
-        }));
+    private static OpenAiResponse<ChatChunkChoice> Chunk(string id, long created, string model, ChatChunkChoice choice) =>
+        new(id, "chat.completion.chunk", created, model, [choice]);
 }

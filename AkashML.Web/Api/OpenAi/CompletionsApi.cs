@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
 using AkashML.Web.Gateway;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Api.OpenAi;
@@ -19,7 +20,7 @@ public static class CompletionsApi
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, IOptions<ApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<OpenAiResponse<TextChoice>>, EmptyHttpResult>> CreateAsync(HttpContext http, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var call = http.Features.GetRequiredFeature<GatewayCall>();
         var body = await JsonBody.ReadAsync(http.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
@@ -68,6 +69,7 @@ public static class CompletionsApi
         var created = OpenAiShapes.Created();
         var modelId = model.Descriptor.Id;
 
+        var typeInfo = ApiJsonContext.Api.OpenAiResponseTextChoice;
         if (stream)
         {
             ServerSentEvents.Start(http.Response);
@@ -79,7 +81,7 @@ public static class CompletionsApi
                     for (var i = 0; i < requests[p].N; i++)
                     {
                         await ServerSentEvents.WriteDataAsync(http.Response,
-                            Chunk(id, created, modelId, firstIndex + i, model.Tokenizer.Decode(prompts[p]), null, null), cancellationToken);
+                            Chunk(id, created, modelId, new(firstIndex + i, model.Tokenizer.Decode(prompts[p]), null, null)), typeInfo, cancellationToken);
                     }
                 }
 
@@ -89,22 +91,23 @@ public static class CompletionsApi
                     if (update.Text.Length > 0 || lp is not null || update.FinishReason is not null)
                     {
                         await ServerSentEvents.WriteDataAsync(http.Response,
-                            Chunk(id, created, modelId, firstIndex + update.ChoiceIndex, update.Text, lp,
-                                update.FinishReason is { } r ? OpenAiShapes.FinishReason(r) : null), cancellationToken);
+                            Chunk(id, created, modelId, new(firstIndex + update.ChoiceIndex, update.Text, lp,
+                                update.FinishReason is { } r ? OpenAiShapes.FinishReason(r) : null)), typeInfo, cancellationToken);
                     }
                 }
             }
 
             if (includeUsage)
             {
-                await ServerSentEvents.WriteDataAsync(http.Response, OpenAiShapes.Envelope(id, "text_completion", created, modelId, [], OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)), cancellationToken);
+                await ServerSentEvents.WriteDataAsync(http.Response,
+                    new OpenAiResponse<TextChoice>(id, "text_completion", created, modelId, [], new OpenAiUsage(call.PromptTokens, call.CompletionTokens)), typeInfo, cancellationToken);
             }
 
             await ServerSentEvents.WriteDoneAsync(http.Response, cancellationToken);
             return TypedResults.Empty;
         }
 
-        var choices = new JsonArray();
+        var choices = new List<TextChoice>();
         for (var p = 0; p < requests.Count; p++)
         {
             var accumulator = new ChoiceAccumulator();
@@ -116,27 +119,18 @@ public static class CompletionsApi
             var promptText = echo ? model.Tokenizer.Decode(prompts[p]) : "";
             foreach (var choice in accumulator.Choices)
             {
-                choices.Add(new JsonObject
-                {
-                    ["index"] = p * requests[p].N + choice.Index,
-                    ["text"] = promptText + choice.Text,
-                    ["logprobs"] = logprobs is null ? null : OpenAiLogprobs.Legacy(choice.Logprobs, asTokenIds, promptText.Length),
-                    ["finish_reason"] = OpenAiShapes.FinishReason(choice.FinishReason),
-                });
+                choices.Add(new TextChoice(p * requests[p].N + choice.Index, promptText + choice.Text,
+                    logprobs is null ? null : OpenAiLogprobs.Legacy(choice.Logprobs, asTokenIds, promptText.Length),
+                    OpenAiShapes.FinishReason(choice.FinishReason)));
             }
         }
 
-        return TypedResults.Json(OpenAiShapes.Envelope(id, "text_completion", created, modelId, choices, OpenAiShapes.Usage(call.PromptTokens, call.CompletionTokens)));
+        return TypedResults.Json(
+            new OpenAiResponse<TextChoice>(id, "text_completion", created, modelId, choices, new OpenAiUsage(call.PromptTokens, call.CompletionTokens)), typeInfo);
     }
 
-    private static JsonObject Chunk(string id, long created, string model, int index, string text, JsonObject? logprobs, string? finishReason) =>
-        OpenAiShapes.Envelope(id, "text_completion", created, model, new JsonArray(new JsonObject
-        {
-            ["index"] = index,
-            ["text"] = text,
-            ["logprobs"] = logprobs,
-            ["finish_reason"] = finishReason,
-        }));
+    private static OpenAiResponse<TextChoice> Chunk(string id, long created, string model, TextChoice choice) =>
+        new(id, "text_completion", created, model, [choice]);
 
     /// <summary>prompt: a string, an array of strings, an array of token ids, or an array of token-id arrays.</summary>
     private static List<IReadOnlyList<int>> ReadPrompts(JsonNode? prompt, ITextModel model)
