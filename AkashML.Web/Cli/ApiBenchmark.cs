@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using AkashML.Billing.Ledger;
 using AkashML.Data.Billing;
 using AkashML.Inference.Serving;
@@ -12,11 +14,12 @@ using AkashML.Web.Keys;
 namespace AkashML.Web.Cli;
 
 /// <summary>
-/// <c>bench api [--clients 1,8,64] [--requests 400] [--warmup 0] [--model ID]</c>: serves this host on a loopback port, then fires
-/// bounded bursts of 1-token completions with the given numbers of concurrent clients and prints requests/s and the
+/// <c>bench api [--clients 1,8,64] [--requests 400] [--warmup 0] [--model ID] [--max-tokens 1] [--prompt TEXT]</c>: serves this
+/// host on a loopback port, then fires bounded bursts of completions (1 token by default: the API layer's own cost) with the given numbers of concurrent clients and prints requests/s and the
 /// latency the API layer adds (end-to-end latency minus the engine's own time for the same 1-token job, measured
 /// in-process first) and the process's CPU time per request. <c>--warmup</c> first sends that many requests at the
-/// largest client count, unmeasured, so tiered JIT settles. Uses the configured database: point <c>--AkashML:DataDirectory</c> at a scratch folder.
+/// largest client count, unmeasured, so tiered JIT settles. With <c>--max-tokens</c> above 1 it also prints the aggregate
+/// completion tokens per second the clients received, to compare with <c>bench engine --streams N</c>. Uses the configured database: point <c>--AkashML:DataDirectory</c> at a scratch folder.
 /// </summary>
 internal static class ApiBenchmark
 {
@@ -29,6 +32,9 @@ internal static class ApiBenchmark
             ? r : throw new CommandLineException("--requests must be a positive number");
         var warmup = int.TryParse(arguments.Optional("warmup") ?? "0", NumberStyles.None, CultureInfo.InvariantCulture, out var w)
             ? w : throw new CommandLineException("--warmup must be a number of requests");
+        var maxTokens = int.TryParse(arguments.Optional("max-tokens") ?? "1", NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m > 0
+            ? m : throw new CommandLineException("--max-tokens must be a positive number");
+        var prompt = arguments.Optional("prompt") ?? "Hello";
 
         await app.PrepareAsync();
         app.UseAkashMLPipeline();
@@ -44,11 +50,11 @@ internal static class ApiBenchmark
 
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            var body = $$"""{"model":"{{modelId}}","prompt":"Hello","max_tokens":1,"temperature":0}""";
+            var body = new JsonObject { ["model"] = modelId, ["prompt"] = prompt, ["max_tokens"] = maxTokens, ["temperature"] = 0 }.ToJsonString();
             await SendAsync(http, body);
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model {modelId}; engine time for a 1-token completion: p50 {engineMs:0.000} ms"));
-            Console.WriteLine("clients  requests  req/s     p50 ms   p99 ms   added p50 ms  added p99 ms  cpu ms/req");
+            Console.WriteLine("clients  requests  req/s     p50 ms   p99 ms   added p50 ms  added p99 ms  cpu ms/req  completion tok/s");
             if (warmup > 0)
             {
                 // Let tiered JIT and the caches settle, so the rounds below measure the steady state.
@@ -59,7 +65,7 @@ internal static class ApiBenchmark
             {
                 var cpu = Environment.CpuUsage.TotalTime;
                 var wall = Stopwatch.StartNew();
-                var latencies = await RoundAsync(http, body, clients, requests);
+                var (latencies, completionTokens) = await RoundAsync(http, body, clients, requests);
                 wall.Stop();
 
                 // The machine may be shared: CPU time per request (server and client together) is steadier than wall time.
@@ -67,7 +73,7 @@ internal static class ApiBenchmark
                 var p50 = Percentile(latencies, 0.50);
                 var p99 = Percentile(latencies, 0.99);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{clients,7}  {requests,8}  {requests / wall.Elapsed.TotalSeconds,8:0.0}  {p50,7:0.00}  {p99,7:0.00}  {p50 - engineMs,12:0.00}  {p99 - engineMs,12:0.00}  {cpuPerRequest,10:0.00}"));
+                    $"{clients,7}  {requests,8}  {requests / wall.Elapsed.TotalSeconds,8:0.0}  {p50,7:0.00}  {p99,7:0.00}  {p50 - engineMs,12:0.00}  {p99 - engineMs,12:0.00}  {cpuPerRequest,10:0.00}  {completionTokens / wall.Elapsed.TotalSeconds,16:0}"));
             }
         }
         finally
@@ -78,10 +84,14 @@ internal static class ApiBenchmark
         return 0;
     }
 
-    /// <summary>Sends <paramref name="requests"/> requests from <paramref name="clients"/> concurrent clients; returns the sorted latencies.</summary>
-    private static async Task<double[]> RoundAsync(HttpClient http, string body, int clients, int requests)
+    /// <summary>
+    /// Sends <paramref name="requests"/> requests from <paramref name="clients"/> concurrent clients; returns the sorted
+    /// latencies and the completion tokens the answers reported.
+    /// </summary>
+    private static async Task<(double[] Latencies, long CompletionTokens)> RoundAsync(HttpClient http, string body, int clients, int requests)
     {
         var latencies = new double[requests];
+        long completionTokens = 0;
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
@@ -89,21 +99,27 @@ internal static class ApiBenchmark
             while ((i = Interlocked.Increment(ref next)) < requests)
             {
                 var started = Stopwatch.GetTimestamp();
-                await SendAsync(http, body);
+                var produced = await SendAsync(http, body);
                 latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                Interlocked.Add(ref completionTokens, produced);
             }
         }));
         Array.Sort(latencies);
-        return latencies;
+        return (latencies, completionTokens);
     }
 
-    private static async Task SendAsync(HttpClient http, string body)
+    /// <summary>Sends one completion; returns the completion tokens its usage reports.</summary>
+    private static async Task<int> SendAsync(HttpClient http, string body)
     {
         using var response = await http.PostAsync("v1/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
-            throw new CommandLineException($"the API answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            throw new CommandLineException($"the API answered {(int)response.StatusCode}: {text}");
         }
+
+        using var answer = JsonDocument.Parse(text);
+        return answer.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32();
     }
 
     /// <summary>The engine's own median time for the same job, so the API's share can be told apart.</summary>
