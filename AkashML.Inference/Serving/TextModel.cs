@@ -208,7 +208,7 @@ public sealed class TextModel : ITextModel, IDisposable
         var constraint = request.JsonObject ? new JsonConstraint(_tokenTexts.Value, _eosTokenIds) : null;
         var selector = new TokenSelector(sampling, _model.VocabSize, constraint, stream);
         selector.ObservePrompt(prompt);
-        var recorder = new SelectionRecorder(selector, request.TopLogprobs ?? 0);
+        var recorder = new SelectionRecorder(selector, request.TopLogprobs);
         var output = new ChoiceOutput(request, choiceIndex, _prompt.Tokenizer.CreateIncrementalDecoder(skipSpecialTokens: true), _eosTokenIds, constraint, Describe);
         return (recorder, output);
     }
