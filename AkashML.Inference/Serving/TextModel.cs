@@ -99,13 +99,15 @@ public sealed class TextModel : ITextModel, IDisposable
         {
             if (candidates > request.N)
             {
-                // best_of: generate every candidate, keep the n with the highest mean log-probability.
+                // best_of: generate every candidate, keep the n with the highest mean log-probability. The ranking needs
+                // every token's log-probability whether or not the caller asked for them; unasked ones are dropped below.
+                var scored = request.TopLogprobs is null ? request with { TopLogprobs = 0 } : request;
                 var finished = new List<(double Score, List<GenerationUpdate> Updates)>();
                 for (var c = 0; c < candidates; c++)
                 {
                     var updates = new List<GenerationUpdate>();
                     double sum = 0;
-                    await foreach (var update in RunChoiceAsync(request, sampling, c, c, cancellationToken))
+                    await foreach (var update in RunChoiceAsync(scored, sampling, c, c, cancellationToken))
                     {
                         updates.Add(update);
                         sum += update.Logprobs?.Sum(l => l.Logprob) ?? 0;
