@@ -61,6 +61,10 @@ internal static class BenchCommands
             throw new CommandLineException(ex.Message.Split(" (Parameter", 2)[0]);
         }
 
+        // After the decode runs, so the 512 MiB of copy buffers do not disturb them.
+        var traffic = DecodeWeightTraffic.Measure(folder);
+        var bandwidth = MemoryBandwidth.Measure();
+        var weightBytesPerSecond = traffic.PerToken * result.DecodeTokensPerSecond.Median;
         if (json)
         {
             JsonReport.Write(writer =>
@@ -74,6 +78,13 @@ internal static class BenchCommands
                 SpreadReport.Write(writer, "decode_tokens_per_s", result.DecodeTokensPerSecond);
                 SpreadReport.Write(writer, "ttft_ms", result.TimeToFirstTokenMs);
                 writer.WriteNumber("peak_rss_mb", Math.Round(result.PeakRssMb, 1));
+                writer.WriteNumber("weight_bytes_per_token", traffic.PerToken);
+                writer.WriteNumber("weight_bytes_total", traffic.Total);
+                writer.WriteNumber("weight_bytes_per_s", Math.Round(weightBytesPerSecond));
+                writer.WriteNumber("memory_copy_bytes_per_s", Math.Round(bandwidth.CopyBytesPerSecond));
+                writer.WriteNumber("memory_read_bytes_per_s", Math.Round(bandwidth.ReadBytesPerSecond));
+                writer.WriteNumber("fraction_of_copy_bandwidth", Math.Round(weightBytesPerSecond / bandwidth.CopyBytesPerSecond, 4));
+                writer.WriteNumber("fraction_of_read_bandwidth", Math.Round(weightBytesPerSecond / bandwidth.ReadBytesPerSecond, 4));
             });
             return Task.FromResult(0);
         }
@@ -84,6 +95,11 @@ internal static class BenchCommands
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"decode tokens/s      {SpreadReport.Format(result.DecodeTokensPerSecond)}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"time to first token  {SpreadReport.Format(result.TimeToFirstTokenMs, "0.00")} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak memory (RSS)    {result.PeakRssMb:0.0} MB"));
+        var cache = bandwidth.LastLevelCacheBytes is { } llc ? ", last-level cache " + ModelCommands.FormatBytes(llc) : "";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"weights per token    {traffic.PerToken / 1e6:0.00} MB read (of {traffic.Total / 1e6:0.00} MB; token- and position-indexed tables count one row)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"weight traffic       {weightBytesPerSecond / 1e9:0.00} GB/s at the median decode rate"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory bandwidth     copy {bandwidth.CopyBytesPerSecond / 1e9:0.00} GB/s, read {bandwidth.ReadBytesPerSecond / 1e9:0.00} GB/s (medians, {ModelCommands.FormatBytes(bandwidth.BufferBytes)} buffers{cache})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fraction achieved    {weightBytesPerSecond / bandwidth.CopyBytesPerSecond:P1} of copy, {weightBytesPerSecond / bandwidth.ReadBytesPerSecond:P1} of read bandwidth"));
         return Task.FromResult(0);
     }
 
