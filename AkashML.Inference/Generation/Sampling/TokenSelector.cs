@@ -231,7 +231,8 @@ public sealed class TokenSelector
     /// Draws among the <paramref name="count"/> most likely tokens, cut further by top-p and min-p. Top-p mass is
     /// relative to <paramref name="nucleusTotal"/> (the whole vocabulary) when given, else to the candidates (top-k);
     /// with a whole-vocabulary total the nucleus must close inside the candidates, otherwise nothing is drawn and
-    /// <c>Settled</c> is false.
+    /// <c>Settled</c> is false. <paramref name="weights"/> holds the whole vocabulary's weights at the sampling
+    /// temperature, or is empty when only the candidates' are to be computed.
     /// </summary>
     private (int TokenId, bool Settled) SampleFromLargest(
         ReadOnlySpan<float> logits,
