@@ -11,7 +11,7 @@ namespace AkashML.Inference.Benchmarks;
 /// them all to the last one's end (prompts are short, so this is mostly decode). Wall time, not first-token time, because
 /// per-request workers can starve readers of threads, which would make first tokens look late and throughput high.
 /// Every stream gets its own fixed prompt and decodes exactly the requested number of tokens (EOS is biased away).
-/// One warm-up run per configuration is not counted.
+/// Each configuration warms up until its run time settles (<see cref="WarmUp"/>).
 /// </summary>
 public static class ConcurrencyBenchmark
 {
@@ -83,19 +83,15 @@ public static class ConcurrencyBenchmark
 
     private static double Measure(TextModel model, GenerationRequest[] requests, int runs, CancellationToken cancellationToken)
     {
+        // Slot and arena growth, first-run kernel selection and the JIT's tiering settle first.
+        WarmUp.UntilSettledTimed(() => MeasureOnce(model, requests, cancellationToken));
         var rates = new List<double>();
-        for (var run = 0; run <= runs; run++)
+        for (var run = 0; run < runs; run++)
         {
-            var rate = MeasureOnce(model, requests, cancellationToken);
-            if (run > 0)
-            {
-                rates.Add(rate); // run 0 warms up: slot and arena growth, first-run kernel selection
-            }
+            rates.Add(MeasureOnce(model, requests, cancellationToken));
         }
 
-        rates.Sort();
-        var middle = rates.Count / 2;
-        return rates.Count % 2 == 1 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
+        return Spread.Of(rates).Median;
     }
 
     /// <summary>One run of every request at once: generated tokens over the wall time until the last stream ends.</summary>

@@ -8,7 +8,8 @@ namespace AkashML.Inference.Benchmarks;
 /// <summary>
 /// Measures one model folder: prompt (prefill) throughput, decode throughput, time to first token and peak resident
 /// memory. Each run builds a fresh generator, feeds a fixed pseudo-random prompt and decodes exactly the requested
-/// number of tokens (EOS is banned through min_length so every run does the same work). One warm-up run is not counted.
+/// number of tokens (EOS is banned through min_length so every run does the same work). Warm-up runs until the run time
+/// settles (<see cref="WarmUp"/>) are not counted; the figures are p25 / median / p75 of the measured runs.
 /// </summary>
 public static class EngineBenchmark
 {
@@ -35,57 +36,23 @@ public static class EngineBenchmark
         }
 
         var prompt = MakePrompt(model, promptTokens);
-        var prefill = new List<double>();
-        var decode = new List<double>();
-        var ttft = new List<double>();
-        for (var run = 0; run <= runs; run++)
+        var warmUpRuns = WarmUp.UntilSettled(() => RunOnce(model, prompt, total, cancellationToken).TotalSeconds);
+        var measured = new List<MeasuredRun>();
+        for (var run = 0; run < runs; run++)
         {
-            var parameters = new GeneratorParams(model)
-            {
-                BatchSize = 1,
-                NumBeams = 1,
-                NumReturnSequences = 1,
-                DoSample = false,
-                MaxLength = total,
-                MinLength = total,
-                RepetitionPenalty = 1,
-            };
-            using var generator = new Generator(model, parameters);
-            var clock = Stopwatch.StartNew();
-            generator.AppendTokens(prompt, cancellationToken);
-            var prefillSeconds = clock.Elapsed.TotalSeconds;
-            generator.GenerateNextToken(cancellationToken);
-            var firstTokenSeconds = clock.Elapsed.TotalSeconds;
-            var decodeStart = clock.Elapsed.TotalSeconds;
-            var decoded = 0;
-            while (!generator.IsDone)
-            {
-                generator.GenerateNextToken(cancellationToken);
-                decoded++;
-            }
-
-            var decodeSeconds = clock.Elapsed.TotalSeconds - decodeStart;
-            if (run == 0)
-            {
-                continue; // warm-up: arena growth, first-run kernel selection
-            }
-
-            prefill.Add(promptTokens / prefillSeconds);
-            ttft.Add(firstTokenSeconds * 1000);
-            if (decoded > 0)
-            {
-                decode.Add(decoded / decodeSeconds);
-            }
+            measured.Add(RunOnce(model, prompt, total, cancellationToken));
         }
 
+        var decoding = measured.Where(r => r.Decoded > 0).ToList();
         return new EngineBenchmarkResult(
             Path.GetFileName(Path.TrimEndingDirectorySeparator(model.Folder)),
             promptTokens,
             generatedTokens,
             runs,
-            Median(prefill),
-            decode.Count > 0 ? Median(decode) : 0,
-            Median(ttft),
+            warmUpRuns,
+            Spread.Of(measured.Select(r => promptTokens / r.PrefillSeconds).ToArray()),
+            Spread.Of(decoding.Select(r => r.Decoded / r.DecodeSeconds).ToArray()),
+            Spread.Of(measured.Select(r => r.FirstTokenSeconds * 1000).ToArray()),
             PeakRssMb());
     }
 
@@ -131,10 +98,35 @@ public static class EngineBenchmark
         return prompt;
     }
 
-    private static double Median(List<double> values)
+    /// <summary>A fresh generator: the prompt, the first token, then greedy decoding up to <paramref name="total"/> tokens.</summary>
+    private static MeasuredRun RunOnce(Model model, int[] prompt, int total, CancellationToken cancellationToken)
     {
-        values.Sort();
-        var middle = values.Count / 2;
-        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+        var parameters = new GeneratorParams(model)
+        {
+            BatchSize = 1,
+            NumBeams = 1,
+            NumReturnSequences = 1,
+            DoSample = false,
+            MaxLength = total,
+            MinLength = total,
+            RepetitionPenalty = 1,
+        };
+        using var generator = new Generator(model, parameters);
+        var clock = Stopwatch.StartNew();
+        generator.AppendTokens(prompt, cancellationToken);
+        var prefillSeconds = clock.Elapsed.TotalSeconds;
+        generator.GenerateNextToken(cancellationToken);
+        var firstTokenSeconds = clock.Elapsed.TotalSeconds;
+        var decoded = 0;
+        while (!generator.IsDone)
+        {
+            generator.GenerateNextToken(cancellationToken);
+            decoded++;
+        }
+
+        var totalSeconds = clock.Elapsed.TotalSeconds;
+        return new MeasuredRun(prefillSeconds, firstTokenSeconds, decoded, totalSeconds - firstTokenSeconds, totalSeconds);
     }
+
+    private readonly record struct MeasuredRun(double PrefillSeconds, double FirstTokenSeconds, int Decoded, double DecodeSeconds, double TotalSeconds);
 }

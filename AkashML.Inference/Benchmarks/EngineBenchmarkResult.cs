@@ -1,12 +1,13 @@
 namespace AkashML.Inference.Benchmarks;
 
-/// <summary>Medians over the measured runs of one model folder.</summary>
+/// <summary>p25 / median / p75 over the measured runs of one model folder, after <paramref name="WarmUpRuns"/> uncounted runs.</summary>
 public sealed record EngineBenchmarkResult(
     string Model,
     int PromptTokens,
     int GeneratedTokens,
     int Runs,
-    double PrefillTokensPerSecond,
-    double DecodeTokensPerSecond,
-    double TimeToFirstTokenMs,
+    int WarmUpRuns,
+    Spread PrefillTokensPerSecond,
+    Spread DecodeTokensPerSecond,
+    Spread TimeToFirstTokenMs,
     double PeakRssMb);

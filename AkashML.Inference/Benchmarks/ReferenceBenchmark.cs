@@ -12,7 +12,7 @@ namespace AkashML.Inference.Benchmarks;
 /// <c>bench engine --reference ortgenai</c>: the same workload on our runtime and on the official ONNX Runtime GenAI,
 /// in one process, runs alternating between the two (a busy machine slows both alike). Every run decodes exactly the
 /// requested tokens (EOS is banned: min_length in both single-stream generators, a logit bias in our served streams,
-/// min_length in the official batch). One warm-up run each is not counted.
+/// min_length in the official batch). Each side and mode first warms up until its run time settles (<see cref="WarmUp"/>).
 /// </summary>
 public static class ReferenceBenchmark
 {
@@ -42,17 +42,14 @@ public static class ReferenceBenchmark
 
         using var official = OfficialGenAi.Load(modelFolder, options.ExecutionProvider);
         var prompt = EngineBenchmark.MakePrompt(ours, promptTokens);
+        var ourWarmUp = WarmUp.UntilSettled(() => OurStream(ours, prompt, total, cancellationToken).TotalSeconds);
+        var officialWarmUp = WarmUp.UntilSettled(() => OfficialStream(official, prompt, total, cancellationToken).TotalSeconds);
         var ourRuns = new List<StreamRun>();
         var officialRuns = new List<StreamRun>();
-        for (var run = 0; run <= runs; run++)
+        for (var run = 0; run < runs; run++)
         {
-            var mine = OurStream(ours, prompt, total, cancellationToken);
-            var theirs = OfficialStream(official, prompt, total, cancellationToken);
-            if (run > 0)
-            {
-                ourRuns.Add(mine);
-                officialRuns.Add(theirs);
-            }
+            ourRuns.Add(OurStream(ours, prompt, total, cancellationToken));
+            officialRuns.Add(OfficialStream(official, prompt, total, cancellationToken));
         }
 
         return new ReferenceSingleStreamResult(
@@ -60,6 +57,8 @@ public static class ReferenceBenchmark
             promptTokens,
             generatedTokens,
             runs,
+            ourWarmUp,
+            officialWarmUp,
             Figures(ourRuns, promptTokens),
             Figures(officialRuns, promptTokens),
             EngineBenchmark.PeakRssMb());
@@ -124,20 +123,18 @@ public static class ReferenceBenchmark
             var requests = prompts.Take(count)
                 .Select(p => new GenerationRequest { PromptTokens = p, MaxNewTokens = generatedTokens, Temperature = 0, LogitBias = noEos })
                 .ToArray();
+            var streamPrompts = prompts.Take(count).ToArray();
+            WarmUp.UntilSettledTimed(() => ConcurrencyBenchmark.MeasureOnce(ours, requests, cancellationToken));
+            WarmUp.UntilSettledTimed(() => OfficialStaticBatch(official, streamPrompts, total, cancellationToken));
+            WarmUp.UntilSettledTimed(() => OfficialPerStream(official, streamPrompts, total, cancellationToken));
             var ourRates = new List<double>();
             var staticRates = new List<double>();
             var perStreamRates = new List<double>();
-            for (var run = 0; run <= runs; run++)
+            for (var run = 0; run < runs; run++)
             {
-                var mine = ConcurrencyBenchmark.MeasureOnce(ours, requests, cancellationToken);
-                var batch = OfficialStaticBatch(official, prompts.Take(count).ToArray(), total, cancellationToken);
-                var perStream = OfficialPerStream(official, prompts.Take(count).ToArray(), total, cancellationToken);
-                if (run > 0)
-                {
-                    ourRates.Add(mine);
-                    staticRates.Add(batch);
-                    perStreamRates.Add(perStream);
-                }
+                ourRates.Add(ConcurrencyBenchmark.MeasureOnce(ours, requests, cancellationToken));
+                staticRates.Add(OfficialStaticBatch(official, streamPrompts, total, cancellationToken));
+                perStreamRates.Add(OfficialPerStream(official, streamPrompts, total, cancellationToken));
             }
 
             results.Add(new ReferenceStreamsResult(
@@ -252,7 +249,10 @@ public static class ReferenceBenchmark
         return tasks.Sum(t => t.Result) / clock.Elapsed.TotalSeconds;
     }
 
-    private readonly record struct StreamRun(double PrefillSeconds, double FirstTokenSeconds, int Decoded, double DecodeSeconds);
+    private readonly record struct StreamRun(double PrefillSeconds, double FirstTokenSeconds, int Decoded, double DecodeSeconds)
+    {
+        public double TotalSeconds => FirstTokenSeconds + DecodeSeconds;
+    }
 }
 
 /// <summary>Per-run figures of one runtime: prompt tokens/s, decode tokens/s, time to first token (ms).</summary>
@@ -264,6 +264,8 @@ public sealed record ReferenceSingleStreamResult(
     int PromptTokens,
     int GeneratedTokens,
     int Runs,
+    int OursWarmUpRuns,
+    int OfficialWarmUpRuns,
     ReferenceFigures Ours,
     ReferenceFigures Official,
     double PeakRssMb)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Building.Llama;
 using AkashML.Inference.Building.Sources;
+using AkashML.Inference.Building.TinyRandom;
 using AkashML.Inference.Building.Tokenizers;
 
 namespace AkashML.Inference.Building;
@@ -32,6 +33,43 @@ public static class ModelBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
         return Task.Run(() => BuildFromHuggingFace(folder, outputDirectory, int4, overwrite, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Builds a model of <paramref name="shape"/>'s dimensions (see <see cref="RandomModelShapes"/>) with deterministic
+    /// random weights and the tiny-random model's tokenizer (its special tokens become BOS, EOS and pad; the rest of the
+    /// vocabulary has no text). For speed and memory-traffic measurements only: it produces no meaningful text.
+    /// </summary>
+    public static Task<ModelBuildResult> BuildRandomAsync(LlamaArchitecture shape, string outputDirectory, bool int4, bool overwrite = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        return Task.Run(() => BuildRandom(shape, outputDirectory, int4, overwrite, cancellationToken), cancellationToken);
+    }
+
+    private static ModelBuildResult BuildRandom(LlamaArchitecture shape, string outputDirectory, bool int4, bool overwrite, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var tokenizer = TinyRandomModel.TrainTokenizer();
+        var special = tokenizer.Tokens.Count;
+        if (shape.VocabularySize < special + TinyRandomModel.SpecialTokens.Count)
+        {
+            throw new ModelBuildException($"The shape's vocabulary ({shape.VocabularySize}) is smaller than the tokenizer's {special + TinyRandomModel.SpecialTokens.Count} tokens.");
+        }
+
+        // The same special-token ids as the tiny-random model: BOS, then the chat end and end-of-text as EOS.
+        var architecture = shape with { BosTokenId = special, EosTokenIds = [special + 3, special + 1], PadTokenId = special + 1 };
+        using var transaction = new ModelFolderTransaction(outputDirectory, overwrite);
+        var staging = transaction.StagingDirectory;
+        var format = int4 ? WeightFormat.Int4 : WeightFormat.Float32;
+        OnnxModelFiles.Write(staging, new TinyRandomWeights(architecture, TinyRandomModel.Seed), format, cancellationToken);
+        File.WriteAllBytes(Path.Combine(staging, "genai_config.json"), GenAiConfigWriter.Create(architecture));
+        File.WriteAllBytes(Path.Combine(staging, "tokenizer.json"), ByteLevelTokenizerJson.Create(tokenizer, TinyRandomModel.SpecialTokens));
+        File.WriteAllBytes(Path.Combine(staging, "tokenizer_config.json"), TinyRandomModel.CreateTokenizerConfig(special));
+        cancellationToken.ThrowIfCancellationRequested();
+        var size = FolderSize(staging);
+        transaction.Commit();
+        return new ModelBuildResult(transaction.Destination, architecture, format, size, stopwatch.Elapsed);
     }
 
     private static ModelBuildResult BuildFromLlama2C(string checkpointPath, string tokenizerPath, string outputDirectory, bool int4, bool overwrite, CancellationToken cancellationToken)

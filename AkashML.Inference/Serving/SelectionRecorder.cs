@@ -7,7 +7,9 @@ namespace AkashML.Inference.Serving;
 /// Plugs a <see cref="TokenSelector"/> (sampling, penalties, bias, JSON constraint) into the generator and keeps the
 /// last choice, so the serving loop can report the token's log-probabilities.
 /// </summary>
-internal sealed class SelectionRecorder(TokenSelector selector, int topLogprobs) : ITokenSelector
+/// <param name="topLogprobs">Alternatives per token; null when the request asked for no log-probabilities, which spares
+/// the selector the softmax over the vocabulary wherever the draw itself does not need it.</param>
+internal sealed class SelectionRecorder(TokenSelector selector, int? topLogprobs) : ITokenSelector
 {
     private float[] _scratch = [];
 

@@ -99,13 +99,15 @@ public sealed class TextModel : ITextModel, IDisposable
         {
             if (candidates > request.N)
             {
-                // best_of: generate every candidate, keep the n with the highest mean log-probability.
+                // best_of: generate every candidate, keep the n with the highest mean log-probability. The ranking needs
+                // every token's log-probability whether or not the caller asked for them; unasked ones are dropped below.
+                var scored = request.TopLogprobs is null ? request with { TopLogprobs = 0 } : request;
                 var finished = new List<(double Score, List<GenerationUpdate> Updates)>();
                 for (var c = 0; c < candidates; c++)
                 {
                     var updates = new List<GenerationUpdate>();
                     double sum = 0;
-                    await foreach (var update in RunChoiceAsync(request, sampling, c, c, cancellationToken))
+                    await foreach (var update in RunChoiceAsync(scored, sampling, c, c, cancellationToken))
                     {
                         updates.Add(update);
                         sum += update.Logprobs?.Sum(l => l.Logprob) ?? 0;
@@ -208,27 +210,35 @@ public sealed class TextModel : ITextModel, IDisposable
         var constraint = request.JsonObject ? new JsonConstraint(_tokenTexts.Value, _eosTokenIds) : null;
         var selector = new TokenSelector(sampling, _model.VocabSize, constraint, stream);
         selector.ObservePrompt(prompt);
-        var recorder = new SelectionRecorder(selector, request.TopLogprobs ?? 0);
+        var recorder = new SelectionRecorder(selector, request.TopLogprobs);
         var output = new ChoiceOutput(request, choiceIndex, _prompt.Tokenizer.CreateIncrementalDecoder(skipSpecialTokens: true), _eosTokenIds, constraint, Describe);
         return (recorder, output);
     }
 
-    /// <summary>Runs one choice on a worker thread (ORT calls block) and streams its updates.</summary>
+    /// <summary>
+    /// Runs one choice on a thread of its own (ORT calls block, and so does waiting for a slow reader) and streams its
+    /// updates. Not a thread-pool thread: with several streams the blocked decode loops held every pool thread while the
+    /// readers that would unblock them waited for one, and decode stalled a quarter of the time on a 2-core machine.
+    /// </summary>
     private IAsyncEnumerable<GenerationUpdate> RunChoiceAsync(GenerationRequest request, SamplingOptions sampling, int choiceIndex, int stream, CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<GenerationUpdate>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
-        _ = Task.Run(() =>
-        {
-            try
+        _ = Task.Factory.StartNew(
+            () =>
             {
-                Decode(request, sampling, choiceIndex, stream, channel.Writer, cancellationToken);
-                channel.Writer.TryComplete();
-            }
-            catch (Exception ex)
-            {
-                channel.Writer.TryComplete(ex);
-            }
-        }, CancellationToken.None);
+                try
+                {
+                    Decode(request, sampling, choiceIndex, stream, channel.Writer, cancellationToken);
+                    channel.Writer.TryComplete();
+                }
+                catch (Exception ex)
+                {
+                    channel.Writer.TryComplete(ex);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
         return channel.Reader.ReadAllAsync(cancellationToken);
     }
 

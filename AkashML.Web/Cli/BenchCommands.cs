@@ -6,7 +6,8 @@ namespace AkashML.Web.Cli;
 
 /// <summary>
 /// The <c>bench</c> verb. <c>bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--json]</c>:
-/// medians of prompt throughput, decode throughput, time to first token, and the process's peak resident memory; with
+/// p25 / median / p75 of prompt throughput, decode throughput, time to first token (after a warm-up that runs until
+/// the run time settles), and the process's peak resident memory; with
 /// <c>--streams</c> see <see cref="ConcurrencyBench"/>, with <c>--long-prompt</c> too see <see cref="PrefillStallBench"/>,
 /// with <c>--reference ortgenai</c> (single stream or <c>--streams</c>) see <see cref="ReferenceBench"/>.
 /// </summary>
@@ -60,6 +61,10 @@ internal static class BenchCommands
             throw new CommandLineException(ex.Message.Split(" (Parameter", 2)[0]);
         }
 
+        // After the decode runs, so the 512 MiB of copy buffers do not disturb them.
+        var traffic = DecodeWeightTraffic.Measure(folder);
+        var bandwidth = MemoryBandwidth.Measure();
+        var weightBytesPerSecond = traffic.PerToken * result.DecodeTokensPerSecond.Median;
         if (json)
         {
             JsonReport.Write(writer =>
@@ -68,20 +73,33 @@ internal static class BenchCommands
                 writer.WriteNumber("prompt_tokens", result.PromptTokens);
                 writer.WriteNumber("gen_tokens", result.GeneratedTokens);
                 writer.WriteNumber("runs", result.Runs);
-                writer.WriteNumber("prefill_tokens_per_s", Math.Round(result.PrefillTokensPerSecond, 2));
-                writer.WriteNumber("decode_tokens_per_s", Math.Round(result.DecodeTokensPerSecond, 2));
-                writer.WriteNumber("ttft_ms", Math.Round(result.TimeToFirstTokenMs, 3));
+                writer.WriteNumber("warmup_runs", result.WarmUpRuns);
+                SpreadReport.Write(writer, "prefill_tokens_per_s", result.PrefillTokensPerSecond);
+                SpreadReport.Write(writer, "decode_tokens_per_s", result.DecodeTokensPerSecond);
+                SpreadReport.Write(writer, "ttft_ms", result.TimeToFirstTokenMs);
                 writer.WriteNumber("peak_rss_mb", Math.Round(result.PeakRssMb, 1));
+                writer.WriteNumber("weight_bytes_per_token", traffic.PerToken);
+                writer.WriteNumber("weight_bytes_total", traffic.Total);
+                writer.WriteNumber("weight_bytes_per_s", Math.Round(weightBytesPerSecond));
+                writer.WriteNumber("memory_copy_bytes_per_s", Math.Round(bandwidth.CopyBytesPerSecond));
+                writer.WriteNumber("memory_read_bytes_per_s", Math.Round(bandwidth.ReadBytesPerSecond));
+                writer.WriteNumber("fraction_of_copy_bandwidth", Math.Round(weightBytesPerSecond / bandwidth.CopyBytesPerSecond, 4));
+                writer.WriteNumber("fraction_of_read_bandwidth", Math.Round(weightBytesPerSecond / bandwidth.ReadBytesPerSecond, 4));
             });
             return Task.FromResult(0);
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"model                {id ?? folder}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"workload             {result.PromptTokens} prompt + {result.GeneratedTokens} generated tokens, median of {result.Runs} runs"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"prompt tokens/s      {result.PrefillTokensPerSecond:0.0}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"decode tokens/s      {result.DecodeTokensPerSecond:0.0}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"time to first token  {result.TimeToFirstTokenMs:0.00} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"workload             {result.PromptTokens} prompt + {result.GeneratedTokens} generated tokens, {result.Runs} runs after {result.WarmUpRuns} warm-up runs; p25 / median / p75"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"prompt tokens/s      {SpreadReport.Format(result.PrefillTokensPerSecond)}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"decode tokens/s      {SpreadReport.Format(result.DecodeTokensPerSecond)}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"time to first token  {SpreadReport.Format(result.TimeToFirstTokenMs, "0.00")} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak memory (RSS)    {result.PeakRssMb:0.0} MB"));
+        var cache = bandwidth.LastLevelCacheBytes is { } llc ? ", last-level cache " + ModelCommands.FormatBytes(llc) : "";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"weights per token    {traffic.PerToken / 1e6:0.00} MB read (of {traffic.Total / 1e6:0.00} MB; token- and position-indexed tables count one row)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"weight traffic       {weightBytesPerSecond / 1e9:0.00} GB/s at the median decode rate"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory bandwidth     copy {bandwidth.CopyBytesPerSecond / 1e9:0.00} GB/s, read {bandwidth.ReadBytesPerSecond / 1e9:0.00} GB/s (medians, {ModelCommands.FormatBytes(bandwidth.BufferBytes)} buffers{cache})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fraction achieved    {weightBytesPerSecond / bandwidth.CopyBytesPerSecond:P1} of copy, {weightBytesPerSecond / bandwidth.ReadBytesPerSecond:P1} of read bandwidth"));
         return Task.FromResult(0);
     }
 

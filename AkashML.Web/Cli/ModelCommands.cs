@@ -86,16 +86,29 @@ internal static class ModelCommands
     {
         var int4 = arguments.Switch("int4");
         var force = arguments.Switch("force");
-        if (arguments.Positional.Count != 2 || arguments.Positional[0] is not ("llama2c" or "hf"))
+        var random = arguments.Positional.Count == 1 && arguments.Positional[0] == "random";
+        if (!random && (arguments.Positional.Count != 2 || arguments.Positional[0] is not ("llama2c" or "hf")))
         {
             throw new CommandLineException(Usage);
         }
 
-        var source = arguments.Positional[1];
         var output = ResolveOutput(arguments.Required("out"), modelsDirectory);
-        var result = arguments.Positional[0] == "llama2c"
-            ? await ModelBuilder.BuildFromLlama2CAsync(source, arguments.Required("tokenizer"), output, int4, force)
-            : await ModelBuilder.BuildFromHuggingFaceAsync(source, output, int4, force);
+        ModelBuildResult result;
+        if (random)
+        {
+            var name = arguments.Required("shape");
+            var shape = RandomModelShapes.Find(name)
+                ?? throw new CommandLineException($"--shape '{name}' is not a known shape; known: {string.Join(", ", RandomModelShapes.Names)}");
+            result = await ModelBuilder.BuildRandomAsync(shape, output, int4, force);
+        }
+        else
+        {
+            var source = arguments.Positional[1];
+            result = arguments.Positional[0] == "llama2c"
+                ? await ModelBuilder.BuildFromLlama2CAsync(source, arguments.Required("tokenizer"), output, int4, force)
+                : await ModelBuilder.BuildFromHuggingFaceAsync(source, output, int4, force);
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"built {Describe(result.OutputDirectory, modelsDirectory)} ({(int4 ? "int4" : "fp32")}, {FormatBytes(result.TotalBytes)}) in {result.Elapsed.TotalSeconds:0.0} s into {result.OutputDirectory}"));
         return 0;

@@ -58,6 +58,8 @@ internal static class ReferenceBench
                 writer.WriteNumber("prompt_tokens", result.PromptTokens);
                 writer.WriteNumber("gen_tokens", result.GeneratedTokens);
                 writer.WriteNumber("runs", result.Runs);
+                writer.WriteNumber("ours_warmup_runs", result.OursWarmUpRuns);
+                writer.WriteNumber("official_warmup_runs", result.OfficialWarmUpRuns);
                 WriteFigures(writer, "ours", result.Ours);
                 WriteFigures(writer, "official", result.Official);
                 writer.WriteNumber("decode_ratio", Math.Round(result.DecodeRatio, 3));
@@ -68,11 +70,11 @@ internal static class ReferenceBench
         }
 
         Console.WriteLine(Invariant($"model      {id ?? folder}"));
-        Console.WriteLine(Invariant($"workload   {result.PromptTokens} prompt + {result.GeneratedTokens} generated tokens, 1 stream, {result.Runs} runs each, alternating; p25 / median / p75"));
+        Console.WriteLine(Invariant($"workload   {result.PromptTokens} prompt + {result.GeneratedTokens} generated tokens, 1 stream, {result.Runs} runs each, alternating, after {result.OursWarmUpRuns} / {result.OfficialWarmUpRuns} warm-up runs; p25 / median / p75"));
         Console.WriteLine("                     ours                         official ORT GenAI           ours/official (medians)");
-        Console.WriteLine(Invariant($"prompt tokens/s      {Format(result.Ours.PrefillTokensPerSecond)}  {Format(result.Official.PrefillTokensPerSecond)}  {result.PrefillRatio:0.00}x"));
-        Console.WriteLine(Invariant($"decode tokens/s      {Format(result.Ours.DecodeTokensPerSecond)}  {Format(result.Official.DecodeTokensPerSecond)}  {result.DecodeRatio:0.00}x"));
-        Console.WriteLine(Invariant($"time to first token  {Format(result.Ours.TimeToFirstTokenMs, "0.00")}  {Format(result.Official.TimeToFirstTokenMs, "0.00")}  ms"));
+        Console.WriteLine(Invariant($"prompt tokens/s      {SpreadReport.Format(result.Ours.PrefillTokensPerSecond)}  {SpreadReport.Format(result.Official.PrefillTokensPerSecond)}  {result.PrefillRatio:0.00}x"));
+        Console.WriteLine(Invariant($"decode tokens/s      {SpreadReport.Format(result.Ours.DecodeTokensPerSecond)}  {SpreadReport.Format(result.Official.DecodeTokensPerSecond)}  {result.DecodeRatio:0.00}x"));
+        Console.WriteLine(Invariant($"time to first token  {SpreadReport.Format(result.Ours.TimeToFirstTokenMs, "0.00")}  {SpreadReport.Format(result.Official.TimeToFirstTokenMs, "0.00")}  ms"));
         Console.WriteLine(Invariant($"peak memory (RSS)    {result.PeakRssMb:0.0} MB (both runtimes in this process)"));
         return 0;
     }
@@ -100,9 +102,9 @@ internal static class ReferenceBench
                     writer.WriteStartObject();
                     writer.WriteNumber("streams", result.Streams);
                     writer.WriteBoolean("ours_batched", result.OursBatched);
-                    WriteSpread(writer, "ours_tokens_per_s", result.Ours);
-                    WriteSpread(writer, "official_static_batch_tokens_per_s", result.OfficialStaticBatch);
-                    WriteSpread(writer, "official_per_stream_tokens_per_s", result.OfficialPerStream);
+                    SpreadReport.Write(writer, "ours_tokens_per_s", result.Ours);
+                    SpreadReport.Write(writer, "official_static_batch_tokens_per_s", result.OfficialStaticBatch);
+                    SpreadReport.Write(writer, "official_per_stream_tokens_per_s", result.OfficialPerStream);
                     writer.WriteNumber("ratio", Math.Round(result.Ratio, 3));
                     writer.WriteEndObject();
                 }
@@ -119,7 +121,7 @@ internal static class ReferenceBench
         foreach (var result in results)
         {
             Console.WriteLine(Invariant(
-                $"{result.Streams,7}  {Format(result.Ours)}{(result.OursBatched ? " " : "*")}  {Format(result.OfficialStaticBatch)}  {Format(result.OfficialPerStream)}  {result.Ratio,5:0.00}x"));
+                $"{result.Streams,7}  {SpreadReport.Format(result.Ours)}{(result.OursBatched ? " " : "*")}  {SpreadReport.Format(result.OfficialStaticBatch)}  {SpreadReport.Format(result.OfficialPerStream)}  {result.Ratio,5:0.00}x"));
         }
 
         if (results.Any(r => !r.OursBatched))
@@ -133,23 +135,11 @@ internal static class ReferenceBench
     private static void WriteFigures(Utf8JsonWriter writer, string name, ReferenceFigures figures)
     {
         writer.WriteStartObject(name);
-        WriteSpread(writer, "prefill_tokens_per_s", figures.PrefillTokensPerSecond);
-        WriteSpread(writer, "decode_tokens_per_s", figures.DecodeTokensPerSecond);
-        WriteSpread(writer, "ttft_ms", figures.TimeToFirstTokenMs);
+        SpreadReport.Write(writer, "prefill_tokens_per_s", figures.PrefillTokensPerSecond);
+        SpreadReport.Write(writer, "decode_tokens_per_s", figures.DecodeTokensPerSecond);
+        SpreadReport.Write(writer, "ttft_ms", figures.TimeToFirstTokenMs);
         writer.WriteEndObject();
     }
-
-    private static void WriteSpread(Utf8JsonWriter writer, string name, Spread spread)
-    {
-        writer.WriteStartObject(name);
-        writer.WriteNumber("p25", Math.Round(spread.P25, 3));
-        writer.WriteNumber("median", Math.Round(spread.Median, 3));
-        writer.WriteNumber("p75", Math.Round(spread.P75, 3));
-        writer.WriteEndObject();
-    }
-
-    private static string Format(Spread spread, string format = "0") =>
-        Invariant($"{spread.P25.ToString(format, CultureInfo.InvariantCulture),8} / {spread.Median.ToString(format, CultureInfo.InvariantCulture),8} / {spread.P75.ToString(format, CultureInfo.InvariantCulture),8}");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

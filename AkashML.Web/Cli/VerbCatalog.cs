@@ -18,7 +18,8 @@ internal static class VerbCatalog
         new("credits", "show", "credits show --email E", ["email"]),
         new("models", "list", "models list", []),
         new("models", "build", "models build llama2c <checkpoint.bin> --tokenizer <tok.bin|tok.model> --out <dir|id> [--int4] [--force]"
-            + " | models build hf <folder> --out <dir|id> [--int4] [--force]", ["tokenizer", "out", "int4", "force"]),
+            + " | models build hf <folder> --out <dir|id> [--int4] [--force]"
+            + " | models build random --shape qwen2.5-0.5b --out <dir|id> [--int4] [--force]", ["tokenizer", "out", "int4", "force", "shape"]),
         new("models", "pull", "models pull <owner/repo> [--revision R] [--include GLOB] [--id ID] [--force]", ["revision", "include", "id", "force"]),
         new("models", "import", "models import <path> [--id owner/name] [--link] [--force]", ["id", "link", "force"]),
         new("bench", "engine", "bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--streams 1,4,8 [--max-batch 8] [--long-prompt 2048 [--prefill-chunk 512]]] [--reference ortgenai] [--json]",

@@ -21,6 +21,9 @@ public ref struct ProtoReader
 
     public int WireType { get; private set; }
 
+    /// <summary>True while unread bytes remain (for walking a packed repeated field's values).</summary>
+    public readonly bool HasMore => _position < _data.Length;
+
     /// <summary>Moves to the next field; false at the end of the message.</summary>
     public bool Next()
     {

@@ -104,7 +104,7 @@ public static class TinyRandomModel
         return new ModelBuildResult(transaction.Destination, architecture, WeightFormat.Float32, size, stopwatch.Elapsed);
     }
 
-    private static byte[] CreateTokenizerConfig(int learnedVocabulary)
+    internal static byte[] CreateTokenizerConfig(int learnedVocabulary)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, SentencePieceBpeConverter.JsonOptions))

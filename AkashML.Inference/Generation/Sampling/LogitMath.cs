@@ -114,6 +114,59 @@ internal static class LogitMath
         return sum;
     }
 
+    /// <summary>The sum <see cref="ExpShifted"/> returns, bit for bit, without writing the exponentials anywhere.</summary>
+    public static double SumExpShifted(ReadOnlySpan<float> logits, float shift, float scale)
+    {
+        var width = Vector<float>.Count;
+        var shiftV = new Vector<float>(shift);
+        var scaleV = new Vector<float>(scale);
+        var sumV = Vector<float>.Zero;
+        ref var source = ref MemoryMarshal.GetReference(logits);
+        var i = 0;
+        for (; i <= logits.Length - width; i += width)
+        {
+            sumV += Vector.Exp((Vector.LoadUnsafe(ref source, (nuint)i) - shiftV) * scaleV);
+        }
+
+        double sum = Vector.Sum(sumV);
+        for (; i < logits.Length; i++)
+        {
+            sum += MathF.Exp((logits[i] - shift) * scale);
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Writes, for each of <paramref name="ids"/>, the value <see cref="ExpShifted"/> would write at that index — the
+    /// vector exponential inside the vectorised part, the scalar one in the tail — so a few candidates get exactly the
+    /// weights a whole-vocabulary pass would have given them.
+    /// </summary>
+    public static void ExpShiftedAt(ReadOnlySpan<float> logits, ReadOnlySpan<int> ids, float shift, float scale, Span<float> weights)
+    {
+        var width = Vector<float>.Count;
+        var vectorEnd = logits.Length - (logits.Length % width);
+        Span<float> lanes = stackalloc float[width];
+        var shiftV = new Vector<float>(shift);
+        var scaleV = new Vector<float>(scale);
+        for (var start = 0; start < ids.Length; start += width)
+        {
+            var count = Math.Min(width, ids.Length - start);
+            lanes.Clear();
+            for (var lane = 0; lane < count; lane++)
+            {
+                lanes[lane] = logits[ids[start + lane]];
+            }
+
+            var exp = Vector.Exp((Vector.Create<float>(lanes) - shiftV) * scaleV);
+            for (var lane = 0; lane < count; lane++)
+            {
+                var id = ids[start + lane];
+                weights[start + lane] = id < vectorEnd ? exp[lane] : MathF.Exp((logits[id] - shift) * scale);
+            }
+        }
+    }
+
     /// <summary>Zeroes every weight below <paramref name="threshold"/> and returns the sum of those left.</summary>
     public static double ZeroBelow(Span<float> weights, float threshold)
     {

@@ -16,8 +16,11 @@ namespace AkashML.Inference.Generation.Sampling;
 /// Different <c>stream</c> values give independent draws for the same seed.</para>
 /// <para>Min-p keeps tokens whose probability at the sampling temperature is at least min_p times the top one. Ties in
 /// top-k keep the lower ids; a wide top-p nucleus keeps every token tied at its boundary.</para>
-/// <para>Cost: a few vectorised passes over the vocabulary, a bounded heap for top-k (and for the usual small
-/// nucleus), and a radix select for wide nuclei (<see cref="NucleusSearch"/>) — never a sort of the vocabulary.
+/// <para>Cost: greedy is a maximum and an index search; top-k is a bounded heap over the vocabulary and exponentials of
+/// the k candidates only; other draws take one exponential pass at the sampling temperature, then a bounded heap for
+/// the usual small nucleus or a radix select for wide ones (<see cref="NucleusSearch"/>) — never a sort of the
+/// vocabulary. The softmax normaliser for log-probabilities is one more summing pass, made only when they are asked
+/// for and no draw at temperature 1 already produced it. Penalties touch only the tokens seen.
 /// Vocabulary-sized scratch comes from <see cref="ArrayPool{T}.Shared"/> for the duration of one call; the only
 /// allocation per call is the top-logprobs list.</para>
 /// </remarks>
@@ -95,9 +98,11 @@ public sealed class TokenSelector
 
     /// <summary>
     /// Chooses the next token from <paramref name="logits"/>, which is modified in place (bias, penalties, mask).
+    /// <paramref name="topLogprobs"/> null asks for no log-probabilities: the choice's <see cref="TokenChoice.Logprob"/>
+    /// is then NaN and the whole-vocabulary softmax is skipped wherever the draw does not need it (greedy, top-k).
     /// Throws <see cref="InvalidOperationException"/> when bias and constraint leave no token possible.
     /// </summary>
-    public TokenChoice Select(Span<float> logits, int topLogprobs)
+    public TokenChoice Select(Span<float> logits, int? topLogprobs)
     {
         if (logits.Length != _vocabularySize)
         {
@@ -125,28 +130,22 @@ public sealed class TokenSelector
                 "No token can be chosen: logit_bias or the output constraint excludes the whole vocabulary.");
         }
 
-        var rented = ArrayPool<float>.Shared.Rent(_vocabularySize);
-        try
+        // Σ exp(logit − max) at temperature 1: the log-probabilities' normaliser. A draw at temperature 1 over the whole
+        // vocabulary computes it anyway; otherwise it costs a pass of its own, paid only when log-probabilities are asked.
+        var unitTotal = double.NaN;
+        var tokenId = _options.IsGreedy ? LogitMath.IndexOf(logits, max) : Sample(logits, max, ref unitTotal);
+        if (topLogprobs is not { } alternatives)
         {
-            var weights = rented.AsSpan(0, _vocabularySize);
-            var total = LogitMath.ExpShifted(logits, max, 1f, weights);
-            var logNormalizer = max + (float)Math.Log(total);
-            int tokenId;
-            if (_options.IsGreedy)
-            {
-                tokenId = LogitMath.IndexOf(logits, max);
-            }
-            else
-            {
-                tokenId = Sample(logits, weights, max, total);
-            }
+            return new TokenChoice(tokenId, float.NaN, []);
+        }
 
-            return new TokenChoice(tokenId, logits[tokenId] - logNormalizer, TopAlternatives(logits, topLogprobs, logNormalizer));
-        }
-        finally
+        if (double.IsNaN(unitTotal))
         {
-            ArrayPool<float>.Shared.Return(rented);
+            unitTotal = LogitMath.SumExpShifted(logits, max, 1f);
         }
+
+        var logNormalizer = max + (float)Math.Log(unitTotal);
+        return new TokenChoice(tokenId, logits[tokenId] - logNormalizer, TopAlternatives(logits, alternatives, logNormalizer));
     }
 
     private void ApplyBiasAndPenalties(Span<float> logits)
@@ -178,55 +177,68 @@ public sealed class TokenSelector
         }
     }
 
-    /// <summary>Draws a token; <paramref name="weights"/> hold exp(logit − max) on entry and sum to <paramref name="total"/>.</summary>
-    private int Sample(ReadOnlySpan<float> logits, Span<float> weights, float max, double total)
+    /// <summary>
+    /// Draws a token. Sets <paramref name="unitTotal"/> to Σ exp(logit − max) when it computed the whole vocabulary's
+    /// weights at temperature 1 on the way.
+    /// </summary>
+    private int Sample(ReadOnlySpan<float> logits, float max, ref double unitTotal)
     {
         var temperature = _options.Temperature;
         var topK = _options.TopK;
         if (topK > 0 && topK < _vocabularySize)
         {
             // Only the k candidates need weights at the sampling temperature.
-            return SampleFromLargest(logits, weights, max, topK, weightsScaled: temperature == 1f, nucleusTotal: null).TokenId;
+            return SampleFromLargest(logits, weights: [], max, topK, nucleusTotal: null).TokenId;
         }
 
-        if (temperature != 1f)
+        var rented = ArrayPool<float>.Shared.Rent(_vocabularySize);
+        try
         {
-            total = LogitMath.ExpShifted(logits, max, 1f / temperature, weights);
-        }
-
-        if (_options.TopP < 1f)
-        {
-            // Usually the nucleus is a handful of tokens: try a small partial selection before the general search.
-            var (tokenId, settled) = SampleFromLargest(logits, weights, max, Math.Min(FirstNucleusGuess, _vocabularySize), weightsScaled: true, total);
-            if (settled)
+            var weights = rented.AsSpan(0, _vocabularySize);
+            var total = LogitMath.ExpShifted(logits, max, 1f / temperature, weights);
+            if (temperature == 1f)
             {
-                return tokenId;
+                unitTotal = total;
             }
 
-            // The most likely token has weight exp(0) = 1, so the min-p threshold is min_p itself.
-            var threshold = MathF.Max(NucleusSearch.WeightThreshold(weights, _options.TopP * total), _options.MinP);
-            total = LogitMath.ZeroBelow(weights, threshold);
-        }
-        else if (_options.MinP > 0f)
-        {
-            total = LogitMath.ZeroBelow(weights, _options.MinP);
-        }
+            if (_options.TopP < 1f)
+            {
+                // Usually the nucleus is a handful of tokens: try a small partial selection before the general search.
+                var (tokenId, settled) = SampleFromLargest(logits, weights, max, Math.Min(FirstNucleusGuess, _vocabularySize), total);
+                if (settled)
+                {
+                    return tokenId;
+                }
 
-        return LogitMath.DrawIndex(weights, _random.NextDouble() * total);
+                // The most likely token has weight exp(0) = 1, so the min-p threshold is min_p itself.
+                var threshold = MathF.Max(NucleusSearch.WeightThreshold(weights, _options.TopP * total), _options.MinP);
+                total = LogitMath.ZeroBelow(weights, threshold);
+            }
+            else if (_options.MinP > 0f)
+            {
+                total = LogitMath.ZeroBelow(weights, _options.MinP);
+            }
+
+            return LogitMath.DrawIndex(weights, _random.NextDouble() * total);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
     }
 
     /// <summary>
     /// Draws among the <paramref name="count"/> most likely tokens, cut further by top-p and min-p. Top-p mass is
     /// relative to <paramref name="nucleusTotal"/> (the whole vocabulary) when given, else to the candidates (top-k);
     /// with a whole-vocabulary total the nucleus must close inside the candidates, otherwise nothing is drawn and
-    /// <c>Settled</c> is false.
+    /// <c>Settled</c> is false. <paramref name="weights"/> holds the whole vocabulary's weights at the sampling
+    /// temperature, or is empty when only the candidates' are to be computed.
     /// </summary>
     private (int TokenId, bool Settled) SampleFromLargest(
         ReadOnlySpan<float> logits,
         ReadOnlySpan<float> weights,
         float max,
         int count,
-        bool weightsScaled,
         double? nucleusTotal)
     {
         var idBuffer = ArrayPool<int>.Shared.Rent(count);
@@ -236,14 +248,34 @@ public sealed class TokenSelector
             var found = TopSelection.SelectLargest(logits, idBuffer.AsSpan(0, count), keyBuffer.AsSpan(0, count));
             var ids = idBuffer.AsSpan(0, found);
 
-            // The keys (logits) are replaced by the candidates' weights at the sampling temperature.
+            // The keys (logits) are replaced by the candidates' weights at the sampling temperature: read from the
+            // whole-vocabulary weights when given, else computed for the candidates alone. At temperature 1 they come from
+            // the same vector exponential a whole-vocabulary pass uses, so seeded draws do not depend on which ran.
             var candidateWeights = keyBuffer.AsSpan(0, found);
             var inverseTemperature = 1f / _options.Temperature;
-            double candidateTotal = 0;
-            for (var i = 0; i < found; i++)
+            if (!weights.IsEmpty)
             {
-                candidateWeights[i] = weightsScaled ? weights[ids[i]] : MathF.Exp((candidateWeights[i] - max) * inverseTemperature);
-                candidateTotal += candidateWeights[i];
+                for (var i = 0; i < found; i++)
+                {
+                    candidateWeights[i] = weights[ids[i]];
+                }
+            }
+            else if (_options.Temperature == 1f)
+            {
+                LogitMath.ExpShiftedAt(logits, ids, max, 1f, candidateWeights);
+            }
+            else
+            {
+                for (var i = 0; i < found; i++)
+                {
+                    candidateWeights[i] = MathF.Exp((candidateWeights[i] - max) * inverseTemperature);
+                }
+            }
+
+            double candidateTotal = 0;
+            foreach (var weight in candidateWeights)
+            {
+                candidateTotal += weight;
             }
 
             var kept = found;

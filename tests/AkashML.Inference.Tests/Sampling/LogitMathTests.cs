@@ -78,4 +78,27 @@ public sealed class LogitMathTests
         Assert.Equal(float.NegativeInfinity, logits[3]);
         Assert.Equal(36, LogitMath.IndexOf(logits, max));
     }
+
+    [Theory]
+    [InlineData(32003, 1f)]
+    [InlineData(1000, 1f)]
+    [InlineData(37, 0.7f)]
+    public void Candidate_exponentials_and_the_bare_sum_equal_the_whole_vocabulary_pass_bit_for_bit(int vocabulary, float scale)
+    {
+        var logits = TestLogits.Gaussian(vocabulary, seed: 11);
+        var max = logits.Max();
+        var weights = new float[vocabulary];
+        var total = LogitMath.ExpShifted(logits, max, scale, weights);
+
+        // Every index, in an order that mixes vectorised-part and tail indices within one gathered vector.
+        var ids = Enumerable.Range(0, vocabulary).Reverse().ToArray();
+        var picked = new float[vocabulary];
+        LogitMath.ExpShiftedAt(logits, ids, max, scale, picked);
+
+        Assert.Equal(total, LogitMath.SumExpShifted(logits, max, scale));
+        for (var i = 0; i < ids.Length; i++)
+        {
+            Assert.Equal(BitConverter.SingleToInt32Bits(weights[ids[i]]), BitConverter.SingleToInt32Bits(picked[i]));
+        }
+    }
 }

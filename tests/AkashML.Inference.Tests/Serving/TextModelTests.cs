@@ -91,6 +91,32 @@ public sealed class TextModelTests(TinyModelFixture fixture) : IClassFixture<Tin
     }
 
     [Fact]
+    public async Task Best_of_returns_the_candidate_with_the_highest_mean_logprob_even_when_logprobs_were_not_asked_for()
+    {
+        const int Candidates = 4;
+
+        // best_of candidate c draws from seed stream c, as choice c of n = best_of does: score those choices here.
+        // Take the first seed whose best candidate is not the first one, so keeping candidate 0 cannot pass.
+        (int Seed, List<int> Tokens)? expected = null;
+        for (var seed = 1; seed <= 20 && expected is null; seed++)
+        {
+            var choices = await ChoicesAsync(Request("Pick a colour", 10) with { N = Candidates, Seed = seed, TopLogprobs = 0 });
+            var best = choices.MaxBy(c => c.Value.Sum(u => u.Logprobs?.Sum(l => l.Logprob) ?? 0) / Math.Max(1, c.Value[^1].CompletionTokens));
+            if (best.Key != 0)
+            {
+                expected = (seed, best.Value.SelectMany(u => u.TokenIds).ToList());
+            }
+        }
+
+        Assert.True(expected is not null, "every seed's best candidate was the first; the test needs one that is not");
+        var result = await ChoicesAsync(Request("Pick a colour", 10) with { N = 1, BestOf = Candidates, Seed = expected.Value.Seed });
+
+        var only = Assert.Single(result);
+        Assert.Equal(expected.Value.Tokens, only.Value.SelectMany(u => u.TokenIds));
+        Assert.All(only.Value, u => Assert.Null(u.Logprobs));
+    }
+
+    [Fact]
     public async Task Json_mode_output_is_valid_json_whenever_it_finishes()
     {
         var finished = 0;
@@ -151,6 +177,17 @@ public sealed class TextModelTests(TinyModelFixture fixture) : IClassFixture<Tin
         PromptTokens = Model.EncodePrompt(prompt, isRenderedChat: false),
         MaxNewTokens = maxNew,
     };
+
+    private async Task<Dictionary<int, List<GenerationUpdate>>> ChoicesAsync(GenerationRequest request)
+    {
+        var updates = new List<GenerationUpdate>();
+        await foreach (var update in Model.GenerateAsync(request with { Temperature = 1.0 }, CancellationToken.None))
+        {
+            updates.Add(update);
+        }
+
+        return updates.GroupBy(u => u.ChoiceIndex).ToDictionary(g => g.Key, g => g.ToList());
+    }
 
     private async Task<Result> RunAsync(GenerationRequest request)
     {
