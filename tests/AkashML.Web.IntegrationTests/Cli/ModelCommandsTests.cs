@@ -129,7 +129,15 @@ public sealed class ModelCommandsTests(TinyModelFixture tiny) : IClassFixture<Ti
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(Assert.Single(result.StdoutLines));
-        foreach (var field in new[] { "prefill_tokens_per_s", "decode_tokens_per_s", "ttft_ms", "peak_rss_mb" })
+        foreach (var field in new[] { "prefill_tokens_per_s", "decode_tokens_per_s", "ttft_ms" })
+        {
+            var spread = json.RootElement.GetProperty(field);
+            var (p25, median, p75) = (spread.GetProperty("p25").GetDouble(), spread.GetProperty("median").GetDouble(), spread.GetProperty("p75").GetDouble());
+            Assert.True(median > 0, field + " must be positive: " + result.Stdout);
+            Assert.True(p25 <= median && median <= p75, field + " quartiles out of order: " + result.Stdout);
+        }
+
+        foreach (var field in new[] { "peak_rss_mb", "weight_bytes_per_token", "memory_copy_bytes_per_s", "fraction_of_copy_bandwidth" })
         {
             Assert.True(json.RootElement.GetProperty(field).GetDouble() > 0, field + " must be positive: " + result.Stdout);
         }
