@@ -24,7 +24,7 @@ internal static class VerbCatalog
         new("models", "import", "models import <path> [--id owner/name] [--link] [--force]", ["id", "link", "force"]),
         new("bench", "engine", "bench engine --model DIR|ID [--prompt-tokens 128] [--gen-tokens 256] [--runs 5] [--streams 1,4,8 [--max-batch 8] [--long-prompt 2048 [--prefill-chunk 512]]] [--reference ortgenai] [--json]",
             ["model", "prompt-tokens", "gen-tokens", "runs", "streams", "max-batch", "long-prompt", "prefill-chunk", "reference", "json"]),
-        new("bench", "api", "bench api [--clients 1,8,64] [--requests 400] [--warmup 0] [--model ID]", ["clients", "requests", "warmup", "model"]),
+        new("bench", "api", "bench api [--clients 1,8,64] [--requests 400] [--warmup 0] [--model ID] [--max-tokens 1] [--prompt TEXT]", ["clients", "requests", "warmup", "model", "max-tokens", "prompt"]),
         new("bench", "gateway", "bench gateway [--clients 64] [--requests 2000] [--keys 1] [--endpoint models|completions] [--limits all|requests|none] [--warmup 200] [--postgres ADMIN_CONNECTION] [--json]",
             ["clients", "requests", "keys", "endpoint", "limits", "warmup", "postgres", "json"]),
         new("bench", "usage", "bench usage [--rows 1000000] [--days 90] [--runs 5] [--postgres CONN]", ["rows", "days", "runs", "postgres"]),
