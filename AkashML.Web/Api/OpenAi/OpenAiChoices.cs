@@ -11,6 +11,7 @@ public sealed record ChatAnswer(
     string? Content,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ToolCallAnswer>? ToolCalls = null)
 {
+    [JsonPropertyOrder(-1)]
     public string Role => "assistant";
 
     public string? Refusal => null;
@@ -18,6 +19,7 @@ public sealed record ChatAnswer(
 
 public sealed record ToolCallAnswer(string Id, ToolCallFunction Function)
 {
+    [JsonPropertyOrder(-1)]
     public string Type => "function";
 }
 
