@@ -22,7 +22,6 @@ public static class BillingRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BillingOptions>, BillingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<AutoTopUpQueue>();
         services.AddScoped<AccountLock>();
         services.AddScoped<CreditLedger>();

@@ -1,5 +1,5 @@
 using AkashML.Web.Api.Metering;
-using AkashML.Web.Api.Usage;
+using AkashML.Web.Usage;
 
 namespace AkashML.Web.Api;
 

@@ -2,7 +2,7 @@ using AkashML.Web.Api.Anthropic;
 using AkashML.Web.Api.Metering;
 using AkashML.Web.Api.OpenAi;
 using AkashML.Web.Api.Tokenization;
-using AkashML.Web.Api.Usage;
+using AkashML.Web.Usage;
 
 namespace AkashML.Web.Api;
 

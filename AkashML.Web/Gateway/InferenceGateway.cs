@@ -1,10 +1,10 @@
 using AkashML.Inference.Serving;
 using AkashML.Web.Api;
 using AkashML.Web.Api.Metering;
-using AkashML.Web.Api.Usage;
 using AkashML.Web.Keys;
 using AkashML.Web.Limits;
 using AkashML.Web.Shell;
+using AkashML.Web.Usage;
 
 namespace AkashML.Web.Gateway;
 

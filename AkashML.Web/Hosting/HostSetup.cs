@@ -8,6 +8,7 @@ using AkashML.Web.Api;
 using AkashML.Web.Billing;
 using AkashML.Web.Inferences;
 using AkashML.Web.Keys;
+using AkashML.Web.Limits;
 using AkashML.Web.Playground;
 using AkashML.Web.Presets;
 using AkashML.Web.Usage;
@@ -44,6 +45,7 @@ public static class HostSetup
         builder.AddAkashMLAccounts();
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
+        services.AddKeyLimits(builder.Configuration);
         services.AddPublicApis(builder.Configuration);
         services.AddPresets();
         services.AddPlayground();

@@ -1,4 +1,3 @@
-using AkashML.Billing.Ledger;
 using AkashML.Data;
 using AkashML.Data.Keys;
 using AkashML.Web.Playground;

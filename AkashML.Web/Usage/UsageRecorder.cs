@@ -1,7 +1,8 @@
 using AkashML.Data.Usage;
+using AkashML.Web.Api;
 using AkashML.Web.Inferences;
 
-namespace AkashML.Web.Api.Usage;
+namespace AkashML.Web.Usage;
 
 /// <summary>
 /// Records one usage row per API request, whatever its outcome; <see cref="UsageWriter"/> inserts it in the background

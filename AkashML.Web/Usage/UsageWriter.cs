@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using AkashML.Billing.Ledger;
 using AkashML.Data;
 using AkashML.Data.Inferences;
 using AkashML.Data.Usage;
@@ -8,7 +7,7 @@ using AkashML.Web.Inferences;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace AkashML.Web.Api.Usage;
+namespace AkashML.Web.Usage;
 
 /// <summary>
 /// Writes usage records in the background, in batches, so a request does not wait for its own row (DESIGN.md, step 7).
@@ -20,7 +19,7 @@ namespace AkashML.Web.Api.Usage;
 public sealed class UsageWriter(
     IServiceScopeFactory scopes,
     SqliteWriteGate sqliteGate,
-    IOptions<InferenceOptions> inferenceOptions,
+    IOptions<InferenceRetentionOptions> retentionOptions,
     ILogger<UsageWriter> logger) : IHostedService
 {
     public const int Capacity = 10_000;
@@ -218,7 +217,7 @@ public sealed class UsageWriter(
     {
         var payloads = new List<InferencePayload>();
         var days = new Dictionary<string, int?>(StringComparer.Ordinal);
-        var max = inferenceOptions.Value.MaxStoredRequestChars;
+        var max = retentionOptions.Value.MaxStoredRequestChars;
         foreach (var (record, body, output) in batch)
         {
             if (record.UserId is not { } userId || body is null)
