@@ -23,6 +23,7 @@ public static class BillingRegistration
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddSingleton<AutoTopUpQueue>();
+        services.AddSingleton<SqliteGroupCommit>();
         services.AddScoped<AccountLock>();
         services.AddScoped<CreditLedger>();
         services.AddScoped<CreditReservations>();

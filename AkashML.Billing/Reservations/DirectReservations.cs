@@ -10,12 +10,13 @@ namespace AkashML.Billing.Reservations;
 /// write), instead of EF queries and change tracking: this is on every API request's path (DESIGN.md, steps 5 and 7).
 /// </summary>
 /// <remarks>
-/// It takes the same lock as <see cref="AccountLock"/> (the account row <c>FOR UPDATE</c>, or the SQLite gate) and writes
-/// the same rows and ledger entries as the general code in <see cref="CreditReservations"/>. Anything unusual (no
-/// billing account yet, a pool that expired, usage beyond the hold, a reservation no longer open, an auto top-up to
-/// start) rolls back untouched and answers null, and the caller runs the general code instead.
+/// It takes the same lock as <see cref="AccountLock"/> (the account row <c>FOR UPDATE</c>, or the SQLite gate through
+/// <see cref="SqliteGroupCommit"/>) and writes the same rows and ledger entries as the general code in
+/// <see cref="CreditReservations"/>. Anything unusual (no billing account yet, a pool that expired, usage beyond the
+/// hold, a reservation no longer open, an auto top-up to start) rolls back untouched and answers null, and the caller
+/// runs the general code instead.
 /// </remarks>
-internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqliteGate, TimeProvider clock, BillingOptions options)
+internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sqliteGroup, TimeProvider clock, BillingOptions options)
 {
     private readonly BillingTables _tables = BillingTables.Of(db);
     private readonly bool _sqlite = db is SqliteAkashDbContext;
@@ -36,7 +37,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
                 await using var reader = await read.ExecuteReaderAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
                 {
-                    return null;
+                    return (null, false);
                 }
 
                 await reader.NextResultAsync(cancellationToken);
@@ -45,13 +46,13 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
 
             if (pools.Exists(p => !UserPools.IsLive(p, now)))
             {
-                return null;
+                return (null, false);
             }
 
             var usable = pools.Sum(p => p.RemainingMicros);
             if (usable < maxCostMicros)
             {
-                return ReservationResult.Insufficient(usable, maxCostMicros);
+                return (ReservationResult.Insufficient(usable, maxCostMicros), false);
             }
 
             var reservation = CreditReservation.Open(userId, inferenceId, maxCostMicros, options.ResolvedInstanceId, now);
@@ -79,8 +80,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
                 await ExecuteAsync(write, rows, cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
-            return new ReservationResult(new CreditHold(reservation.Id, userId, inferenceId, maxCostMicros), usable, maxCostMicros);
+            return (new ReservationResult(new CreditHold(reservation.Id, userId, inferenceId, maxCostMicros), usable, maxCostMicros), true);
         }, cancellationToken);
 
     /// <summary>Settles (or releases) an open reservation whose cost its hold covers; null when the general code must.</summary>
@@ -119,7 +119,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
                 await using var reader = await read.ExecuteReaderAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
                 {
-                    return null;
+                    return (null, false);
                 }
 
                 account = new BillingAccount
@@ -136,7 +136,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
                 await reader.NextResultAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
                 {
-                    return null;
+                    return (null, false);
                 }
 
                 reservation = new CreditReservation
@@ -162,7 +162,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
 
             if (reservation.Status == ReservationStatus.Settled || (reservation.Status == ReservationStatus.Released && !settle))
             {
-                return new SettlementResult(reservation.ChargedMicros, reservation.UncoveredMicros, 0, AlreadyClosed: true);
+                return (new SettlementResult(reservation.ChargedMicros, reservation.UncoveredMicros, 0, AlreadyClosed: true), false);
             }
 
             var byId = pools.ToDictionary(p => p.Id);
@@ -171,7 +171,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
                 || holds.Exists(h => h.Held < 0 || !byId.ContainsKey(h.PoolId))
                 || pools.Exists(p => !UserPools.IsLive(p, now)))
             {
-                return null;
+                return (null, false);
             }
 
             // As the general code: each held pool, soonest-expiring first, gets its hold back and pays what is left to pay.
@@ -192,7 +192,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
             // Starting an auto top-up writes a payment too: rare, so the general code does it.
             if (settle && AutoTopUpPolicy.WouldStart(account, pools.Sum(p => p.RemainingMicros), now, options))
             {
-                return null;
+                return (null, false);
             }
 
             await using (var write = NewCommand(connection, transaction))
@@ -229,24 +229,33 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
                 await ExecuteAsync(write, rows, cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
-            return new SettlementResult(cost, 0, released, AlreadyClosed: false);
+            return (new SettlementResult(cost, 0, released, AlreadyClosed: false), true);
         }, cancellationToken);
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one transaction on the context's own connection, under the SQLite gate on SQLite,
-    /// and closes the connection afterwards; <paramref name="work"/> commits, or returning rolls back.
+    /// Runs <paramref name="work"/> in one transaction, which keeps its changes when it answers <c>Keep</c>: on SQLite in
+    /// the next group commit (<see cref="SqliteGroupCommit"/>), on PostgreSQL on the context's own connection, closed
+    /// afterwards.
     /// </summary>
-    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, DateTimeOffset, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, DateTimeOffset, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)
     {
+        if (_sqlite)
+        {
+            return await sqliteGroup.RunAsync(work, cancellationToken);
+        }
+
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            // Only the transaction needs the gate; opening (pool, pragmas) happens before it.
-            using var gate = _sqlite ? await sqliteGate.EnterAsync(cancellationToken) : null;
             var connection = db.Database.GetDbConnection();
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return await work(connection, transaction, clock.GetUtcNow());
+            var (result, keep) = await work(connection, transaction, clock.GetUtcNow());
+            if (keep)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return result;
         }
         finally
         {
