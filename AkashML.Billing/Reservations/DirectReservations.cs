@@ -28,12 +28,10 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             List<CreditPool> pools;
             await using (var read = NewCommand(connection, transaction))
             {
-                var text = new StringBuilder();
                 var bind = new SqlCommandBuilder(read);
                 var user = bind.Bind(_tables.Accounts["UserId"], userId);
-                AppendAccountLock(text, [_tables.Accounts["UserId"]], user);
-                AppendPools(text, user, heldBy: null);
-                read.CommandText = text.ToString();
+                read.CommandText = _tables.TryGetStatement(nameof(TryReserveAsync), out var cached) ? cached
+                    : _tables.Remember(nameof(TryReserveAsync), ReserveReadText(user));
                 await using var reader = await read.ExecuteReaderAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
                 {
@@ -58,7 +56,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             var reservation = CreditReservation.Open(userId, inferenceId, maxCostMicros, options.ResolvedInstanceId, now);
             await using (var write = NewCommand(connection, transaction))
             {
-                var text = new StringBuilder();
+                var text = new StringBuilder(2048);
                 var bind = new SqlCommandBuilder(write);
                 _tables.Reservations.AppendInsert(text, bind, reservation);
                 var rows = 1;
@@ -93,28 +91,15 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             List<CreditPool> pools;
             await using (var read = NewCommand(connection, transaction))
             {
-                var text = new StringBuilder();
                 var bind = new SqlCommandBuilder(read);
-                var accounts = _tables.Accounts;
-                var user = bind.Bind(accounts["UserId"], hold.UserId);
+                var user = bind.Bind(_tables.Accounts["UserId"], hold.UserId);
                 var id = bind.Bind(_tables.Reservations["Id"], hold.Id);
                 var kind = bind.Bind(_tables.Ledger["Kind"], LedgerEntryKind.Reservation);
-                SqlColumn[] accountColumns =
-                [
-                    accounts["AutoTopUpEnabled"], accounts["AutoTopUpPaymentId"], accounts["PaymentMethodId"], accounts["StripeCustomerId"],
-                    accounts["AutoTopUpThresholdMicros"], accounts["AutoTopUpAmountMicros"], accounts["AutoTopUpLastErrorAt"],
-                ];
-                AppendAccountLock(text, accountColumns, user);
+                var accountColumns = SettlementAccountColumns();
+                read.CommandText = _tables.TryGetStatement(nameof(TryCloseAsync), out var cached) ? cached
+                    : _tables.Remember(nameof(TryCloseAsync), CloseReadText(accountColumns, user, id, kind));
                 var r = _tables.Reservations;
-                text.Append("SELECT ").Append(r["Status"].Name).Append(", ").Append(r["HeldMicros"].Name).Append(", ").Append(r["ChargedMicros"].Name)
-                    .Append(", ").Append(r["UncoveredMicros"].Name).Append(", ").Append(r["InferenceId"].Name)
-                    .Append(" FROM ").Append(r.Name).Append(" WHERE ").Append(r["Id"].Name).Append(" = ").Append(id).Append(";\n");
                 var l = _tables.Ledger;
-                text.Append("SELECT ").Append(l["PoolId"].Name).Append(", CAST(SUM(").Append(l["AmountMicros"].Name).Append(") AS BIGINT) FROM ").Append(l.Name)
-                    .Append(" WHERE ").Append(l["ReservationId"].Name).Append(" = ").Append(id).Append(" AND ").Append(l["Kind"].Name).Append(" = ").Append(kind)
-                    .Append(" GROUP BY ").Append(l["PoolId"].Name).Append(";\n");
-                AppendPools(text, user, heldBy: id);
-                read.CommandText = text.ToString();
 
                 await using var reader = await read.ExecuteReaderAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
@@ -197,7 +182,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
 
             await using (var write = NewCommand(connection, transaction))
             {
-                var text = new StringBuilder();
+                var text = new StringBuilder(2048);
                 var bind = new SqlCommandBuilder(write);
                 var rows = 1;
                 foreach (var (pool, held, charge) in closing)
@@ -261,6 +246,43 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>The account columns a settlement reads (auto top-up decides on them), in the order they are read.</summary>
+    private SqlColumn[] SettlementAccountColumns()
+    {
+        var accounts = _tables.Accounts;
+        return
+        [
+            accounts["AutoTopUpEnabled"], accounts["AutoTopUpPaymentId"], accounts["PaymentMethodId"], accounts["StripeCustomerId"],
+            accounts["AutoTopUpThresholdMicros"], accounts["AutoTopUpAmountMicros"], accounts["AutoTopUpLastErrorAt"],
+        ];
+    }
+
+    /// <summary>A hold's reads: the account (locked), then the user's pools.</summary>
+    private string ReserveReadText(string user)
+    {
+        var text = new StringBuilder(512);
+        AppendAccountLock(text, [_tables.Accounts["UserId"]], user);
+        AppendPools(text, user, heldBy: null);
+        return text.ToString();
+    }
+
+    /// <summary>A settlement's reads: the account (locked), the reservation, what it holds in each pool, the pools.</summary>
+    private string CloseReadText(SqlColumn[] accountColumns, string user, string id, string kind)
+    {
+        var text = new StringBuilder(1024);
+        AppendAccountLock(text, accountColumns, user);
+        var r = _tables.Reservations;
+        text.Append("SELECT ").Append(r["Status"].Name).Append(", ").Append(r["HeldMicros"].Name).Append(", ").Append(r["ChargedMicros"].Name)
+            .Append(", ").Append(r["UncoveredMicros"].Name).Append(", ").Append(r["InferenceId"].Name)
+            .Append(" FROM ").Append(r.Name).Append(" WHERE ").Append(r["Id"].Name).Append(" = ").Append(id).Append(";\n");
+        var l = _tables.Ledger;
+        text.Append("SELECT ").Append(l["PoolId"].Name).Append(", CAST(SUM(").Append(l["AmountMicros"].Name).Append(") AS BIGINT) FROM ").Append(l.Name)
+            .Append(" WHERE ").Append(l["ReservationId"].Name).Append(" = ").Append(id).Append(" AND ").Append(l["Kind"].Name).Append(" = ").Append(kind)
+            .Append(" GROUP BY ").Append(l["PoolId"].Name).Append(";\n");
+        AppendPools(text, user, heldBy: id);
+        return text.ToString();
     }
 
     private static DbCommand NewCommand(DbConnection connection, DbTransaction transaction)
