@@ -22,8 +22,8 @@ public static class BillingRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BillingOptions>, BillingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<AutoTopUpQueue>();
+        services.AddSingleton<SqliteGroupCommit>();
         services.AddScoped<AccountLock>();
         services.AddScoped<CreditLedger>();
         services.AddScoped<CreditReservations>();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AkashML.Data;
 
@@ -15,14 +16,17 @@ public static class DatabaseRegistration
     private static readonly SqliteTuning Tuning = new();
 
     /// <summary>
-    /// Registers <see cref="AkashDbContext"/>: PostgreSQL when a connection string is given, otherwise a SQLite
-    /// file at <paramref name="sqlitePath"/>.
+    /// Registers <see cref="AkashDbContext"/> (pooled): PostgreSQL when a connection string is given, otherwise a SQLite
+    /// file at <paramref name="sqlitePath"/>; and the <see cref="SqliteWriteGate"/> its SQLite writers share.
     /// </summary>
     public static DatabaseProvider AddAkashMLData(this IServiceCollection services, string? postgresConnectionString, string sqlitePath)
     {
+        services.TryAddSingleton<SqliteWriteGate>();
+        // Pooled: every API request uses a context or two (key lookup, credit hold and settlement); building one from
+        // scratch (options, services, change tracker) costs more than the queries it runs.
         if (!string.IsNullOrWhiteSpace(postgresConnectionString))
         {
-            services.AddDbContext<AkashDbContext, PostgresAkashDbContext>(o => o.UseNpgsql(postgresConnectionString));
+            services.AddDbContextPool<AkashDbContext, PostgresAkashDbContext>(o => o.UseNpgsql(postgresConnectionString));
             return DatabaseProvider.Postgres;
         }
 
@@ -33,7 +37,7 @@ public static class DatabaseRegistration
         }
 
         // Busy timeout: concurrent writers in one process wait instead of failing with "database is locked".
-        services.AddDbContext<AkashDbContext, SqliteAkashDbContext>(o => o
+        services.AddDbContextPool<AkashDbContext, SqliteAkashDbContext>(o => o
             .UseSqlite($"Data Source={sqlitePath};Default Timeout=30")
             .AddInterceptors(Tuning));
         return DatabaseProvider.Sqlite;

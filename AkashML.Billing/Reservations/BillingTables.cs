@@ -16,6 +16,8 @@ internal sealed class BillingTables
     // One model per context type (SQLite, PostgreSQL), so this holds at most two entries.
     private static readonly ConcurrentDictionary<IModel, BillingTables> ByModel = new();
 
+    private readonly ConcurrentDictionary<string, string> _statements = new(StringComparer.Ordinal);
+
     private BillingTables(IModel model, ISqlGenerationHelper sql)
     {
         Accounts = new SqlTable(model.FindEntityType(typeof(BillingAccount))!, sql);
@@ -31,6 +33,15 @@ internal sealed class BillingTables
     public SqlTable Reservations { get; }
 
     public SqlTable Ledger { get; }
+
+    /// <summary>SQL text remembered under <paramref name="name"/>, if any (see <see cref="Remember"/>).</summary>
+    public bool TryGetStatement(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text) => _statements.TryGetValue(name, out text);
+
+    /// <summary>
+    /// Keeps SQL text whose only variable parts are parameter names bound in a fixed order, so later commands of the same
+    /// shape skip building it (it depends on nothing else but this model, and so the provider).
+    /// </summary>
+    public string Remember(string name, string text) => _statements.GetOrAdd(name, text);
 
     public static BillingTables Of(AkashDbContext db) => ByModel.GetOrAdd(db.Model, model => new BillingTables(model, db.GetService<ISqlGenerationHelper>()));
 }

@@ -16,13 +16,13 @@ namespace AkashML.Billing.Reservations;
 public sealed class CreditReservations(
     AkashDbContext db,
     AccountLock accountLock,
-    SqliteWriteGate sqliteGate,
+    SqliteGroupCommit sqliteGroup,
     AutoTopUpQueue autoTopUps,
     TimeProvider clock,
     IOptions<BillingOptions> options,
     ILogger<CreditReservations> logger)
 {
-    private readonly DirectReservations _direct = new(db, sqliteGate, clock, options.Value);
+    private readonly DirectReservations _direct = new(db, sqliteGroup, clock, options.Value);
 
     /// <summary>Holds <paramref name="maxCostMicros"/> for a request, or says the usable balance cannot cover it.</summary>
     /// <exception cref="UnknownUserException">No such user.</exception>

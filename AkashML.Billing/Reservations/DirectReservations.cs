@@ -10,12 +10,13 @@ namespace AkashML.Billing.Reservations;
 /// write), instead of EF queries and change tracking: this is on every API request's path (DESIGN.md, steps 5 and 7).
 /// </summary>
 /// <remarks>
-/// It takes the same lock as <see cref="AccountLock"/> (the account row <c>FOR UPDATE</c>, or the SQLite gate) and writes
-/// the same rows and ledger entries as the general code in <see cref="CreditReservations"/>. Anything unusual (no
-/// billing account yet, a pool that expired, usage beyond the hold, a reservation no longer open, an auto top-up to
-/// start) rolls back untouched and answers null, and the caller runs the general code instead.
+/// It takes the same lock as <see cref="AccountLock"/> (the account row <c>FOR UPDATE</c>, or the SQLite gate through
+/// <see cref="SqliteGroupCommit"/>) and writes the same rows and ledger entries as the general code in
+/// <see cref="CreditReservations"/>. Anything unusual (no billing account yet, a pool that expired, usage beyond the
+/// hold, a reservation no longer open, an auto top-up to start) rolls back untouched and answers null, and the caller
+/// runs the general code instead.
 /// </remarks>
-internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqliteGate, TimeProvider clock, BillingOptions options)
+internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sqliteGroup, TimeProvider clock, BillingOptions options)
 {
     private readonly BillingTables _tables = BillingTables.Of(db);
     private readonly bool _sqlite = db is SqliteAkashDbContext;
@@ -27,16 +28,14 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
             List<CreditPool> pools;
             await using (var read = NewCommand(connection, transaction))
             {
-                var text = new StringBuilder();
                 var bind = new SqlCommandBuilder(read);
                 var user = bind.Bind(_tables.Accounts["UserId"], userId);
-                AppendAccountLock(text, [_tables.Accounts["UserId"]], user);
-                AppendPools(text, user, heldBy: null);
-                read.CommandText = text.ToString();
+                read.CommandText = _tables.TryGetStatement(nameof(TryReserveAsync), out var cached) ? cached
+                    : _tables.Remember(nameof(TryReserveAsync), ReserveReadText(user));
                 await using var reader = await read.ExecuteReaderAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
                 {
-                    return null;
+                    return (null, false);
                 }
 
                 await reader.NextResultAsync(cancellationToken);
@@ -45,19 +44,19 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
 
             if (pools.Exists(p => !UserPools.IsLive(p, now)))
             {
-                return null;
+                return (null, false);
             }
 
             var usable = pools.Sum(p => p.RemainingMicros);
             if (usable < maxCostMicros)
             {
-                return ReservationResult.Insufficient(usable, maxCostMicros);
+                return (ReservationResult.Insufficient(usable, maxCostMicros), false);
             }
 
             var reservation = CreditReservation.Open(userId, inferenceId, maxCostMicros, options.ResolvedInstanceId, now);
             await using (var write = NewCommand(connection, transaction))
             {
-                var text = new StringBuilder();
+                var text = new StringBuilder(2048);
                 var bind = new SqlCommandBuilder(write);
                 _tables.Reservations.AppendInsert(text, bind, reservation);
                 var rows = 1;
@@ -79,8 +78,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
                 await ExecuteAsync(write, rows, cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
-            return new ReservationResult(new CreditHold(reservation.Id, userId, inferenceId, maxCostMicros), usable, maxCostMicros);
+            return (new ReservationResult(new CreditHold(reservation.Id, userId, inferenceId, maxCostMicros), usable, maxCostMicros), true);
         }, cancellationToken);
 
     /// <summary>Settles (or releases) an open reservation whose cost its hold covers; null when the general code must.</summary>
@@ -93,33 +91,20 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
             List<CreditPool> pools;
             await using (var read = NewCommand(connection, transaction))
             {
-                var text = new StringBuilder();
                 var bind = new SqlCommandBuilder(read);
-                var accounts = _tables.Accounts;
-                var user = bind.Bind(accounts["UserId"], hold.UserId);
+                var user = bind.Bind(_tables.Accounts["UserId"], hold.UserId);
                 var id = bind.Bind(_tables.Reservations["Id"], hold.Id);
                 var kind = bind.Bind(_tables.Ledger["Kind"], LedgerEntryKind.Reservation);
-                SqlColumn[] accountColumns =
-                [
-                    accounts["AutoTopUpEnabled"], accounts["AutoTopUpPaymentId"], accounts["PaymentMethodId"], accounts["StripeCustomerId"],
-                    accounts["AutoTopUpThresholdMicros"], accounts["AutoTopUpAmountMicros"], accounts["AutoTopUpLastErrorAt"],
-                ];
-                AppendAccountLock(text, accountColumns, user);
+                var accountColumns = SettlementAccountColumns();
+                read.CommandText = _tables.TryGetStatement(nameof(TryCloseAsync), out var cached) ? cached
+                    : _tables.Remember(nameof(TryCloseAsync), CloseReadText(accountColumns, user, id, kind));
                 var r = _tables.Reservations;
-                text.Append("SELECT ").Append(r["Status"].Name).Append(", ").Append(r["HeldMicros"].Name).Append(", ").Append(r["ChargedMicros"].Name)
-                    .Append(", ").Append(r["UncoveredMicros"].Name).Append(", ").Append(r["InferenceId"].Name)
-                    .Append(" FROM ").Append(r.Name).Append(" WHERE ").Append(r["Id"].Name).Append(" = ").Append(id).Append(";\n");
                 var l = _tables.Ledger;
-                text.Append("SELECT ").Append(l["PoolId"].Name).Append(", CAST(SUM(").Append(l["AmountMicros"].Name).Append(") AS BIGINT) FROM ").Append(l.Name)
-                    .Append(" WHERE ").Append(l["ReservationId"].Name).Append(" = ").Append(id).Append(" AND ").Append(l["Kind"].Name).Append(" = ").Append(kind)
-                    .Append(" GROUP BY ").Append(l["PoolId"].Name).Append(";\n");
-                AppendPools(text, user, heldBy: id);
-                read.CommandText = text.ToString();
 
                 await using var reader = await read.ExecuteReaderAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
                 {
-                    return null;
+                    return (null, false);
                 }
 
                 account = new BillingAccount
@@ -136,7 +121,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
                 await reader.NextResultAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
                 {
-                    return null;
+                    return (null, false);
                 }
 
                 reservation = new CreditReservation
@@ -162,7 +147,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
 
             if (reservation.Status == ReservationStatus.Settled || (reservation.Status == ReservationStatus.Released && !settle))
             {
-                return new SettlementResult(reservation.ChargedMicros, reservation.UncoveredMicros, 0, AlreadyClosed: true);
+                return (new SettlementResult(reservation.ChargedMicros, reservation.UncoveredMicros, 0, AlreadyClosed: true), false);
             }
 
             var byId = pools.ToDictionary(p => p.Id);
@@ -171,7 +156,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
                 || holds.Exists(h => h.Held < 0 || !byId.ContainsKey(h.PoolId))
                 || pools.Exists(p => !UserPools.IsLive(p, now)))
             {
-                return null;
+                return (null, false);
             }
 
             // As the general code: each held pool, soonest-expiring first, gets its hold back and pays what is left to pay.
@@ -192,12 +177,12 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
             // Starting an auto top-up writes a payment too: rare, so the general code does it.
             if (settle && AutoTopUpPolicy.WouldStart(account, pools.Sum(p => p.RemainingMicros), now, options))
             {
-                return null;
+                return (null, false);
             }
 
             await using (var write = NewCommand(connection, transaction))
             {
-                var text = new StringBuilder();
+                var text = new StringBuilder(2048);
                 var bind = new SqlCommandBuilder(write);
                 var rows = 1;
                 foreach (var (pool, held, charge) in closing)
@@ -229,29 +214,75 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteWriteGate sqli
                 await ExecuteAsync(write, rows, cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
-            return new SettlementResult(cost, 0, released, AlreadyClosed: false);
+            return (new SettlementResult(cost, 0, released, AlreadyClosed: false), true);
         }, cancellationToken);
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one transaction on the context's own connection, under the SQLite gate on SQLite,
-    /// and closes the connection afterwards; <paramref name="work"/> commits, or returning rolls back.
+    /// Runs <paramref name="work"/> in one transaction, which keeps its changes when it answers <c>Keep</c>: on SQLite in
+    /// the next group commit (<see cref="SqliteGroupCommit"/>), on PostgreSQL on the context's own connection, closed
+    /// afterwards.
     /// </summary>
-    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, DateTimeOffset, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, DateTimeOffset, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)
     {
+        if (_sqlite)
+        {
+            return await sqliteGroup.RunAsync(work, cancellationToken);
+        }
+
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            // Only the transaction needs the gate; opening (pool, pragmas) happens before it.
-            using var gate = _sqlite ? await sqliteGate.EnterAsync(cancellationToken) : null;
             var connection = db.Database.GetDbConnection();
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return await work(connection, transaction, clock.GetUtcNow());
+            var (result, keep) = await work(connection, transaction, clock.GetUtcNow());
+            if (keep)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return result;
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>The account columns a settlement reads (auto top-up decides on them), in the order they are read.</summary>
+    private SqlColumn[] SettlementAccountColumns()
+    {
+        var accounts = _tables.Accounts;
+        return
+        [
+            accounts["AutoTopUpEnabled"], accounts["AutoTopUpPaymentId"], accounts["PaymentMethodId"], accounts["StripeCustomerId"],
+            accounts["AutoTopUpThresholdMicros"], accounts["AutoTopUpAmountMicros"], accounts["AutoTopUpLastErrorAt"],
+        ];
+    }
+
+    /// <summary>A hold's reads: the account (locked), then the user's pools.</summary>
+    private string ReserveReadText(string user)
+    {
+        var text = new StringBuilder(512);
+        AppendAccountLock(text, [_tables.Accounts["UserId"]], user);
+        AppendPools(text, user, heldBy: null);
+        return text.ToString();
+    }
+
+    /// <summary>A settlement's reads: the account (locked), the reservation, what it holds in each pool, the pools.</summary>
+    private string CloseReadText(SqlColumn[] accountColumns, string user, string id, string kind)
+    {
+        var text = new StringBuilder(1024);
+        AppendAccountLock(text, accountColumns, user);
+        var r = _tables.Reservations;
+        text.Append("SELECT ").Append(r["Status"].Name).Append(", ").Append(r["HeldMicros"].Name).Append(", ").Append(r["ChargedMicros"].Name)
+            .Append(", ").Append(r["UncoveredMicros"].Name).Append(", ").Append(r["InferenceId"].Name)
+            .Append(" FROM ").Append(r.Name).Append(" WHERE ").Append(r["Id"].Name).Append(" = ").Append(id).Append(";\n");
+        var l = _tables.Ledger;
+        text.Append("SELECT ").Append(l["PoolId"].Name).Append(", CAST(SUM(").Append(l["AmountMicros"].Name).Append(") AS BIGINT) FROM ").Append(l.Name)
+            .Append(" WHERE ").Append(l["ReservationId"].Name).Append(" = ").Append(id).Append(" AND ").Append(l["Kind"].Name).Append(" = ").Append(kind)
+            .Append(" GROUP BY ").Append(l["PoolId"].Name).Append(";\n");
+        AppendPools(text, user, heldBy: id);
+        return text.ToString();
     }
 
     private static DbCommand NewCommand(DbConnection connection, DbTransaction transaction)

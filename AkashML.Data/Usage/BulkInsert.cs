@@ -11,18 +11,52 @@ namespace AkashML.Data.Usage;
 /// <summary>
 /// Inserts many rows of one entity with prepared multi-row <c>INSERT</c> statements in one transaction, bypassing the
 /// change tracker; values are typed and converted as EF would (so SQLite's instants stay sortable integers). Used to
-/// seed benchmarks with a million usage records.
+/// seed benchmarks with a million usage records, and by the usage writer for every batch of records.
 /// </summary>
 public static class BulkInsert
 {
     private const int MaxParametersPerStatement = 30_000;
 
+    /// <summary>Inserts <paramref name="rows"/> in a transaction of its own.</summary>
     /// <returns>The number of rows written.</returns>
     public static async Task<long> InsertAsync<T>(AkashDbContext db, IEnumerable<T> rows, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(rows);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var written = await WriteAsync(db, connection, transaction, rows, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return written;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="rows"/> inside the transaction the context has open (the caller commits): how the usage
+    /// writer stores each batch of records with their rollups.
+    /// </summary>
+    /// <returns>The number of rows written.</returns>
+    public static Task<long> InsertInTransactionAsync<T>(AkashDbContext db, IEnumerable<T> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(rows);
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("InsertInTransactionAsync needs a transaction begun on the context.");
+        return WriteAsync(db, transaction.Connection!, transaction, rows, cancellationToken);
+    }
+
+    private static async Task<long> WriteAsync<T>(AkashDbContext db, DbConnection connection, DbTransaction transaction, IEnumerable<T> rows, CancellationToken cancellationToken)
+        where T : class
+    {
         var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model");
         var columns = entity.GetProperties()
             .Where(p => p.PropertyInfo is not null && !(p.IsPrimaryKey() && p.ValueGenerated == Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.OnAdd && p.ClrType == typeof(long)))
@@ -32,12 +66,9 @@ public static class BulkInsert
         var rowsPerStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, Math.Min(500, MaxParametersPerStatement / columns.Length));
         var converters = columns.Select(c => c.GetRelationalTypeMapping().Converter).ToArray();
 
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        DbCommand? full = null;
         try
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            DbCommand? full = null;
             var batch = new List<T>(rowsPerStatement);
             long written = 0;
             foreach (var row in rows)
@@ -57,17 +88,14 @@ public static class BulkInsert
                 written += await RunAsync(rest, columns, converters, batch, cancellationToken);
             }
 
-            if (full is not null)
-            {
-                await full.DisposeAsync();
-            }
-
-            await transaction.CommitAsync(cancellationToken);
             return written;
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 using AkashML.Data;
 using AkashML.Data.Billing;
 using AkashML.Data.Usage;
-using AkashML.Web.Api.Usage;
+using AkashML.Web.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace AkashML.Web.Admin;

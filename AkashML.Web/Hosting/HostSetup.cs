@@ -9,6 +9,7 @@ using AkashML.Web.Billing;
 using AkashML.Web.Gateway;
 using AkashML.Web.Inferences;
 using AkashML.Web.Keys;
+using AkashML.Web.Limits;
 using AkashML.Web.Playground;
 using AkashML.Web.Presets;
 using AkashML.Web.Usage;
@@ -46,6 +47,7 @@ public static class HostSetup
         services.AddIdentityComponents();
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
+        services.AddKeyLimits(builder.Configuration);
         services.AddPublicApis(builder.Configuration);
         services.AddInferenceGateway();
         services.AddPresets();

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Inferences;
 
-/// <summary>Deletes kept prompts and outputs whose retention has run out: at start, then every <see cref="InferenceOptions.PurgeInterval"/>.</summary>
-public sealed class InferencePayloadPurger(IServiceScopeFactory scopes, TimeProvider clock, IOptions<InferenceOptions> options, ILogger<InferencePayloadPurger> logger)
+/// <summary>Deletes kept prompts and outputs whose retention has run out: at start, then every <see cref="InferenceRetentionOptions.PurgeInterval"/>.</summary>
+public sealed class InferencePayloadPurger(IServiceScopeFactory scopes, TimeProvider clock, IOptions<InferenceRetentionOptions> options, ILogger<InferencePayloadPurger> logger)
     : BackgroundService
 {
     /// <summary>One purge pass; returns how many payloads were deleted.</summary>

@@ -1,7 +1,6 @@
 using AkashML.Data;
 using AkashML.Data.Inferences;
 using AkashML.Data.Usage;
-using AkashML.Web.Api.Usage;
 using AkashML.Web.Usage;
 using Microsoft.EntityFrameworkCore;
 

@@ -4,7 +4,7 @@ public static class Registrations
 {
     public static IServiceCollection AddInferenceRetention(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<InferenceRetentionOptions>().Bind(configuration.GetSection(InferenceRetentionOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddMemoryCache();
         services.AddSingleton<InferenceRetentionSettings>();
         services.AddSingleton<InferenceQueries>();

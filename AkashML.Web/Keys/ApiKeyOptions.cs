@@ -19,11 +19,4 @@ public sealed class ApiKeyOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// How long a concurrency slot stays taken without renewal. Running requests renew theirs three times per duration;
-    /// the slots of a replica that crashed come free after at most this long.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:03", "01:00:00")]
-    public TimeSpan ConcurrencyLeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -1,4 +1,3 @@
-using AkashML.Billing.Ledger;
 using AkashML.Data;
 using AkashML.Data.Keys;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +20,9 @@ public sealed class ApiKeyService(
     TimeProvider clock)
 {
     public const int MaxNameLength = 100;
+
+    /// <summary>Held only to decide which request of a key loads it into the cache.</summary>
+    private static readonly Lock Loading = new();
 
     /// <summary>The longest grace period a roll may give the old secret.</summary>
     public static readonly TimeSpan MaxRollGrace = TimeSpan.FromHours(24);
@@ -235,28 +237,64 @@ public sealed class ApiKeyService(
         }
 
         var cacheKey = CacheKey(hash);
-        if (!cache.TryGetValue(cacheKey, out CachedKey? cached))
+        TaskCompletionSource<CachedKey>? loading = null;
+        if (!cache.TryGetValue(cacheKey, out Task<CachedKey>? lookup) || lookup is null)
         {
-            var row = await db.ApiKeys.AsNoTracking()
-                .FirstOrDefaultAsync(k => k.SecretHash == hash || k.PreviousSecretHash == hash, cancellationToken);
-            cached = row is null ? CachedKey.Unknown : new CachedKey(
-                new AuthenticatedKey(row.Id, row.UserId, row.Name, new ApiKeyLimits(row.RequestsPerMinute, row.TokensPerMinute, row.MaxConcurrency, row.ExpiresAt)),
-                row.RevokedAt,
-                row.SecretHash == hash ? row.ExpiresAt : Earliest(row.ExpiresAt, row.PreviousSecretExpiresAt));
-            cache.Set(cacheKey, cached, options.Value.CacheDuration);
-            if (row is not null)
+            // When the entry expires under load, the requests of that key share one lookup and one last-used write
+            // instead of each running its own.
+            lock (Loading)
             {
-                // SQLite has one writer at a time: queue behind the credit updates instead of retrying on "database is locked".
-                using var gate = db is SqliteAkashDbContext ? await sqliteGate.EnterAsync(cancellationToken) : null;
-                await db.ApiKeys.Where(k => k.Id == row.Id)
-                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, clock.GetUtcNow()), cancellationToken);
+                if (!cache.TryGetValue(cacheKey, out lookup) || lookup is null)
+                {
+                    loading = new TaskCompletionSource<CachedKey>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    lookup = loading.Task;
+                    cache.Set(cacheKey, lookup, options.Value.CacheDuration);
+                }
             }
         }
 
+        if (loading is not null)
+        {
+            try
+            {
+                // Not the caller's cancellation: other requests wait for this lookup too.
+                loading.SetResult(await LoadAsync(hash, CancellationToken.None));
+            }
+            catch (Exception ex)
+            {
+                cache.Remove(cacheKey);
+                loading.SetException(ex);
+            }
+        }
+
+        var cached = await lookup.WaitAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        return cached!.Key is { } key && cached.RevokedAt is null && (cached.ValidUntil is null || cached.ValidUntil > now)
+        return cached.Key is { } key && cached.RevokedAt is null && (cached.ValidUntil is null || cached.ValidUntil > now)
             ? key
             : null;
+    }
+
+    /// <summary>The key row behind a secret's hash (current or previous secret), and marks it used.</summary>
+    private async Task<CachedKey> LoadAsync(string hash, CancellationToken cancellationToken)
+    {
+        var row = await db.ApiKeys.AsNoTracking()
+            .FirstOrDefaultAsync(k => k.SecretHash == hash || k.PreviousSecretHash == hash, cancellationToken);
+        if (row is null)
+        {
+            return CachedKey.Unknown;
+        }
+
+        // SQLite has one writer at a time: queue behind the credit updates instead of retrying on "database is locked".
+        using (var gate = db is SqliteAkashDbContext ? await sqliteGate.EnterAsync(cancellationToken) : null)
+        {
+            await db.ApiKeys.Where(k => k.Id == row.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, clock.GetUtcNow()), cancellationToken);
+        }
+
+        return new CachedKey(
+            new AuthenticatedKey(row.Id, row.UserId, row.Name, new ApiKeyLimits(row.RequestsPerMinute, row.TokensPerMinute, row.MaxConcurrency, row.ExpiresAt)),
+            row.RevokedAt,
+            row.SecretHash == hash ? row.ExpiresAt : Earliest(row.ExpiresAt, row.PreviousSecretExpiresAt));
     }
 
     private async Task<bool> UpdateAsync(Guid keyId, string? ownerId, Action<ApiKey> change, CancellationToken cancellationToken)

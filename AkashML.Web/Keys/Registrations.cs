@@ -1,5 +1,3 @@
-using AkashML.Data.Limits;
-using AkashML.Web.Limits;
 using AkashML.Web.Shell;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -15,10 +13,6 @@ public static class Registrations
         services.AddScoped<ApiKeyService>();
         services.AddSingleton<PlaygroundKeys>();
         services.TryAddSingleton(typeof(FreshScope<>));
-        services.AddAkashMLLimitCounters(configuration.GetConnectionString("Postgres"));
-        services.AddSingleton<KeyLimiter>();
-        services.AddSingleton<GatewayMetrics>();
-        services.AddHostedService<LeaseRenewalService>();
         return services;
     }
 }

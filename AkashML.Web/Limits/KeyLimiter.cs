@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using AkashML.Data.Limits;
-using AkashML.Web.Keys;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Limits;
@@ -9,9 +8,9 @@ namespace AkashML.Web.Limits;
 /// Applies a key's limits: requests and tokens per minute (weighted sliding windows over <see cref="ILimitCounters"/>)
 /// and concurrent requests (leased slots). A refused request is not counted. Leases held by this replica are renewed
 /// by <see cref="LeaseRenewalService"/>; if the replica dies, its leases expire after
-/// <see cref="ApiKeyOptions.ConcurrencyLeaseDuration"/> and the slots are free again.
+/// <see cref="LimitOptions.ConcurrencyLeaseDuration"/> and the slots are free again.
 /// </summary>
-public sealed class KeyLimiter(ILimitCounters counters, TimeProvider clock, IOptions<ApiKeyOptions> options)
+public sealed class KeyLimiter(ILimitCounters counters, TimeProvider clock, IOptions<LimitOptions> options)
 {
     private readonly ConcurrentDictionary<Guid, ConcurrencyLease> _held = new();
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using AkashML.Web.Keys;
 
 namespace AkashML.Web.Limits;
 
@@ -7,7 +6,7 @@ namespace AkashML.Web.Limits;
 /// Renews the concurrency leases of requests still running on this replica, three times per lease duration, so a long
 /// stream keeps its slot while a crashed replica's slots come free within one lease duration.
 /// </summary>
-public sealed class LeaseRenewalService(KeyLimiter limiter, IOptions<ApiKeyOptions> options, ILogger<LeaseRenewalService> logger) : BackgroundService
+public sealed class LeaseRenewalService(KeyLimiter limiter, IOptions<LimitOptions> options, ILogger<LeaseRenewalService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

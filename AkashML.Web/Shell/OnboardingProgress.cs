@@ -1,7 +1,7 @@
 using AkashML.Billing;
 using AkashML.Billing.Prices;
 using AkashML.Data;
-using AkashML.Web.Api.Usage;
+using AkashML.Web.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

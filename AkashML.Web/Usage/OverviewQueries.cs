@@ -1,6 +1,5 @@
 using AkashML.Data;
 using AkashML.Data.Usage;
-using AkashML.Web.Api.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace AkashML.Web.Usage;

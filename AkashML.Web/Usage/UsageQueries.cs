@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using AkashML.Data;
 using AkashML.Data.Usage;
-using AkashML.Web.Api.Usage;
 using Microsoft.EntityFrameworkCore;
 
 namespace AkashML.Web.Usage;

@@ -159,6 +159,39 @@ public sealed class ReservationTests(TestDatabases databases) : IClassFixture<Te
     [Theory]
     [SqliteData]
     [PostgresData]
+    public async Task Holds_of_two_users_settled_twice_at_once_are_charged_once_each(string provider)
+    {
+        // Concurrent holds and settlements share transactions on SQLite (group commit): each must still see the ones
+        // before it, so a second settlement of the same hold finds it closed, and users never mix.
+        await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));
+        string[] users = [await host.CreateUserAsync(), await host.CreateUserAsync()];
+        const long cost = 10_000;
+        foreach (var user in users)
+        {
+            await Grant(host, user, 20 * cost);
+        }
+
+        var holds = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => Reserve(host, users[i % 2], $"inf-twice-{i}", cost))));
+        Assert.All(holds, h => Assert.True(h.IsReserved));
+        var settled = await Task.WhenAll(holds.SelectMany(h => new[] { h.Reservation!, h.Reservation! }).Select(hold => Task.Run(() => host.InScopeAsync(sp =>
+            sp.GetRequiredService<CreditReservations>().SettleAsync(hold, cost / 4, CancellationToken.None)))));
+
+        Assert.Equal(40, settled.Count(s => !s.AlreadyClosed));
+        Assert.All(settled, s => Assert.Equal(cost / 4, s.ChargedMicros));
+        foreach (var user in users)
+        {
+            var balance = await Balance(host, user);
+            Assert.Equal((20 * cost) - (20 * (cost / 4)), balance.UsableMicros);
+            Assert.Equal(0, balance.HeldMicros);
+            Assert.Equal(balance.UsableMicros, await LedgerSum(host, user));
+        }
+
+        await AssertBooksBalance(host);
+    }
+
+    [Theory]
+    [SqliteData]
+    [PostgresData]
     public async Task Usage_beyond_the_hold_is_charged_only_as_far_as_credits_exist(string provider)
     {
         await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));

@@ -1,3 +1,5 @@
+using AkashML.Inference.Tokenizers.Text;
+
 namespace AkashML.Inference.Building.Tokenizers;
 
 /// <summary>
@@ -37,7 +39,7 @@ public sealed class ByteLevelBpeModel
     {
         var ids = new List<int>();
         var cache = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        foreach (var chunk in ByteLevelAlphabet.PreTokenize(text))
+        foreach (var chunk in Gpt2PreTokenizer.Split(text))
         {
             var encoded = ByteLevelAlphabet.Encode(chunk);
             if (!cache.TryGetValue(encoded, out var chunkIds))

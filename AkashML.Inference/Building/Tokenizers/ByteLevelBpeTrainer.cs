@@ -1,3 +1,5 @@
+using AkashML.Inference.Tokenizers.Text;
+
 namespace AkashML.Inference.Building.Tokenizers;
 
 /// <summary>
@@ -25,7 +27,7 @@ public static class ByteLevelBpeTrainer
         }
 
         var wordCounts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var chunk in ByteLevelAlphabet.PreTokenize(text))
+        foreach (var chunk in Gpt2PreTokenizer.Split(text))
         {
             var encoded = ByteLevelAlphabet.Encode(chunk);
             wordCounts[encoded] = wordCounts.GetValueOrDefault(encoded) + 1;

@@ -1,6 +1,7 @@
 using System.Text;
 using AkashML.Inference.Building.TinyRandom;
 using AkashML.Inference.Building.Tokenizers;
+using AkashML.Inference.Tokenizers.Text;
 
 namespace AkashML.Inference.Tests.Building;
 

@@ -4,7 +4,7 @@ using AkashML.Data.Usage;
 using AkashML.Web.Components.Tests.Infrastructure;
 using AkashML.Web.Playground;
 using AkashML.Web.Presets;
-using AkashML.Web.Api.Usage;
+using AkashML.Web.Usage;
 using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components;

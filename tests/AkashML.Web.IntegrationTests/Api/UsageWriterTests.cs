@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 using AkashML.Billing.Ledger;
 using AkashML.Data;
 using AkashML.Data.Usage;
-using AkashML.Web.Api.Usage;
 using AkashML.Web.Inferences;
 using AkashML.Web.IntegrationTests.Infrastructure;
+using AkashML.Web.Usage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -39,7 +39,7 @@ public sealed class UsageWriterTests
 
             using var gate = new SqliteWriteGate();
             var log = new ErrorLog();
-            var writer = new UsageWriter(provider.GetRequiredService<IServiceScopeFactory>(), gate, Options.Create(new InferenceOptions()), log);
+            var writer = new UsageWriter(provider.GetRequiredService<IServiceScopeFactory>(), gate, Options.Create(new InferenceRetentionOptions()), log);
             await writer.StartAsync(CancellationToken.None);
             const int Count = 1_200;
             await Task.WhenAll(Enumerable.Range(0, Count).Select(i => writer.EnqueueAsync(Record($"inf-queued-{i}")).AsTask()));

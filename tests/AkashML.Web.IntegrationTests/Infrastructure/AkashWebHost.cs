@@ -1,6 +1,6 @@
 using AkashML.Data.Identity;
 using AkashML.Web.Accounts.Email;
-using AkashML.Web.Api.Usage;
+using AkashML.Web.Usage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;

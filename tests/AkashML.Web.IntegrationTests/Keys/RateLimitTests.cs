@@ -277,7 +277,7 @@ public sealed class RateLimitTests(ClockedHostPool hosts) : IClassFixture<Clocke
     {
         var (host, clock) = await hosts.GetAsync(kind);
         var key = await KeyFlows.NewKeyAsync(host, new ApiKeyLimits(null, null, 1, null));
-        var lease = KeyFlows.Service<Microsoft.Extensions.Options.IOptions<ApiKeyOptions>>(host).Value.ConcurrencyLeaseDuration;
+        var lease = KeyFlows.Service<Microsoft.Extensions.Options.IOptions<AkashML.Web.Limits.LimitOptions>>(host).Value.ConcurrencyLeaseDuration;
         var now = clock.GetUtcNow();
         // A replica took the slot and died: nobody renews or releases its lease.
         Assert.NotNull(await KeyFlows.Service<ILimitCounters>(host).TryAcquireAsync(key.Id, 1, now, now + lease, CancellationToken.None));

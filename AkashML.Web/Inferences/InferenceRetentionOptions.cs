@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace AkashML.Web.Inferences;
 
-/// <summary>Settings of the <c>Inferences</c> section.</summary>
-public sealed class InferenceOptions
+/// <summary>Settings of the <c>Inferences</c> section: how long-kept prompts and outputs (opt-in retention) are stored and purged.</summary>
+public sealed class InferenceRetentionOptions
 {
     public const string SectionName = "Inferences";
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using AkashML.Billing.Ledger;
 using AkashML.Data;
 using AkashML.Data.Inferences;
 using AkashML.Data.Usage;
@@ -8,7 +7,7 @@ using AkashML.Web.Inferences;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace AkashML.Web.Api.Usage;
+namespace AkashML.Web.Usage;
 
 /// <summary>
 /// Writes usage records in the background, in batches, so a request does not wait for its own row (DESIGN.md, step 7).
@@ -20,7 +19,7 @@ namespace AkashML.Web.Api.Usage;
 public sealed class UsageWriter(
     IServiceScopeFactory scopes,
     SqliteWriteGate sqliteGate,
-    IOptions<InferenceOptions> inferenceOptions,
+    IOptions<InferenceRetentionOptions> retentionOptions,
     ILogger<UsageWriter> logger) : IHostedService
 {
     public const int Capacity = 10_000;
@@ -181,21 +180,18 @@ public sealed class UsageWriter(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
             var records = batch.Select(e => e.Record).ToList();
-
-            // A batch that failed after its insert ran still carries the ids the rolled-back insert handed out.
-            records.ForEach(r => r.Id = 0);
             var payloads = await PayloadsAsync(scope.ServiceProvider.GetRequiredService<InferenceRetentionSettings>(), batch);
 
             // SQLite has one writer at a time: queue behind the credit updates instead of retrying on "database is locked".
             using var gate = db is SqliteAkashDbContext ? await sqliteGate.EnterAsync(CancellationToken.None) : null;
-            db.UsageRecords.AddRange(records);
-            db.InferencePayloads.AddRange(payloads);
             var strategy = db.Database.CreateExecutionStrategy();
             await strategy.ExecuteAsync(async () =>
             {
-                // Records and rollups commit together, so the rollups always equal the sum of the records.
+                // Records and rollups commit together, so the rollups always equal the sum of the records. Prepared
+                // inserts, not the change tracker: nothing reads the rows back, and tracking cost more than the writes.
                 await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-                await db.SaveChangesAsync(CancellationToken.None);
+                await BulkInsert.InsertInTransactionAsync(db, records, CancellationToken.None);
+                await BulkInsert.InsertInTransactionAsync(db, payloads, CancellationToken.None);
                 await UsageRollupWriter.AddAsync(db, records, CancellationToken.None);
                 await transaction.CommitAsync(CancellationToken.None);
             });
@@ -218,7 +214,7 @@ public sealed class UsageWriter(
     {
         var payloads = new List<InferencePayload>();
         var days = new Dictionary<string, int?>(StringComparer.Ordinal);
-        var max = inferenceOptions.Value.MaxStoredRequestChars;
+        var max = retentionOptions.Value.MaxStoredRequestChars;
         foreach (var (record, body, output) in batch)
         {
             if (record.UserId is not { } userId || body is null)

@@ -1,8 +1,9 @@
-namespace AkashML.Billing.Ledger;
+namespace AkashML.Data;
 
 /// <summary>
-/// SQLite has no row locks: every credit-changing transaction of this process goes through this one gate instead.
-/// (The embedded SQLite setup is a single host process; PostgreSQL replicas lock the account row.)
+/// SQLite has one writer at a time and no row locks: every write transaction of this process that could meet another
+/// (credit changes, usage batches, key bookkeeping) goes through this one gate instead of retrying on "database is
+/// locked". (The embedded SQLite setup is a single host process; PostgreSQL replicas lock rows instead.)
 /// </summary>
 public sealed class SqliteWriteGate : IDisposable
 {

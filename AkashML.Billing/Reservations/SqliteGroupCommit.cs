@@ -1,0 +1,200 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AkashML.Billing.Reservations;
+
+/// <summary>
+/// Group commit for the credit holds and settlements of <see cref="DirectReservations"/> on SQLite: one writer takes the
+/// operations queued meanwhile, runs each in its own savepoint of one transaction under the <see cref="SqliteWriteGate"/>,
+/// commits once, and only then answers each caller.
+/// </summary>
+/// <remarks>
+/// SQLite runs one write transaction at a time, and its commit (writing the changed pages to the WAL) costs more than
+/// the statements of a hold or a settlement; under concurrent requests one commit now carries many of them. Each caller
+/// still learns its outcome only after the commit that made it durable, so a charge is committed before its response
+/// completes. The operations of one transaction run in order and each sees the ones before it, exactly as if they had
+/// queued for the gate one by one; an operation that fails or decides not to write rolls back to its savepoint without
+/// touching the others.
+/// </remarks>
+public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGate gate, TimeProvider clock) : IAsyncDisposable, IDisposable
+{
+    /// <summary>The most operations one transaction carries, so a burst does not hold the gate for long.</summary>
+    public const int MaxBatch = 64;
+
+    private const string Savepoint = "credit_operation";
+
+    private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _starting = new();
+    private Task? _writer;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in the next group transaction; its changes are kept when it answers <c>Keep</c>,
+    /// rolled back otherwise (or when it throws, which the caller then sees). Returns once the transaction committed.
+    /// </summary>
+    public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, DateTimeOffset, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_writer is null)
+        {
+            lock (_starting)
+            {
+                // Started on first use: a PostgreSQL host never needs it.
+                _writer ??= Task.Run(WriteAsync, CancellationToken.None);
+            }
+        }
+
+        var operation = new Operation<T>(work, cancellationToken);
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            throw new ObjectDisposedException(nameof(SqliteGroupCommit));
+        }
+
+        return operation.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_writer is { } writer)
+        {
+            await writer;
+        }
+    }
+
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    private async Task WriteAsync()
+    {
+        // Not cancellable: the loop ends once disposal has closed the queue and everything queued is done.
+        var batch = new List<Operation>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation))
+            {
+                if (operation.CancellationToken.IsCancellationRequested)
+                {
+                    operation.Cancel();
+                }
+                else
+                {
+                    batch.Add(operation);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<Operation> batch)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
+            await db.Database.OpenConnectionAsync(CancellationToken.None);
+            try
+            {
+                using var held = await gate.EnterAsync(CancellationToken.None);
+                var connection = db.Database.GetDbConnection();
+                await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+                foreach (var operation in batch)
+                {
+                    await transaction.SaveAsync(Savepoint, CancellationToken.None);
+                    if (!await operation.RunAsync(connection, transaction, clock.GetUtcNow()))
+                    {
+                        await transaction.RollbackAsync(Savepoint, CancellationToken.None);
+                    }
+
+                    await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+                }
+
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nothing of this transaction was kept: every caller in it learns so.
+            foreach (var operation in batch)
+            {
+                operation.Fail(ex);
+            }
+
+            return;
+        }
+
+        foreach (var operation in batch)
+        {
+            operation.Complete();
+        }
+    }
+
+    private abstract class Operation(CancellationToken cancellationToken)
+    {
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        /// <summary>Runs the work; true when its changes are to be kept.</summary>
+        public abstract Task<bool> RunAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now);
+
+        /// <summary>The transaction committed: hand over the work's result (or its own failure).</summary>
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+
+        public abstract void Cancel();
+    }
+
+    private sealed class Operation<T>(Func<DbConnection, DbTransaction, DateTimeOffset, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)
+        : Operation(cancellationToken)
+    {
+        // Callers continue on their own threads, not on the writer's.
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+        private Exception? _failure;
+
+        public Task<T> Task => _done.Task;
+
+        public override async Task<bool> RunAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now)
+        {
+            try
+            {
+                (_result, var keep) = await work(connection, transaction, now);
+                return keep;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _failure = ex;
+                return false;
+            }
+        }
+
+        public override void Complete()
+        {
+            if (_failure is OperationCanceledException cancelled)
+            {
+                _done.TrySetCanceled(cancelled.CancellationToken);
+            }
+            else if (_failure is not null)
+            {
+                _done.TrySetException(_failure);
+            }
+            else
+            {
+                _done.TrySetResult(_result);
+            }
+        }
+
+        public override void Fail(Exception exception) => _done.TrySetException(exception);
+
+        public override void Cancel() => _done.TrySetCanceled(CancellationToken);
+    }
+}
