@@ -1,4 +1,4 @@
-using AkashML.Web.Api.Usage;
+using AkashML.Web.Usage;
 
 namespace AkashML.Web.Gateway;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using AkashML.Data.Usage;
-using AkashML.Web.Api.Usage;
+using AkashML.Web.Usage;
 using AkashML.Web.Inferences;
 using AkashML.Web.Keys;
 

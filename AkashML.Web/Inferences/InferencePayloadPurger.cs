@@ -1,6 +1,7 @@
 using AkashML.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using AkashML.Web.Usage;
 
 namespace AkashML.Web.Inferences;
 

@@ -1,3 +1,4 @@
+using AkashML.Web.Usage;
 namespace AkashML.Web.Inferences;
 
 public static class Registrations

@@ -8,7 +8,6 @@ public static class ShellRegistration
         services.AddSingleton<AccountChanges>();
         services.AddScoped<BalanceReader>();
         services.AddScoped<SignedInUser>();
-        services.AddScoped<OnboardingProgress>();
         return services;
     }
 

@@ -7,6 +7,7 @@ public static class Registrations
         // Singletons: each call reads through its own scope (a circuit's components query concurrently).
         services.AddSingleton<UsageQueries>();
         services.AddSingleton<OverviewQueries>();
+        services.AddScoped<OnboardingProgress>();
         return services;
     }
 }

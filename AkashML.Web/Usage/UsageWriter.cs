@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using AkashML.Data;
 using AkashML.Data.Inferences;
 using AkashML.Data.Usage;
-using AkashML.Web.Inferences;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

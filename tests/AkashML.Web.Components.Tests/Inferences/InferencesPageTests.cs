@@ -6,6 +6,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using AkashML.Web.Usage;
 
 namespace AkashML.Web.Components.Tests.Inferences;
 

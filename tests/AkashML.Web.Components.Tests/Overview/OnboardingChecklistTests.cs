@@ -1,3 +1,4 @@
+using AkashML.Web.Usage;
 using AkashML.Web.Components.Pages.Overview;
 using AkashML.Web.Components.Tests.Infrastructure;
 using AkashML.Web.Shell;

@@ -11,6 +11,7 @@ using AkashML.Web.Api;
 using AkashML.Web.Billing;
 using AkashML.Web.Hosting;
 using AkashML.Web.Keys;
+using AkashML.Web.Usage;
 
 namespace AkashML.Web.IntegrationTests.Hosting;
 
@@ -26,7 +27,7 @@ public sealed class SampleSettingsTests
         { AkashMLOptions.SectionName, typeof(AkashMLOptions), [] },
         { ModelCatalogOptions.SectionName, typeof(ModelCatalogOptions), [] },
         { Inference.Serving.InferenceOptions.SectionName, typeof(Inference.Serving.InferenceOptions), [] },
-        { Inferences.InferenceRetentionOptions.SectionName, typeof(Inferences.InferenceRetentionOptions), [] },
+        { Usage.InferenceRetentionOptions.SectionName, typeof(Usage.InferenceRetentionOptions), [] },
         { EmailOptions.SectionName, typeof(EmailOptions), [] },
         { "Authentication:GitHub", typeof(ExternalProviderOptions), [] },
         // Google's verified email comes with the userinfo; the emails endpoint is GitHub's.

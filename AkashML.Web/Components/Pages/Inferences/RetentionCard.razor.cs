@@ -3,6 +3,7 @@ using AkashML.Data.Inferences;
 using AkashML.Web.Inferences;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using AkashML.Web.Usage;
 
 namespace AkashML.Web.Components.Pages.Inferences;
 

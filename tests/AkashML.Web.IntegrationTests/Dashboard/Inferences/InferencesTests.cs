@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 using AkashML.Web.IntegrationTests.Dashboard.Usage;
+using AkashML.Web.Usage;
 
 namespace AkashML.Web.IntegrationTests.Dashboard.Inferences;
 

@@ -1,11 +1,10 @@
 using AkashML.Billing;
 using AkashML.Billing.Prices;
 using AkashML.Data;
-using AkashML.Web.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace AkashML.Web.Shell;
+namespace AkashML.Web.Usage;
 
 /// <summary>
 /// Reads the overview's first-run checklist: a handful of indexed existence checks, no writes. Reads through its own

@@ -1,4 +1,4 @@
-namespace AkashML.Web.Shell;
+namespace AkashML.Web.Usage;
 
 /// <summary>Where a user stands on the four first-run steps of the overview's checklist, read from real state.</summary>
 /// <param name="EmailConfirmed">The account's email address is confirmed.</param>

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AkashML.Web.Inferences;
+namespace AkashML.Web.Usage;
 
 /// <summary>Settings of the <c>Inferences</c> section: how long-kept prompts and outputs (opt-in retention) are stored and purged.</summary>
 public sealed class InferenceRetentionOptions

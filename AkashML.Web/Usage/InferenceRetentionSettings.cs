@@ -3,7 +3,7 @@ using AkashML.Data.Inferences;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace AkashML.Web.Inferences;
+namespace AkashML.Web.Usage;
 
 /// <summary>
 /// Whether a user keeps the prompt and output of their requests, and for how many days. Read on every settled request,

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace AkashML.Web.Inferences;
+namespace AkashML.Web.Usage;
 
 /// <summary>
 /// The sampling parameters of a request body, without its content: every top-level scalar (temperature, max_tokens,
