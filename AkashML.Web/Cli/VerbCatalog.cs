@@ -6,6 +6,10 @@ namespace AkashML.Web.Cli;
 /// </summary>
 internal static class VerbCatalog
 {
+    /// <summary>The verb whose sub-commands live in <see cref="BenchAssembly"/>, and the mark help puts on them.</summary>
+    private const string BenchVerb = "bench";
+    private const string BenchMark = "[bench build]";
+
     public static readonly IReadOnlyList<VerbUsage> All =
     [
         new("migrate", null, "migrate", []),
@@ -37,10 +41,19 @@ internal static class VerbCatalog
     /// <summary>The help text: one usage line per sub-command of <paramref name="verb"/>, or of every verb.</summary>
     public static string Help(string? verb)
     {
-        var lines = All.Where(v => verb is null || v.Verb == verb).Select(v => "  " + v.Line).ToList();
-        if (lines.Count == 0)
+        var usages = All.Where(v => verb is null || v.Verb == verb).ToList();
+        if (usages.Count == 0)
         {
             throw new CommandLineException($"unknown command '{verb}'; run 'help' for the list");
+        }
+
+        var lines = usages.Select(v => "  " + v.Line + (v.Verb == BenchVerb ? "  " + BenchMark : "")).ToList();
+        if (usages.Any(v => v.Verb == BenchVerb))
+        {
+            // The benchmarks live in their own assembly; say whether this build has it and how to get it otherwise.
+            lines.Add(BenchAssembly.Present
+                ? $"  {BenchMark} {BenchAssembly.Name}.dll is in this build"
+                : $"  {BenchMark} not in this build; from a checkout: {BenchAssembly.HowToRun(null)}");
         }
 
         return "usage (dotnet AkashML.Web.dll <verb> ...; settings as --Section:Key=value):" + Environment.NewLine + string.Join(Environment.NewLine, lines);

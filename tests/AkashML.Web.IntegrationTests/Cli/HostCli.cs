@@ -23,9 +23,17 @@ internal static class HostCli
 
     public static string HostDll { get; } = Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll");
 
-    public static async Task<CliResult> RunAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static Task<CliResult> RunAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         Assert.True(File.Exists(HostDll), $"{HostDll} is missing: the test project must reference AkashML.Web.");
+        return RunHostAsync(HostDll, dataDirectory, environment, args);
+    }
+
+    public static Task<CliResult> RunAsync(string dataDirectory, params string[] args) => RunAsync(dataDirectory, null, args);
+
+    /// <summary>Runs another build of the host than the one beside these tests (one without the benchmarks).</summary>
+    public static async Task<CliResult> RunHostAsync(string hostDll, string dataDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
@@ -33,7 +41,7 @@ internal static class HostCli
             UseShellExecute = false,
             WorkingDirectory = dataDirectory,
         };
-        start.ArgumentList.Add(HostDll);
+        start.ArgumentList.Add(hostDll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -65,6 +73,4 @@ internal static class HostCli
 
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
-
-    public static Task<CliResult> RunAsync(string dataDirectory, params string[] args) => RunAsync(dataDirectory, null, args);
 }
