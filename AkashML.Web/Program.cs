@@ -1,3 +1,3 @@
-using AkashML.Web.Hosting;
+using AkashML.Web;
 
 return await HostEntry.RunAsync(args);

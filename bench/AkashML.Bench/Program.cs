@@ -1,3 +1,4 @@
+using AkashML.Web;
 using AkashML.Web.Hosting;
 
 namespace AkashML.Bench;

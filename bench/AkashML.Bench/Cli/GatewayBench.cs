@@ -1,3 +1,4 @@
+using AkashML.Web;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;

@@ -1,3 +1,4 @@
+using AkashML.Web;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

@@ -1,6 +1,7 @@
 using AkashML.Web.Cli;
+using AkashML.Web.Hosting;
 
-namespace AkashML.Web.Hosting;
+namespace AkashML.Web;
 
 /// <summary>
 /// The host's entry: a verb runs and exits, anything else serves. A method rather than top-level statements so the
