@@ -135,27 +135,8 @@ public sealed class OfficialTextModel : ITextModel, IDisposable
     /// Runs one choice on a thread of its own (GenAI calls block, and so does waiting for a slow reader) and streams its
     /// updates; a thread-pool thread would be held by the blocked loop while the readers that unblock it need the pool.
     /// </summary>
-    private IAsyncEnumerable<GenerationUpdate> RunChoiceAsync(GenerationRequest request, int choiceIndex, CancellationToken cancellationToken)
-    {
-        var channel = Channel.CreateBounded<GenerationUpdate>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
-        _ = Task.Factory.StartNew(
-            () =>
-            {
-                try
-                {
-                    Decode(request, choiceIndex, channel.Writer, cancellationToken);
-                    channel.Writer.TryComplete();
-                }
-                catch (Exception ex)
-                {
-                    channel.Writer.TryComplete(ex);
-                }
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
-        return channel.Reader.ReadAllAsync(cancellationToken);
-    }
+    private IAsyncEnumerable<GenerationUpdate> RunChoiceAsync(GenerationRequest request, int choiceIndex, CancellationToken cancellationToken) =>
+        DecodeThread.Start(writer => Decode(request, choiceIndex, writer, cancellationToken), cancellationToken);
 
     private void Decode(GenerationRequest request, int choiceIndex, ChannelWriter<GenerationUpdate> output, CancellationToken cancellationToken)
     {

@@ -220,27 +220,8 @@ public sealed class TextModel : ITextModel, IDisposable
     /// updates. Not a thread-pool thread: with several streams the blocked decode loops held every pool thread while the
     /// readers that would unblock them waited for one, and decode stalled a quarter of the time on a 2-core machine.
     /// </summary>
-    private IAsyncEnumerable<GenerationUpdate> RunChoiceAsync(GenerationRequest request, SamplingOptions sampling, int choiceIndex, int stream, CancellationToken cancellationToken)
-    {
-        var channel = Channel.CreateBounded<GenerationUpdate>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
-        _ = Task.Factory.StartNew(
-            () =>
-            {
-                try
-                {
-                    Decode(request, sampling, choiceIndex, stream, channel.Writer, cancellationToken);
-                    channel.Writer.TryComplete();
-                }
-                catch (Exception ex)
-                {
-                    channel.Writer.TryComplete(ex);
-                }
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
-        return channel.Reader.ReadAllAsync(cancellationToken);
-    }
+    private IAsyncEnumerable<GenerationUpdate> RunChoiceAsync(GenerationRequest request, SamplingOptions sampling, int choiceIndex, int stream, CancellationToken cancellationToken) =>
+        DecodeThread.Start(writer => Decode(request, sampling, choiceIndex, stream, writer, cancellationToken), cancellationToken);
 
     private void Decode(GenerationRequest request, SamplingOptions sampling, int choiceIndex, int stream, ChannelWriter<GenerationUpdate> output, CancellationToken cancellationToken)
     {

@@ -99,7 +99,7 @@ public static class EngineBenchmark
     }
 
     /// <summary>A fresh generator: the prompt, the first token, then greedy decoding up to <paramref name="total"/> tokens.</summary>
-    private static MeasuredRun RunOnce(Model model, int[] prompt, int total, CancellationToken cancellationToken)
+    internal static MeasuredRun RunOnce(Model model, int[] prompt, int total, CancellationToken cancellationToken)
     {
         var parameters = new GeneratorParams(model)
         {
@@ -128,5 +128,5 @@ public static class EngineBenchmark
         return new MeasuredRun(prefillSeconds, firstTokenSeconds, decoded, totalSeconds - firstTokenSeconds, totalSeconds);
     }
 
-    private readonly record struct MeasuredRun(double PrefillSeconds, double FirstTokenSeconds, int Decoded, double DecodeSeconds, double TotalSeconds);
+    internal readonly record struct MeasuredRun(double PrefillSeconds, double FirstTokenSeconds, int Decoded, double DecodeSeconds, double TotalSeconds);
 }

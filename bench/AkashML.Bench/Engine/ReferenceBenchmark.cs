@@ -155,30 +155,8 @@ public static class ReferenceBenchmark
 
     private static StreamRun OurStream(Model model, int[] prompt, int total, CancellationToken cancellationToken)
     {
-        var parameters = new GeneratorParams(model)
-        {
-            BatchSize = 1,
-            NumBeams = 1,
-            NumReturnSequences = 1,
-            DoSample = false,
-            MaxLength = total,
-            MinLength = total,
-            RepetitionPenalty = 1,
-        };
-        using var generator = new Generator(model, parameters);
-        var clock = Stopwatch.StartNew();
-        generator.AppendTokens(prompt, cancellationToken);
-        var prefill = clock.Elapsed.TotalSeconds;
-        generator.GenerateNextToken(cancellationToken);
-        var first = clock.Elapsed.TotalSeconds;
-        var decoded = 0;
-        while (!generator.IsDone)
-        {
-            generator.GenerateNextToken(cancellationToken);
-            decoded++;
-        }
-
-        return new StreamRun(prefill, first, decoded, clock.Elapsed.TotalSeconds - first);
+        var run = EngineBenchmark.RunOnce(model, prompt, total, cancellationToken);
+        return new StreamRun(run.PrefillSeconds, run.FirstTokenSeconds, run.Decoded, run.DecodeSeconds);
     }
 
     private static StreamRun OfficialStream(Oga.Model model, int[] prompt, int total, CancellationToken cancellationToken)
