@@ -47,9 +47,19 @@ public static class GenerationGuard
                 $"'{maxParam}' is {requestedMax}, but the prompt has {promptTokens} tokens and the context length is {context}: at most {remaining} new tokens fit."));
     }
 
-    /// <summary>Answers 400 naming a parameter the model's engine cannot honour (the official GenAI engine's limits).</summary>
+    /// <summary>
+    /// Answers 400 naming a parameter the model cannot honour: a biased token outside its vocabulary, or a feature its
+    /// engine lacks (the official GenAI engine's limits).
+    /// </summary>
     public static void CheckSupported(ITextModel model, GenerationRequest request)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.LogitBias is { } bias)
+        {
+            CheckTokenIds(model.Tokenizer, bias.Keys, "logit_bias");
+        }
+
         try
         {
             model.EnsureSupported(request);

@@ -41,9 +41,11 @@ public sealed partial class JsonBody(JsonObject root)
         }
 
         JsonNode? node;
+        var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         try
         {
-            node = JsonNode.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length).Span, documentOptions: new JsonDocumentOptions { MaxDepth = 128 });
+            RejectUnreadableStrings(json);
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
@@ -84,6 +86,45 @@ public sealed partial class JsonBody(JsonObject root)
             throw ApiException.InvalidParameter(field, $"'{field}' must be {Describe(expected)}.");
         }
     }
+
+    /// <summary>
+    /// JSON may escape half of a UTF-16 surrogate pair (<c>"\ud800"</c>), which is no text at all: .NET refuses to read
+    /// such a string wherever it is used later. Refused here instead, naming the top-level field that holds it.
+    /// </summary>
+    private static void RejectUnreadableStrings(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        string? field = null;
+        while (reader.Read())
+        {
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+            {
+                continue;
+            }
+
+            var isField = reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1;
+            if (reader.ValueIsEscaped || isField)
+            {
+                string value;
+                try
+                {
+                    value = reader.GetString()!;
+                }
+                catch (InvalidOperationException)
+                {
+                    var name = isField ? "body" : field ?? "body";
+                    throw ApiException.InvalidParameter(name, $"'{name}' contains a lone UTF-16 surrogate escape (such as \\ud800), which is not text.");
+                }
+
+                if (isField)
+                {
+                    field = value;
+                }
+            }
+        }
+    }
+
+    private const int MaxDepth = 128;
 
     public bool Has(string name) => Root.TryGetPropertyValue(name, out var node) && node is not null;
 

@@ -97,6 +97,11 @@ public sealed class WireTests(ApiHostFixture fixture) : IClassFixture<ApiHostFix
     [InlineData("""{"model":"akashml/tiny-random","messages":[{"role":"user","content":"hi"}],"logit_bias":{"5":"x"}}""", HttpStatusCode.BadRequest, "logit_bias")]
     [InlineData("""{"model":"akashml/tiny-random","messages":[{"role":"user","content":"hi"}],"stream_options":5}""", HttpStatusCode.BadRequest, "stream_options")]
     [InlineData("""{"model":"akashml/tiny-random","prompt":"x","max_tokens":"many"}""", HttpStatusCode.BadRequest, "max_tokens")]
+    [InlineData("""{"model":"akashml/tiny-random","prompt":"\ud800","max_tokens":2}""", HttpStatusCode.BadRequest, "prompt")]
+    [InlineData("""{"model":"akashml/tiny-random","prompt":"hi","stop":["ok","\udfff"],"max_tokens":2}""", HttpStatusCode.BadRequest, "stop")]
+    [InlineData("""{"model":"akashml/tiny-random","messages":[{"role":"user","content":"a\ud800b"}]}""", HttpStatusCode.BadRequest, "messages")]
+    [InlineData("""{"model":"akashml/tiny-random","messages":[{"role":"user","content":"hi"}],"logit_bias":{"99999999":5}}""", HttpStatusCode.BadRequest, "logit_bias")]
+    [InlineData("""{"model":"akashml/tiny-random","prompt":"hi","logit_bias":{"99999999":5}}""", HttpStatusCode.BadRequest, "logit_bias")]
     [InlineData("""{"model":"nobody/none","messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.NotFound, "model")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.BadRequest, "model")]
     [InlineData("""{"model":"akashml/tiny-random","prompt":"x","suffix":"y"}""", HttpStatusCode.BadRequest, "suffix")]
@@ -144,6 +149,7 @@ public sealed class WireTests(ApiHostFixture fixture) : IClassFixture<ApiHostFix
     [InlineData("""{"model":"akashml/tiny-random","max_tokens":"lots","messages":[{"role":"user","content":"hi"}]}""", "max_tokens", "'max_tokens' must be an integer.")]
     [InlineData("""{"model":"akashml/tiny-random","max_tokens":5,"temperature":"hot","messages":[{"role":"user","content":"hi"}]}""", "temperature", "'temperature' must be a number.")]
     [InlineData("""{"model":"akashml/tiny-random","max_tokens":5,"stream":1,"messages":[{"role":"user","content":"hi"}]}""", "stream", "'stream' must be a boolean.")]
+    [InlineData("""{"model":"akashml/tiny-random","max_tokens":5,"messages":[{"role":"user","content":"\ud800"}]}""", "messages", "'messages' contains a lone UTF-16 surrogate escape (such as \\ud800), which is not text.")]
     public async Task A_field_of_the_wrong_type_is_named_in_the_anthropic_error(string body, string field, string message)
     {
         using var http = fixture.Http();
