@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 
 namespace AkashML.Web.Gateway;
 
@@ -45,7 +46,7 @@ public sealed partial class JsonBody(JsonObject root)
         try
         {
             RejectUnreadableStrings(json);
-            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
@@ -88,8 +89,8 @@ public sealed partial class JsonBody(JsonObject root)
     }
 
     /// <summary>
-    /// JSON may escape half of a UTF-16 surrogate pair (<c>"\ud800"</c>), which is no text at all: .NET refuses to read
-    /// such a string wherever it is used later. Refused here instead, naming the top-level field that holds it.
+    /// Refuses strings that are no text, naming the top-level field that holds them: bytes that are not UTF-8, and
+    /// escapes of half a UTF-16 surrogate pair (<c>"\ud800"</c>), which .NET refuses to read wherever they are used later.
     /// </summary>
     private static void RejectUnreadableStrings(ReadOnlySpan<byte> json)
     {
@@ -103,23 +104,30 @@ public sealed partial class JsonBody(JsonObject root)
             }
 
             var isField = reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1;
-            if (reader.ValueIsEscaped || isField)
+            var name = isField ? "body" : field ?? "body";
+            if (!reader.ValueIsEscaped && !isField)
             {
-                string value;
-                try
+                if (!Utf8.IsValid(reader.ValueSpan))
                 {
-                    value = reader.GetString()!;
-                }
-                catch (InvalidOperationException)
-                {
-                    var name = isField ? "body" : field ?? "body";
-                    throw ApiException.InvalidParameter(name, $"'{name}' contains a lone UTF-16 surrogate escape (such as \\ud800), which is not text.");
+                    throw ApiException.InvalidParameter(name, $"'{name}' is not valid UTF-8 text.");
                 }
 
-                if (isField)
-                {
-                    field = value;
-                }
+                continue;
+            }
+
+            string value;
+            try
+            {
+                value = reader.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                throw ApiException.InvalidParameter(name, $"'{name}' contains text that is not valid UTF-8 or a lone UTF-16 surrogate escape (such as \\ud800).");
+            }
+
+            if (isField)
+            {
+                field = value;
             }
         }
     }

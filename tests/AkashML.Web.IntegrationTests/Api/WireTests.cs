@@ -149,7 +149,7 @@ public sealed class WireTests(ApiHostFixture fixture) : IClassFixture<ApiHostFix
     [InlineData("""{"model":"akashml/tiny-random","max_tokens":"lots","messages":[{"role":"user","content":"hi"}]}""", "max_tokens", "'max_tokens' must be an integer.")]
     [InlineData("""{"model":"akashml/tiny-random","max_tokens":5,"temperature":"hot","messages":[{"role":"user","content":"hi"}]}""", "temperature", "'temperature' must be a number.")]
     [InlineData("""{"model":"akashml/tiny-random","max_tokens":5,"stream":1,"messages":[{"role":"user","content":"hi"}]}""", "stream", "'stream' must be a boolean.")]
-    [InlineData("""{"model":"akashml/tiny-random","max_tokens":5,"messages":[{"role":"user","content":"\ud800"}]}""", "messages", "'messages' contains a lone UTF-16 surrogate escape (such as \\ud800), which is not text.")]
+    [InlineData("""{"model":"akashml/tiny-random","max_tokens":5,"messages":[{"role":"user","content":"\ud800"}]}""", "messages", "'messages' contains text that is not valid UTF-8 or a lone UTF-16 surrogate escape (such as \\ud800).")]
     public async Task A_field_of_the_wrong_type_is_named_in_the_anthropic_error(string body, string field, string message)
     {
         using var http = fixture.Http();

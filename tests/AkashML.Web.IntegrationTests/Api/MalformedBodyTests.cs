@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace AkashML.Web.IntegrationTests.Api;
+
+/// <summary>
+/// Bad input as an attacker sends it, against every public POST route: a seeded generator of malformed bodies (broken and
+/// truncated JSON, wrong types, huge and odd numbers, lone surrogates and invalid UTF-8, deep nesting, duplicate and
+/// unknown keys, odd messages and tools). Whatever arrives, the answer is a 4xx in the route's error shape that says
+/// what is wrong, never a 5xx and never a hang. Bounded in count and time.
+/// </summary>
+public sealed class MalformedBodyTests(ApiHostFixture fixture, ITestOutputHelper output) : IClassFixture<ApiHostFixture>
+{
+    private const int CasesPerRoute = 120;
+    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(3);
+
+    private static readonly string[] Routes = ["v1/completions", "v1/chat/completions", "anthropic/v1/messages", "anthropic/v1/messages/count_tokens", "tokenize"];
+
+    [Fact]
+    public async Task No_malformed_body_gets_a_server_error()
+    {
+        using var http = fixture.Http();
+        http.Timeout = TimeSpan.FromSeconds(30);
+        var clock = Stopwatch.StartNew();
+        var failures = new List<string>();
+        var messages = new HashSet<string>(StringComparer.Ordinal);
+        var tried = 0;
+        var slowest = TimeSpan.Zero;
+        foreach (var route in Routes)
+        {
+            var random = new Random(route.Length * 7919);
+            for (var i = 0; i < CasesPerRoute && clock.Elapsed < Budget; i++)
+            {
+                var body = MalformedBodies.Next(random, route, i);
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new("application/json");
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsync(route, content);
+                var text = await response.Content.ReadAsStringAsync();
+                slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, Stopwatch.GetElapsedTime(started).Ticks));
+                tried++;
+                var status = (int)response.StatusCode;
+                var message = ErrorMessage(route, text);
+                if (status >= 500 || (status >= 400 && message is null))
+                {
+                    failures.Add($"{route} #{i} -> {status}: {Preview(body)} => {Preview(Encoding.UTF8.GetBytes(text))}");
+                }
+
+                if (message is not null)
+                {
+                    messages.Add(message);
+                }
+            }
+        }
+
+        output.WriteLine($"{tried} cases, {messages.Count} distinct error messages, slowest answer {slowest.TotalMilliseconds:0} ms");
+        Assert.True(tried >= Routes.Length * 20, $"only {tried} cases ran within {Budget}");
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+        Assert.True(messages.Count > 20, "the errors should say what is wrong, case by case: " + string.Join(" | ", messages));
+    }
+
+    /// <summary>The error's message in the route's shape, or null when the body is not such an error.</summary>
+    private static string? ErrorMessage(string route, string text)
+    {
+        try
+        {
+            var json = JsonNode.Parse(text);
+            var message = route.StartsWith("anthropic", StringComparison.Ordinal)
+                ? json?["type"]?.GetValue<string>() == "error" ? json["error"]?["message"] : null
+                : json?["error"]?["message"];
+            return message?.GetValue<string>();
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string Preview(byte[] bytes) =>
+        bytes.Length <= 160 ? Encoding.UTF8.GetString(bytes) : Encoding.UTF8.GetString(bytes, 0, 160) + $"… ({bytes.Length} bytes)";
+}
