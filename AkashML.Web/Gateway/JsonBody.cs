@@ -13,40 +13,28 @@ namespace AkashML.Web.Gateway;
 /// </summary>
 public sealed partial class JsonBody(JsonObject root)
 {
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+
+    /// <summary>The bytes the body was parsed from, while <see cref="Root"/> still says the same.</summary>
+    private ReadOnlyMemory<byte>? _utf8;
+
     public JsonObject Root { get; } = root;
 
     /// <summary>Reads and parses the body, refusing more than <paramref name="maxBytes"/> (413).</summary>
     public static async Task<JsonBody> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > maxBytes)
-        {
-            throw TooLarge(maxBytes);
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                throw TooLarge(maxBytes);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        if (buffer.Length == 0)
+        ArgumentNullException.ThrowIfNull(request);
+        var utf8 = await ReadBytesAsync(request, maxBytes, cancellationToken);
+        if (utf8.Length == 0)
         {
             throw ApiException.InvalidParameter("body", "The request body is empty; send a JSON object.");
         }
 
         JsonNode? node;
-        var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         try
         {
-            RejectUnreadableStrings(json);
-            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
+            RejectUnreadableStrings(utf8.Span);
+            node = JsonNode.Parse(utf8.Span, documentOptions: DocumentOptions);
         }
         catch (JsonException ex)
         {
@@ -58,7 +46,51 @@ public sealed partial class JsonBody(JsonObject root)
             throw ApiException.InvalidParameter("body", "The request body must be a JSON object.");
         }
 
-        return new JsonBody(obj);
+        return new JsonBody(obj) { _utf8 = utf8 };
+    }
+
+    /// <summary>Marks <see cref="Root"/> as changed (a preset's defaults merged in): typed reads then follow the tree.</summary>
+    public void Changed() => _utf8 = null;
+
+    /// <summary>
+    /// The body's bytes: read into one array of the announced length when the client sent Content-Length (the usual
+    /// case), grown as needed otherwise; more than <paramref name="maxBytes"/> is a 413 either way.
+    /// </summary>
+    private static async Task<ReadOnlyMemory<byte>> ReadBytesAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            throw TooLarge(maxBytes);
+        }
+
+        var buffer = new byte[request.ContentLength is { } announced ? (int)announced + 1 : 4096];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (length > maxBytes)
+                {
+                    throw TooLarge(maxBytes);
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, maxBytes + 1));
+            }
+
+            var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            length += read;
+            if (length > maxBytes)
+            {
+                throw TooLarge(maxBytes);
+            }
+        }
+
+        return buffer.AsMemory(0, length);
     }
 
     /// <summary>
@@ -71,7 +103,9 @@ public sealed partial class JsonBody(JsonObject root)
         ArgumentNullException.ThrowIfNull(typeInfo);
         try
         {
-            return Root.Deserialize(typeInfo) ?? throw ApiException.InvalidParameter("body", "The request body must be a JSON object.");
+            // Straight from the bytes when nothing changed the tree since it was parsed: one pass, no re-serialising.
+            var value = _utf8 is { } utf8 ? JsonSerializer.Deserialize(utf8.Span, typeInfo) : Root.Deserialize(typeInfo);
+            return value ?? throw ApiException.InvalidParameter("body", "The request body must be a JSON object.");
         }
         catch (JsonException ex)
         {

@@ -26,6 +26,7 @@ public sealed class PresetDefaults(IServiceScopeFactory scopes)
                 $"The preset '{name}' does not exist (model '{PresetNames.ToModel(name)}'). Create it on the Presets page of the dashboard.",
                 "model", "preset_not_found");
         ApplyDefaults(preset, surface, body.Root);
+        body.Changed();
         return preset.ModelId;
     }
 
