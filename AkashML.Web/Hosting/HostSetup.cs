@@ -39,6 +39,7 @@ public static class HostSetup
         var hostOptions = builder.Configuration.GetSection(AkashMLOptions.SectionName).Get<AkashMLOptions>() ?? new AkashMLOptions();
         services.AddAkashMLData(builder.Configuration.GetConnectionString("Postgres"), hostOptions.SqlitePath);
 
+        services.AddTransient<IStartupFilter, SecurityHeaders>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.SectionName + ":Circuits"));
@@ -95,7 +96,8 @@ public static class HostSetup
         app.MapDashboardShell();
         app.MapUsageExport();
         app.MapInferenceLookup();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // SecurityHeaders sends the whole policy (frame-ancestors 'none'); Blazor's own frame-ancestors header would be a second one.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
         return app;
     }
