@@ -1,0 +1,26 @@
+using System.Data.Common;
+
+namespace AkashML.Billing.Reservations;
+
+/// <summary>
+/// SQLite: each statement runs from a command prepared once for the connection and kept, with only its values bound
+/// again, so an operation does not parse and prepare SQL text (in-process statements cost no round trip, so the writes
+/// run one by one).
+/// </summary>
+internal sealed class PreparedCreditCommands(PreparedCommands prepared, DbTransaction transaction, DateTimeOffset now)
+    : CreditCommands(transaction, now)
+{
+    public override Task<DbDataReader> QueryAsync(Statement statement, object?[] values, CancellationToken cancellationToken) =>
+        prepared.Get(statement, Transaction, values).ExecuteReaderAsync(cancellationToken);
+
+    public override async Task<int> ExecuteAsync(IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken)
+    {
+        var rows = 0;
+        foreach (var (statement, values) in writes)
+        {
+            rows += await prepared.Get(statement, Transaction, values).ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return rows;
+    }
+}
