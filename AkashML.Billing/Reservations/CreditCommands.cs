@@ -17,6 +17,12 @@ internal abstract class CreditCommands(DbTransaction transaction, DateTimeOffset
     /// <summary>Runs <paramref name="statement"/> and reads its result sets; the caller disposes the reader before its next statement.</summary>
     public abstract Task<DbDataReader> QueryAsync(Statement statement, object?[] values, CancellationToken cancellationToken);
 
-    /// <summary>Runs the writes in order; answers how many rows they changed together.</summary>
-    public abstract Task<int> ExecuteAsync(IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken);
+    /// <summary>True once <see cref="WriteAsync"/> committed the transaction itself.</summary>
+    public bool Committed { get; protected set; }
+
+    /// <summary>
+    /// Runs the writes in order, each of which must change exactly one row: if one does not, it throws and the operation
+    /// keeps nothing. Where that saves a round trip (PostgreSQL) the transaction commits with them (<see cref="Committed"/>).
+    /// </summary>
+    public abstract Task WriteAsync(IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken);
 }

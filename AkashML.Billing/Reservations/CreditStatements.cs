@@ -3,7 +3,7 @@ namespace AkashML.Billing.Reservations;
 /// <summary>
 /// The statements of <see cref="DirectReservations"/> for one provider, built once: the two reads are each one text of
 /// several queries (one round trip on PostgreSQL), the writes are single statements (batched on PostgreSQL, run one by
-/// one from prepared commands on SQLite).
+/// one from prepared commands on SQLite), each changing exactly one row.
 /// </summary>
 internal sealed class CreditStatements
 {
@@ -36,19 +36,23 @@ internal sealed class CreditStatements
             + $"{pools} OR {p["Id"].Name} IN (SELECT {l["PoolId"].Name} FROM {l.Name} WHERE {l["ReservationId"].Name} = @p1));\n";
         SettlementRead = new Statement(close, a["UserId"], r["Id"], l["Kind"]);
 
-        InsertReservation = r.InsertStatement();
-        InsertLedgerEntry = l.InsertStatement();
+        // PostgreSQL commits in the same batch as the writes, so a write that changes no row must fail there and then.
+        Statement Write(Statement statement) => sqlite ? statement
+            : new($"WITH written AS ({statement.Text} RETURNING 1) SELECT 1 / COUNT(*) FROM written", statement.Parameters);
+
+        InsertReservation = Write(r.InsertStatement());
+        InsertLedgerEntry = Write(l.InsertStatement());
 
         // A relative change that can never take a pool below zero (the row count check would then fail).
         var remaining = p["RemainingMicros"].Name;
-        ChangePool = new Statement(
+        ChangePool = Write(new Statement(
             $"UPDATE {p.Name} SET {remaining} = {remaining} + @p0 WHERE {p["Id"].Name} = @p1 AND {remaining} + @p0 >= 0",
-            p["RemainingMicros"], p["Id"]);
+            p["RemainingMicros"], p["Id"]));
 
-        CloseReservation = new Statement(
+        CloseReservation = Write(new Statement(
             $"UPDATE {r.Name} SET {r["Status"].Name} = @p0, {r["ChargedMicros"].Name} = @p1, {r["UncoveredMicros"].Name} = @p2, {r["ClosedAt"].Name} = @p3 "
             + $"WHERE {r["Id"].Name} = @p4 AND {r["Status"].Name} = @p5",
-            r["Status"], r["ChargedMicros"], r["UncoveredMicros"], r["ClosedAt"], r["Id"], r["Status"]);
+            r["Status"], r["ChargedMicros"], r["UncoveredMicros"], r["ClosedAt"], r["Id"], r["Status"]));
     }
 
     /// <summary>A hold's reads (user): the account (locked), then the user's pools with something left.</summary>

@@ -66,7 +66,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 left -= take;
             }
 
-            await ExecuteAsync(commands, writes, cancellationToken);
+            await commands.WriteAsync(writes, cancellationToken);
             return (new ReservationResult(new CreditHold(reservation.Id, userId, inferenceId, maxCostMicros), usable, maxCostMicros), true);
         }, cancellationToken);
 
@@ -179,7 +179,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
 
             writes.Add((_statements.CloseReservation,
                 [settle ? ReservationStatus.Settled : ReservationStatus.Released, cost, 0L, now, reservation.Id, ReservationStatus.Open]));
-            await ExecuteAsync(commands, writes, cancellationToken);
+            await commands.WriteAsync(writes, cancellationToken);
             return (new SettlementResult(cost, 0, released, AlreadyClosed: false), true);
         }, cancellationToken);
 
@@ -200,8 +200,9 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
         {
             var connection = db.Database.GetDbConnection();
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var (result, keep) = await work(new BatchedCreditCommands(connection, transaction, clock.GetUtcNow()));
-            if (keep)
+            var commands = new BatchedCreditCommands(connection, transaction, clock.GetUtcNow());
+            var (result, keep) = await work(commands);
+            if (keep && !commands.Committed)
             {
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -246,14 +247,4 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
         }));
 
     private (Statement, object?[]) PoolChange(CreditPool pool, long amount) => (_statements.ChangePool, [amount, pool.Id]);
-
-    /// <summary>Runs the writes, each of which changes one row; any that did not roll the whole transaction back.</summary>
-    private static async Task ExecuteAsync(CreditCommands commands, List<(Statement, object?[])> writes, CancellationToken cancellationToken)
-    {
-        var rows = await commands.ExecuteAsync(writes, cancellationToken);
-        if (rows != writes.Count)
-        {
-            throw new InvalidOperationException($"A credit update wrote {rows} rows instead of {writes.Count}; nothing was changed.");
-        }
-    }
 }

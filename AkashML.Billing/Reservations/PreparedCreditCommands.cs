@@ -13,14 +13,16 @@ internal sealed class PreparedCreditCommands(PreparedCommands prepared, DbTransa
     public override Task<DbDataReader> QueryAsync(Statement statement, object?[] values, CancellationToken cancellationToken) =>
         prepared.Get(statement, Transaction, values).ExecuteReaderAsync(cancellationToken);
 
-    public override async Task<int> ExecuteAsync(IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken)
+    public override async Task WriteAsync(IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken)
     {
-        var rows = 0;
         foreach (var (statement, values) in writes)
         {
-            rows += await prepared.Get(statement, Transaction, values).ExecuteNonQueryAsync(cancellationToken);
+            // The group commit rolls the operation back to its savepoint.
+            var rows = await prepared.Get(statement, Transaction, values).ExecuteNonQueryAsync(cancellationToken);
+            if (rows != 1)
+            {
+                throw new InvalidOperationException($"A credit update wrote {rows} rows instead of 1; nothing was changed.");
+            }
         }
-
-        return rows;
     }
 }
