@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Text;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -16,14 +15,13 @@ internal sealed class BillingTables
     // One model per context type (SQLite, PostgreSQL), so this holds at most two entries.
     private static readonly ConcurrentDictionary<IModel, BillingTables> ByModel = new();
 
-    private readonly ConcurrentDictionary<string, string> _statements = new(StringComparer.Ordinal);
-
-    private BillingTables(IModel model, ISqlGenerationHelper sql)
+    private BillingTables(IModel model, ISqlGenerationHelper sql, bool sqlite)
     {
         Accounts = new SqlTable(model.FindEntityType(typeof(BillingAccount))!, sql);
         Pools = new SqlTable(model.FindEntityType(typeof(CreditPool))!, sql);
         Reservations = new SqlTable(model.FindEntityType(typeof(CreditReservation))!, sql);
         Ledger = new SqlTable(model.FindEntityType(typeof(LedgerEntry))!, sql);
+        Statements = new CreditStatements(this, sqlite);
     }
 
     public SqlTable Accounts { get; }
@@ -34,16 +32,11 @@ internal sealed class BillingTables
 
     public SqlTable Ledger { get; }
 
-    /// <summary>SQL text remembered under <paramref name="name"/>, if any (see <see cref="Remember"/>).</summary>
-    public bool TryGetStatement(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text) => _statements.TryGetValue(name, out text);
+    /// <summary>The direct path's statements for this model, and so this provider.</summary>
+    public CreditStatements Statements { get; }
 
-    /// <summary>
-    /// Keeps SQL text whose only variable parts are parameter names bound in a fixed order, so later commands of the same
-    /// shape skip building it (it depends on nothing else but this model, and so the provider).
-    /// </summary>
-    public string Remember(string name, string text) => _statements.GetOrAdd(name, text);
-
-    public static BillingTables Of(AkashDbContext db) => ByModel.GetOrAdd(db.Model, model => new BillingTables(model, db.GetService<ISqlGenerationHelper>()));
+    public static BillingTables Of(AkashDbContext db) =>
+        ByModel.GetOrAdd(db.Model, model => new BillingTables(model, db.GetService<ISqlGenerationHelper>(), db is SqliteAkashDbContext));
 }
 
 /// <summary>One mapped table: its delimited name, its columns by property name, and INSERT statements from entities.</summary>
@@ -69,16 +62,21 @@ internal sealed class SqlTable
 
     public SqlColumn this[string property] => _columns[property];
 
-    /// <summary>Appends <c>INSERT INTO … VALUES (…);</c> for <paramref name="entity"/> and binds its values.</summary>
-    public void AppendInsert(StringBuilder text, SqlCommandBuilder command, object entity)
+    /// <summary><c>INSERT INTO … VALUES (…)</c> of every written column; <see cref="InsertValues"/> gives its values.</summary>
+    public Statement InsertStatement() =>
+        new($"INSERT INTO {Name} ({string.Join(", ", _insertable.Select(c => c.Name))}) VALUES ({string.Join(", ", _insertable.Select((_, i) => "@p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))})",
+            _insertable);
+
+    /// <summary>The values <see cref="InsertStatement"/> binds for <paramref name="entity"/>.</summary>
+    public object?[] InsertValues(object entity)
     {
-        text.Append("INSERT INTO ").Append(Name).Append(" (").AppendJoin(", ", _insertable.Select(c => c.Name)).Append(") VALUES (");
-        for (var i = 0; i < _insertable.Length; i++)
+        var values = new object?[_insertable.Length];
+        for (var i = 0; i < values.Length; i++)
         {
-            text.Append(i == 0 ? "" : ", ").Append(command.Bind(_insertable[i], _insertable[i].Property.PropertyInfo!.GetValue(entity)));
+            values[i] = _insertable[i].Property.PropertyInfo!.GetValue(entity);
         }
 
-        text.Append(");\n");
+        return values;
     }
 }
 
@@ -93,6 +91,10 @@ internal sealed class SqlColumn(string name, IProperty property)
 
     public DbParameter CreateParameter(DbCommand command, string parameterName, object? value) =>
         _mapping.CreateParameter(command, parameterName, value, Property.IsNullable);
+
+    /// <summary>Binds <paramref name="value"/> again to a parameter <see cref="CreateParameter"/> made, converted the same way.</summary>
+    public void Rebind(DbParameter parameter, object? value) =>
+        parameter.Value = (value is null ? null : _mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
 
     /// <summary>Reads the column's value at <paramref name="ordinal"/> as the model's CLR type.</summary>
     public T Read<T>(DbDataReader reader, int ordinal)
@@ -111,19 +113,5 @@ internal sealed class SqlColumn(string name, IProperty property)
             : converter.ProviderClrType == typeof(string) ? reader.GetString(ordinal)
             : reader.GetValue(ordinal);
         return (T)converter.ConvertFromProvider(raw)!;
-    }
-}
-
-/// <summary>Collects the parameters of one command: each bound value gets its own name.</summary>
-internal sealed class SqlCommandBuilder(DbCommand command)
-{
-    private int _next;
-
-    /// <summary>Binds <paramref name="value"/> as <paramref name="column"/> would store it; returns the placeholder.</summary>
-    public string Bind(SqlColumn column, object? value)
-    {
-        var name = "@p" + _next++.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        command.Parameters.Add(column.CreateParameter(command, name, value));
-        return name;
     }
 }

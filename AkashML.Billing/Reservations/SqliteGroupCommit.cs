@@ -15,14 +15,18 @@ namespace AkashML.Billing.Reservations;
 /// still learns its outcome only after the commit that made it durable, so a charge is committed before its response
 /// completes. The operations of one transaction run in order and each sees the ones before it, exactly as if they had
 /// queued for the gate one by one; an operation that fails or decides not to write rolls back to its savepoint without
-/// touching the others.
+/// touching the others. The writer keeps one connection open and runs every statement from a command prepared once on
+/// it (<see cref="PreparedCommands"/>): parsing and preparing SQL text per operation cost more than running it.
 /// </remarks>
 public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGate gate, TimeProvider clock) : IAsyncDisposable, IDisposable
 {
     /// <summary>The most operations one transaction carries, so a burst does not hold the gate for long.</summary>
     public const int MaxBatch = 64;
 
-    private const string Savepoint = "credit_operation";
+    // Savepoints through prepared commands too: SqliteTransaction.Save and friends prepare their text on every call.
+    private static readonly Statement Save = new("SAVEPOINT credit_operation");
+    private static readonly Statement RollBack = new("ROLLBACK TO credit_operation");
+    private static readonly Statement Release = new("RELEASE credit_operation");
 
     private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _starting = new();
@@ -32,7 +36,7 @@ public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGa
     /// Runs <paramref name="work"/> in the next group transaction; its changes are kept when it answers <c>Keep</c>,
     /// rolled back otherwise (or when it throws, which the caller then sees). Returns once the transaction committed.
     /// </summary>
-    public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, DateTimeOffset, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)
+    internal Task<T> RunAsync<T>(Func<CreditCommands, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         cancellationToken.ThrowIfCancellationRequested();
@@ -69,57 +73,65 @@ public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGa
     {
         // Not cancellable: the loop ends once disposal has closed the queue and everything queued is done.
         var batch = new List<Operation>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        Writer? writer = null;
+        try
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation))
+            while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
             {
-                if (operation.CancellationToken.IsCancellationRequested)
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation))
                 {
-                    operation.Cancel();
+                    if (operation.CancellationToken.IsCancellationRequested)
+                    {
+                        operation.Cancel();
+                    }
+                    else
+                    {
+                        batch.Add(operation);
+                    }
                 }
-                else
+
+                if (batch.Count > 0)
                 {
-                    batch.Add(operation);
+                    writer ??= await Writer.OpenAsync(scopes);
+                    if (!await CommitAsync(writer, batch))
+                    {
+                        // The connection may be what failed: the next batch starts on a fresh one.
+                        await writer.DisposeAsync();
+                        writer = null;
+                    }
+
+                    batch.Clear();
                 }
             }
-
-            if (batch.Count > 0)
+        }
+        finally
+        {
+            if (writer is not null)
             {
-                await CommitAsync(batch);
-                batch.Clear();
+                await writer.DisposeAsync();
             }
         }
     }
 
-    private async Task CommitAsync(List<Operation> batch)
+    /// <summary>Runs the batch in one transaction and answers its callers; false when the transaction failed.</summary>
+    private async Task<bool> CommitAsync(Writer writer, List<Operation> batch)
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
-            await db.Database.OpenConnectionAsync(CancellationToken.None);
-            try
+            using var held = await gate.EnterAsync(CancellationToken.None);
+            await using var transaction = await writer.Connection.BeginTransactionAsync(CancellationToken.None);
+            foreach (var operation in batch)
             {
-                using var held = await gate.EnterAsync(CancellationToken.None);
-                var connection = db.Database.GetDbConnection();
-                await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-                foreach (var operation in batch)
+                await writer.Commands.Get(Save, transaction, []).ExecuteNonQueryAsync(CancellationToken.None);
+                if (!await operation.RunAsync(new PreparedCreditCommands(writer.Commands, transaction, clock.GetUtcNow())))
                 {
-                    await transaction.SaveAsync(Savepoint, CancellationToken.None);
-                    if (!await operation.RunAsync(connection, transaction, clock.GetUtcNow()))
-                    {
-                        await transaction.RollbackAsync(Savepoint, CancellationToken.None);
-                    }
-
-                    await transaction.ReleaseAsync(Savepoint, CancellationToken.None);
+                    await writer.Commands.Get(RollBack, transaction, []).ExecuteNonQueryAsync(CancellationToken.None);
                 }
 
-                await transaction.CommitAsync(CancellationToken.None);
+                await writer.Commands.Get(Release, transaction, []).ExecuteNonQueryAsync(CancellationToken.None);
             }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
+
+            await transaction.CommitAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -129,12 +141,48 @@ public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGa
                 operation.Fail(ex);
             }
 
-            return;
+            return false;
         }
 
         foreach (var operation in batch)
         {
             operation.Complete();
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The writer's connection, open from one batch to the next so that its prepared commands last (closing it would
+    /// finalize them), with the pooled context it belongs to (opened through it, so the SQLite tuning applies).
+    /// </summary>
+    private sealed class Writer(AsyncServiceScope scope, AkashDbContext db) : IAsyncDisposable
+    {
+        public DbConnection Connection { get; } = db.Database.GetDbConnection();
+
+        public PreparedCommands Commands { get; } = new(db.Database.GetDbConnection());
+
+        public static async Task<Writer> OpenAsync(IServiceScopeFactory scopes)
+        {
+            var scope = scopes.CreateAsyncScope();
+            try
+            {
+                var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
+                await db.Database.OpenConnectionAsync(CancellationToken.None);
+                return new Writer(scope, db);
+            }
+            catch
+            {
+                await scope.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Commands.Dispose();
+            await db.Database.CloseConnectionAsync();
+            await scope.DisposeAsync();
         }
     }
 
@@ -143,7 +191,7 @@ public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGa
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
         /// <summary>Runs the work; true when its changes are to be kept.</summary>
-        public abstract Task<bool> RunAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now);
+        public abstract Task<bool> RunAsync(CreditCommands commands);
 
         /// <summary>The transaction committed: hand over the work's result (or its own failure).</summary>
         public abstract void Complete();
@@ -153,7 +201,7 @@ public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGa
         public abstract void Cancel();
     }
 
-    private sealed class Operation<T>(Func<DbConnection, DbTransaction, DateTimeOffset, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)
+    private sealed class Operation<T>(Func<CreditCommands, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)
         : Operation(cancellationToken)
     {
         // Callers continue on their own threads, not on the writer's.
@@ -163,11 +211,11 @@ public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGa
 
         public Task<T> Task => _done.Task;
 
-        public override async Task<bool> RunAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now)
+        public override async Task<bool> RunAsync(CreditCommands commands)
         {
             try
             {
-                (_result, var keep) = await work(connection, transaction, now);
+                (_result, var keep) = await work(commands);
                 return keep;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
