@@ -171,7 +171,7 @@ public sealed class GatewayCall : IAsyncDisposable
         {
             _failedStatus = InferenceGateway.ClientClosedRequest;
             _status = "cancelled";
-            _error = Surface == ApiSurface.Playground ? "stopped by the caller" : "client disconnected";
+            _error = "cancelled by the caller";
             return;
         }
 

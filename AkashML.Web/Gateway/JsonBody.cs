@@ -189,28 +189,6 @@ public sealed partial class JsonBody(JsonObject root)
         _ => throw ApiException.InvalidParameter(name, $"'{name}' must be a boolean."),
     };
 
-    public double? OptionalNumber(string name, double min, double max) => Node(name) switch
-    {
-        null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => InRange(name, v.GetValue<double>(), min, max),
-        _ => throw ApiException.InvalidParameter(name, $"'{name}' must be a number."),
-    };
-
-    public int? OptionalInt(string name, int min, int max) => Node(name) switch
-    {
-        null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d) && d == Math.Floor(d) =>
-            (int)InRange(name, d, min, max),
-        _ => throw ApiException.InvalidParameter(name, $"'{name}' must be an integer."),
-    };
-
-    public long? OptionalLong(string name) => Node(name) switch
-    {
-        null => null,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var l) => l,
-        _ => throw ApiException.InvalidParameter(name, $"'{name}' must be an integer."),
-    };
-
     /// <summary>Checks an optional number against its range (400 naming <paramref name="name"/>).</summary>
     public static double? InRange(double? value, string name, double min, double max) =>
         value is { } v ? InRange(name, v, min, max) : null;
