@@ -215,6 +215,12 @@ public sealed class Model : IDisposable
         var sessionOptions = new OrtSessionOptions();
         try
         {
+            if (options.IntraOpSpinMicroseconds is { } spin)
+            {
+                // Before the config's entries, so a model folder that sets its own spin keeps it.
+                sessionOptions.AddConfigEntry("session.intra_op.spin_duration_us", spin.ToString(CultureInfo.InvariantCulture));
+            }
+
             var configProviderOptions = ApplyConfigSessionOptions(sessionOptions, config, folder, configPath);
             if (options.IntraOpThreads > 0)
             {

@@ -17,6 +17,13 @@ public sealed class ModelOptions
     /// <summary>Threads across operators; 0 keeps the config's value or ORT's default.</summary>
     public int InterOpThreads { get; init; }
 
+    /// <summary>
+    /// How long ORT's intra-op threads spin for more work before they sleep, in microseconds; null keeps ORT's own
+    /// iteration count (which keeps a core busy long after a run ends), 0 never spins. A model config's
+    /// <c>session.intra_op.spin_duration_us</c> entry wins over this.
+    /// </summary>
+    public int? IntraOpSpinMicroseconds { get; init; }
+
     /// <summary>JSON merged over genai_config.json before it is read (GenAI's config overlay), or null.</summary>
     public string? ConfigOverlay { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using AkashML.Inference.Native;
+using AkashML.Inference.Runtime;
 
 namespace AkashML.Inference.Serving;
 
@@ -34,6 +35,23 @@ public sealed class InferenceOptions
     /// <summary>Threads ORT uses across operators (0 = ORT's default).</summary>
     [Range(0, 1024)]
     public int InterOpThreads { get; set; }
+
+    /// <summary>
+    /// How long ORT's intra-op threads spin for more work before sleeping, in microseconds (0 = never spin, -1 = ORT's
+    /// built-in count). ORT's own count keeps a core spinning for about a millisecond after every run, which a serving
+    /// host pays on each short request; a short spin still covers the gap between the decode steps of one batch.
+    /// </summary>
+    [Range(-1, 1_000_000)]
+    public int IntraOpSpinMicroseconds { get; set; } = 100;
+
+    /// <summary>The runtime settings for one model: its execution provider and the thread settings above.</summary>
+    public ModelOptions ModelOptionsFor(string? modelId) => new()
+    {
+        ExecutionProvider = modelId is not null && ModelExecutionProviders.TryGetValue(modelId, out var specific) ? specific : ExecutionProvider,
+        IntraOpThreads = IntraOpThreads,
+        InterOpThreads = InterOpThreads,
+        IntraOpSpinMicroseconds = IntraOpSpinMicroseconds < 0 ? null : IntraOpSpinMicroseconds,
+    };
 
     /// <summary>
     /// Requests one model decodes at the same time on their own generators; later ones queue. Batched requests are

@@ -72,13 +72,8 @@ public sealed class ModelHost(ModelCatalog catalog, IOptions<InferenceOptions> o
             throw new ModelUnavailableException(descriptor.Id, OnnxRuntimeLibrary.NotSupportedReason ?? "ONNX Runtime is not available");
         }
 
-        var provider = settings.ModelExecutionProviders.TryGetValue(descriptor.Id, out var specific) ? specific : settings.ExecutionProvider;
-        var modelOptions = new ModelOptions
-        {
-            ExecutionProvider = provider,
-            IntraOpThreads = settings.IntraOpThreads,
-            InterOpThreads = settings.InterOpThreads,
-        };
+        var modelOptions = settings.ModelOptionsFor(descriptor.Id);
+        var provider = modelOptions.ExecutionProvider;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {

@@ -48,14 +48,7 @@ internal static class ModelCommands
     internal static ModelOptions RuntimeOptions(IServiceProvider services, string? id)
     {
         // The library itself (Inference:OnnxRuntimePath) was chosen when the services were registered.
-        var settings = services.GetRequiredService<IOptions<InferenceOptions>>().Value;
-
-        return new ModelOptions
-        {
-            ExecutionProvider = id is not null && settings.ModelExecutionProviders.TryGetValue(id, out var specific) ? specific : settings.ExecutionProvider,
-            IntraOpThreads = settings.IntraOpThreads,
-            InterOpThreads = settings.InterOpThreads,
-        };
+        return services.GetRequiredService<IOptions<InferenceOptions>>().Value.ModelOptionsFor(id);
     }
 
     /// <summary>A <c>--flag</c>; the parser reads the word after a flag as its value, so a value here is a misplaced positional.</summary>
