@@ -5,6 +5,14 @@ namespace AkashML.Web.Accounts;
 /// <summary>Identity's error list, made readable for the account pages.</summary>
 public static class AccountErrors
 {
+    /// <summary>True when the only problem is that the address already has an account (Identity names it twice).</summary>
+    public static bool OnlyTakenAddress(IEnumerable<IdentityError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var list = errors.ToList();
+        return list.Count > 0 && list.TrueForAll(e => e.Code is "DuplicateEmail" or "DuplicateUserName");
+    }
+
     /// <summary>
     /// Accounts use the email as user name, so Identity reports a taken address twice; keep one clear message instead.
     /// </summary>

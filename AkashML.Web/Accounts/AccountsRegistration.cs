@@ -48,6 +48,7 @@ public static class AccountsRegistration
             .AddDefaultTokenProviders();
 
         services.AddScoped<AccountProvisioning>();
+        services.AddScoped<PasswordSignIn>();
         services.AddScoped<ExternalSignIn>();
         AddEmail(builder);
         return builder;
@@ -63,7 +64,8 @@ public static class AccountsRegistration
         services.AddSingleton<IEmailDelivery>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.UsesSmtp
             ? sp.GetRequiredService<SmtpEmailDelivery>()
             : sp.GetRequiredService<DevOutbox>());
-        services.AddSingleton<IEmailSender<ApplicationUser>, AccountEmailSender>();
+        services.AddSingleton<AccountEmailSender>();
+        services.AddSingleton<IEmailSender<ApplicationUser>>(sp => sp.GetRequiredService<AccountEmailSender>());
     }
 
     private static void AddExternalProviders(WebApplicationBuilder builder, AuthenticationBuilder authentication)

@@ -91,9 +91,10 @@ public sealed class PasswordSignInTests(HostPool hosts) : IClassFixture<HostPool
             Assert.Contains("Invalid email or password", failed.Text, StringComparison.Ordinal);
         }
 
-        var locked = await AccountFlows.SignInAsync(browser, email, "Wrong-Passw0rd!last");
-        Assert.Equal("/Account/Lockout", locked.Path);
-        Assert.Contains("Account temporarily locked", locked.Text, StringComparison.Ordinal);
+        // The attempt that locks the account still reads like any wrong password: only the password tells.
+        var locking = await AccountFlows.SignInAsync(browser, email, "Wrong-Passw0rd!last");
+        Assert.Equal("/Account/Login", locking.Path);
+        Assert.Contains("Invalid email or password", locking.Text, StringComparison.Ordinal);
 
         var user = await host.FindUserAsync(email);
         Assert.NotNull(user?.LockoutEnd);
@@ -101,7 +102,40 @@ public sealed class PasswordSignInTests(HostPool hosts) : IClassFixture<HostPool
 
         var stillLocked = await AccountFlows.SignInAsync(browser, email, AccountFlows.GoodPassword);
         Assert.Equal("/Account/Lockout", stillLocked.Path);
+        Assert.Contains("Account temporarily locked", stillLocked.Text, StringComparison.Ordinal);
         Assert.False(AccountFlows.IsSignedIn(stillLocked));
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_failed_sign_in_does_not_tell_whether_the_email_has_an_account(DatabaseKind kind)
+    {
+        var host = await hosts.GetAsync(kind);
+        using var browser = host.NewBrowser();
+        var confirmed = AccountFlows.NewEmail("known");
+        await AccountFlows.CreateConfirmedUserAsync(host, confirmed);
+        var unconfirmed = AccountFlows.NewEmail("unconfirmed");
+        await AccountFlows.RegisterAsync(browser, unconfirmed, AccountFlows.GoodPassword);
+        var locked = AccountFlows.NewEmail("locked");
+        await AccountFlows.CreateConfirmedUserAsync(host, locked);
+        for (var attempt = 0; attempt < AccountsRegistration.MaxFailedAccessAttempts; attempt++)
+        {
+            await AccountFlows.SignInAsync(browser, locked, "Wrong-Passw0rd!" + attempt);
+        }
+
+        var unknown = await AccountFlows.SignInAsync(browser, AccountFlows.NewEmail("nobody"), "Wrong-Passw0rd!");
+        Assert.Equal("/Account/Login", unknown.Path);
+        Assert.Contains("Invalid email or password", unknown.Text, StringComparison.Ordinal);
+        foreach (var email in new[] { confirmed, unconfirmed, locked })
+        {
+            var page = await AccountFlows.SignInAsync(browser, email, "Wrong-Passw0rd!");
+            Assert.Equal(unknown.Path, page.Path);
+            Assert.Equal(unknown.Text, page.Text);
+        }
+
+        // The right password is what earns the specific answer.
+        var early = await AccountFlows.SignInAsync(browser, unconfirmed, AccountFlows.GoodPassword);
+        Assert.Contains("Confirm your email address before signing in", early.Text, StringComparison.Ordinal);
+        Assert.Equal("/Account/Lockout", (await AccountFlows.SignInAsync(browser, locked, AccountFlows.GoodPassword)).Path);
     }
 
     [Theory, SqliteData, PostgresData]

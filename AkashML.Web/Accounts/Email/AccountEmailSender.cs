@@ -30,6 +30,19 @@ public sealed class AccountEmailSender(IEmailDelivery delivery) : IEmailSender<A
             "Reset password",
             resetLink);
 
+    /// <summary>
+    /// Tells the owner of <paramref name="email"/> that someone tried to create a second account with it. Registration
+    /// answers such an attempt exactly like a new account, so only the address's owner learns that it is registered.
+    /// </summary>
+    public Task SendAccountExistsAsync(string email, string signInLink) =>
+        SendLinkAsync(
+            email,
+            EmailPurpose.AccountExists,
+            "You already have an AkashML account",
+            "Someone, perhaps you, tried to create an AkashML account with this address, which already has one. Sign in instead (or reset your password from the sign-in page):",
+            "Sign in",
+            HtmlEncoder.Default.Encode(signInLink));
+
     public Task SendPasswordResetCodeAsync(ApplicationUser user, string email, string resetCode)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(email);

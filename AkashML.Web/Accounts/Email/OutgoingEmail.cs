@@ -6,6 +6,9 @@ public enum EmailPurpose
     ConfirmAccount,
     ResetPassword,
     ResetPasswordCode,
+
+    /// <summary>Someone tried to register an address that already has an account.</summary>
+    AccountExists,
 }
 
 /// <summary>One account email, ready to deliver. <paramref name="Link"/> is the raw (not HTML-encoded) action link, if any.</summary>
