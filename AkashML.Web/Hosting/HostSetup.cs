@@ -88,6 +88,7 @@ public static class HostSetup
         }
 
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        app.UseSignInThrottle();
         app.UseAntiforgeryWithErrorPage();
         app.MapStaticAssets();
         app.MapHealthEndpoints();

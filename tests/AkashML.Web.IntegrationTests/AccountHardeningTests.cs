@@ -1,0 +1,71 @@
+using System.Net;
+using AkashML.Web.IntegrationTests.Infrastructure;
+
+namespace AkashML.Web.IntegrationTests;
+
+/// <summary>What the account pages promise an attacker cannot use: cookie flags, and a throttle on credential forms per address.</summary>
+public sealed class AccountHardeningTests(HostPool hosts) : IClassFixture<HostPool>
+{
+    [Fact]
+    public async Task Credential_posts_beyond_the_limit_get_429_with_Retry_After_while_pages_and_apis_still_answer()
+    {
+        await using var host = await AkashWebHost.StartAsync(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["SignInThrottle:AttemptsPerMinute"] = "3" });
+        using var browser = host.NewBrowser();
+        var email = AccountFlows.NewEmail("throttled");
+        await AccountFlows.CreateConfirmedUserAsync(host, email);
+
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var refused = await AccountFlows.SignInAsync(browser, email, "Wrong-Passw0rd!" + attempt);
+            Assert.Equal(HttpStatusCode.OK, refused.Status);
+            Assert.Contains("Invalid email or password", refused.Text, StringComparison.Ordinal);
+        }
+
+        // The fourth post is not even checked: not against the password, not against the lockout count.
+        var login = await browser.GetAsync("Account/Login");
+        Assert.Equal(HttpStatusCode.OK, login.Status);
+        var fields = new Dictionary<string, string>(login.Form("login").Fields, StringComparer.Ordinal)
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = AccountFlows.GoodPassword,
+        };
+        using var throttled = await browser.SendOnceAsync(HttpMethod.Post, login.Url, new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        var retryAfter = int.Parse(Assert.Single(throttled.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 60);
+        Assert.Contains("Too many sign-in attempts", await throttled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(3, (await host.FindUserAsync(email))!.AccessFailedCount);
+
+        // Other forms from the same address share the budget; pages and the APIs do not count.
+        var register = await AccountFlows.RegisterAsync(browser, AccountFlows.NewEmail("late"), AccountFlows.GoodPassword);
+        Assert.Equal(HttpStatusCode.TooManyRequests, register.Status);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("Account/Login")).Status);
+        using var models = await browser.App.GetAsync(new Uri("/v1/models", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, models.StatusCode);
+    }
+
+    [Theory, SqliteData, PostgresData]
+    public async Task The_session_cookie_is_HttpOnly_SameSite_Lax_and_Secure_over_HTTPS(DatabaseKind kind)
+    {
+        var host = await hosts.GetAsync(kind);
+        using var browser = host.NewBrowser();
+        var email = AccountFlows.NewEmail("cookie");
+        await AccountFlows.CreateConfirmedUserAsync(host, email);
+
+        var login = await browser.GetAsync("Account/Login");
+        var fields = new Dictionary<string, string>(login.Form("login").Fields, StringComparer.Ordinal)
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = AccountFlows.GoodPassword,
+        };
+        using var signedIn = await browser.SendOnceAsync(HttpMethod.Post, login.Url, new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var session = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal));
+        var flags = session.Split(';', StringSplitOptions.TrimEntries).Skip(1).Select(f => f.ToLowerInvariant()).ToList();
+        Assert.Contains("httponly", flags);
+        Assert.Contains("secure", flags);
+        Assert.Contains("samesite=lax", flags);
+        Assert.Contains("path=/", flags);
+    }
+}
