@@ -68,4 +68,17 @@ public sealed class AccountHardeningTests(HostPool hosts) : IClassFixture<HostPo
         Assert.Contains("samesite=lax", flags);
         Assert.Contains("path=/", flags);
     }
+
+    [Fact]
+    public async Task In_production_the_dev_outbox_does_not_exist_unless_allowed()
+    {
+        await using var host = await AkashWebHost.StartAsync(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["Email:DevOutboxInProduction"] = "false" });
+        using var browser = host.NewBrowser();
+
+        var registered = await AccountFlows.RegisterAsync(browser, AccountFlows.NewEmail("prod"), AccountFlows.GoodPassword);
+
+        Assert.Equal("/Account/RegisterConfirmation", registered.Path);
+        Assert.DoesNotContain("dev outbox", registered.Text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("dev/outbox")).Status);
+    }
 }

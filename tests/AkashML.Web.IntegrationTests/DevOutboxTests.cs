@@ -1,6 +1,7 @@
 using System.Net;
 using AkashML.Web.Accounts.Email;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -23,18 +24,23 @@ public sealed class DevOutboxTests
     }
 
     [Theory]
-    [InlineData("127.0.0.1", false, null, true)]
-    [InlineData("::1", false, null, true)]
-    [InlineData("203.0.113.7", false, null, false)]
-    [InlineData("203.0.113.7", true, null, true)]
-    [InlineData("127.0.0.1", false, "smtp.example.test", false)]
-    [InlineData("127.0.0.1", true, "smtp.example.test", false)]
-    public void The_outbox_is_offered_to_loopback_clients_only_unless_allowed_and_never_with_SMTP(string remote, bool allowRemote, string? smtpHost, bool expected)
+    [InlineData("127.0.0.1", false, null, "Development", false, true)]
+    [InlineData("::1", false, null, "Development", false, true)]
+    [InlineData("203.0.113.7", false, null, "Development", false, false)]
+    [InlineData("203.0.113.7", true, null, "Development", false, true)]
+    [InlineData("127.0.0.1", false, "smtp.example.test", "Development", false, false)]
+    [InlineData("127.0.0.1", true, "smtp.example.test", "Development", false, false)]
+    [InlineData("127.0.0.1", false, null, "Production", false, false)]
+    [InlineData("127.0.0.1", false, null, "Production", true, true)]
+    [InlineData("127.0.0.1", false, "smtp.example.test", "Production", true, false)]
+    [InlineData("127.0.0.1", false, null, "Staging", false, true)]
+    public void The_outbox_is_offered_to_loopback_clients_outside_production_unless_allowed_and_never_with_SMTP(
+        string remote, bool allowRemote, string? smtpHost, string environment, bool inProduction, bool expected)
     {
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(remote);
-        var options = new EmailOptions { DevOutboxAllowRemote = allowRemote, Smtp = new SmtpOptions { Host = smtpHost } };
+        var options = new EmailOptions { DevOutboxAllowRemote = allowRemote, DevOutboxInProduction = inProduction, Smtp = new SmtpOptions { Host = smtpHost } };
 
-        Assert.Equal(expected, DevOutboxAccess.IsAvailable(context, options));
+        Assert.Equal(expected, DevOutboxAccess.IsAvailable(context, options, new HostingEnvironment { EnvironmentName = environment }));
     }
 }

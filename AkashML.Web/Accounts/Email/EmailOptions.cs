@@ -22,6 +22,12 @@ public sealed class EmailOptions
     /// </summary>
     public bool DevOutboxAllowRemote { get; set; }
 
+    /// <summary>
+    /// Serve <c>/dev/outbox</c> in the Production environment too (a private trial instance without mail). Off by
+    /// default: in Production, account emails without SMTP go only to the server log.
+    /// </summary>
+    public bool DevOutboxInProduction { get; set; }
+
     /// <summary>True when mail goes out over SMTP; false when it goes to the log and the dev outbox.</summary>
     public bool UsesSmtp => !string.IsNullOrWhiteSpace(Smtp.Host);
 }

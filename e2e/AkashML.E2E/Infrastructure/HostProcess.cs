@@ -144,6 +144,8 @@ public sealed partial class HostProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(dll);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // The account flows read their links from the dev outbox, which Production serves only when allowed.
+        start.Environment["Email__DevOutboxInProduction"] = "true";
         start.Environment["AkashML__DataDirectory"] = dataDirectory;
         // Whatever the surrounding environment says, this host runs on embedded SQLite and offers no external providers.
         start.Environment["ConnectionStrings__Postgres"] = "";

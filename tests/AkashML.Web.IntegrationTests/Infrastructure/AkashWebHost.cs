@@ -32,6 +32,8 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
         {
             // Every request of an in-process host comes from one (absent) address; tests that exercise the throttle set their own limit.
             ["SignInThrottle:AttemptsPerMinute"] = "1000",
+            // The hosts run as Production; the account flows read their links from the dev outbox.
+            ["Email:DevOutboxInProduction"] = "true",
         };
         foreach (var (key, value) in settings)
         {
