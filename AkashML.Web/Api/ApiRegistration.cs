@@ -37,6 +37,7 @@ public static class ApiRegistration
     /// <summary>The public APIs' pipeline; no antiforgery (no cookies are involved).</summary>
     private static RouteGroupBuilder WithApiDefaults(this RouteGroupBuilder group, ApiSurface surface)
     {
+        group.WithMetadata(BoundsItsOwnBody.Instance);
         group.AddEndpointFilterFactory((context, next) =>
         {
             var filter = ActivatorUtilities.CreateInstance<ApiCallFilter>(context.ApplicationServices, surface);

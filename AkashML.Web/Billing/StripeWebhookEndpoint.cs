@@ -1,5 +1,6 @@
 using System.Text;
 using AkashML.Billing.Webhooks;
+using AkashML.Web.Gateway;
 
 namespace AkashML.Web.Billing;
 
@@ -11,6 +12,7 @@ public static class StripeWebhookEndpoint
             .WithName("StripeWebhook")
             .WithSummary("Receives Stripe events (signed with Stripe-Signature)")
             .ExcludeFromDescription()
+            .WithMetadata(BoundsItsOwnBody.Instance)
             .DisableAntiforgery();
 
     private static async Task<IResult> ReceiveAsync(HttpRequest request, StripeWebhookProcessor processor, CancellationToken cancellationToken)

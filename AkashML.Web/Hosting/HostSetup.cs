@@ -88,6 +88,7 @@ public static class HostSetup
         }
 
         app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        app.UseRequestBodyLimits();
         app.UseSignInThrottle();
         app.UseAntiforgeryWithErrorPage();
         app.MapStaticAssets();

@@ -13,4 +13,11 @@ public sealed class DashboardOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00", ErrorMessage = "Dashboard:RevalidationInterval must be between 5 seconds and 1 hour.")]
     public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Largest request body of the dashboard's own routes (its form posts); bigger ones get 413. The APIs have their
+    /// own (<c>Api:MaxRequestBodyBytes</c>), as does the Stripe webhook.
+    /// </summary>
+    [Range(1024, 64L * 1024 * 1024)]
+    public long MaxFormBodyBytes { get; set; } = 1024 * 1024;
 }

@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.Http.Headers;
+using AkashML.Web.Accounts;
+using AkashML.Web.Keys;
 using AkashML.Web.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AkashML.Web.IntegrationTests;
 
@@ -80,5 +84,41 @@ public sealed class AccountHardeningTests(HostPool hosts) : IClassFixture<HostPo
         Assert.Equal("/Account/RegisterConfirmation", registered.Path);
         Assert.DoesNotContain("dev outbox", registered.Text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("dev/outbox")).Status);
+    }
+
+    [Fact]
+    public async Task Each_route_has_its_own_body_limit_and_a_bigger_body_gets_413()
+    {
+        // Kestrel, not the in-process test server: the limit is Kestrel's.
+        await using var host = await AkashWebHost.StartAsync(DatabaseKind.Sqlite, realHttp: true);
+        using var browser = host.NewBrowser();
+
+        // A dashboard form: 1 MiB by default (Dashboard:MaxFormBodyBytes).
+        var login = await browser.GetAsync("Account/Login");
+        var fields = new Dictionary<string, string>(login.Form("login").Fields, StringComparer.Ordinal)
+        {
+            ["Input.Email"] = AccountFlows.NewEmail("big"),
+            ["Input.Password"] = new string('x', 1100 * 1024),
+        };
+        using var tooBig = await browser.SendOnceAsync(HttpMethod.Post, login.Url, new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
+        Assert.Contains("too much to send", await tooBig.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The same size is read by the API (4 MiB by default), which refuses only what is over its own limit.
+        var key = await host.WithServicesAsync(async services =>
+        {
+            var user = await services.GetRequiredService<AccountProvisioning>().CreateConfirmedUserAsync(AccountFlows.NewEmail("bodies"), AccountFlows.GoodPassword, admin: false);
+            return (await services.GetRequiredService<ApiKeyService>().CreateAsync(user.Id, "k", ApiKeyLimits.None, CancellationToken.None)).Secret;
+        });
+        using var client = new HttpClient { BaseAddress = host.RealAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var read = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent(
+            "{\"model\":\"no-such-model\",\"prompt\":\"" + new string('x', 1100 * 1024) + "\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        Assert.Contains("no-such-model", await read.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var hugeAnswer = await client.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent(
+            "{\"model\":\"no-such-model\",\"prompt\":\"" + new string('x', 5 * 1024 * 1024) + "\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, hugeAnswer.StatusCode);
+        Assert.Contains("\"error\"", await hugeAnswer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
