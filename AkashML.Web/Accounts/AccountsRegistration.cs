@@ -49,6 +49,7 @@ public static class AccountsRegistration
 
         services.AddScoped<AccountProvisioning>();
         services.AddScoped<PasswordSignIn>();
+        services.AddScoped<AccountErasure>();
         services.AddSignInThrottle(builder.Configuration);
         services.AddScoped<ExternalSignIn>();
         AddEmail(builder);

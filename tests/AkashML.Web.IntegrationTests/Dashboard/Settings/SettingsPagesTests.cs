@@ -3,6 +3,10 @@ using System.Text.RegularExpressions;
 using AkashML.Billing.Ledger;
 using AkashML.Data;
 using AkashML.Data.Billing;
+using AkashML.Data.Inferences;
+using AkashML.Data.Presets;
+using AkashML.Web.Accounts;
+using AkashML.Web.Keys;
 using AkashML.Web.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,14 +66,26 @@ public sealed partial class SettingsPagesTests(HostPool hosts) : IClassFixture<H
     }
 
     [Theory, SqliteData, PostgresData]
-    public async Task Deleting_the_account_needs_the_password_and_removes_everything(DatabaseKind kind)
+    public async Task Deleting_the_account_needs_the_password_erases_the_person_and_keeps_the_money_trail(DatabaseKind kind)
     {
         var host = await hosts.GetAsync(kind);
         using var browser = host.NewBrowser();
         var email = AccountFlows.NewEmail("leaving");
         await AccountFlows.CreateConfirmedUserAsync(host, email);
         var userId = (await host.FindUserAsync(email))!.Id;
-        await host.WithServicesAsync(sp => sp.GetRequiredService<CreditLedger>().GrantAsync(userId, CreditSource.AdminGrant, 3_000_000, null, "gone soon", null, CancellationToken.None));
+        var secret = await host.WithServicesAsync(async sp =>
+        {
+            await sp.GetRequiredService<CreditLedger>().GrantAsync(userId, CreditSource.AdminGrant, 3_000_000, null, "gone soon", null, CancellationToken.None);
+            var db = sp.GetRequiredService<AkashDbContext>();
+            db.Presets.Add(new Preset { UserId = userId, Name = "mine", ModelId = "akashml/tiny-random", SystemPrompt = "private words" });
+            db.InferencePayloads.Add(new InferencePayload { InferenceId = "inf-erase-" + Guid.NewGuid().ToString("N"), UserId = userId, RequestJson = "{\"prompt\":\"private words\"}", OutputText = "private output", CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(1) });
+            await db.SaveChangesAsync();
+            return (await sp.GetRequiredService<ApiKeyService>().CreateAsync(userId, "laptop of a person", ApiKeyLimits.None, CancellationToken.None)).Secret;
+        });
+        using var api = host.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(new Uri("/v1/models", UriKind.Relative))).StatusCode);
+        var ledgerBefore = await host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().LedgerEntries.CountAsync(e => e.UserId == userId));
         await AccountFlows.SignInAsync(browser, email, AccountFlows.GoodPassword);
 
         var page = await browser.GetAsync("Account/Manage/DeletePersonalData");
@@ -84,10 +100,36 @@ public sealed partial class SettingsPagesTests(HostPool hosts) : IClassFixture<H
         Assert.Equal("/Account/Login", deleted.Path);
         Assert.False(AccountFlows.IsSignedIn(deleted));
         Assert.Null(await host.FindUserAsync(email));
-        Assert.Equal(0, await host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().CreditPools.CountAsync(p => p.UserId == userId)));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync(new Uri("/v1/models", UriKind.Relative))).StatusCode);
+        await host.WithServicesAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AkashDbContext>();
+            var row = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId);
+            Assert.Equal($"{userId}@{AccountErasure.ErasedDomain}", row.Email);
+            Assert.Null(row.PasswordHash);
+            Assert.DoesNotContain(email, row.NormalizedEmail!, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(0, await db.Presets.CountAsync(p => p.UserId == userId));
+            Assert.Equal(0, await db.InferencePayloads.CountAsync(p => p.UserId == userId));
+            Assert.All(await db.ApiKeys.Where(k => k.UserId == userId).ToListAsync(), k =>
+            {
+                Assert.NotNull(k.RevokedAt);
+                Assert.Equal("erased", k.Name);
+            });
+
+            // The money trail stays, anonymised: the same entries, still summing to the same balance.
+            Assert.Equal(ledgerBefore, await db.LedgerEntries.CountAsync(e => e.UserId == userId));
+            Assert.Equal(3_000_000, (await sp.GetRequiredService<CreditLedger>().GetBalanceAsync(userId, CancellationToken.None)).UsableMicros);
+            return true;
+        });
+
         var signIn = await AccountFlows.SignInAsync(browser, email, AccountFlows.GoodPassword);
         Assert.False(AccountFlows.IsSignedIn(signIn));
         Assert.Equal(HttpStatusCode.OK, signIn.Status);
+
+        // The address is free again for a new account.
+        var again = await AccountFlows.RegisterAsync(browser, email, AccountFlows.GoodPassword);
+        Assert.Equal("/Account/RegisterConfirmation", again.Path);
+        Assert.NotEqual(userId, (await host.FindUserAsync(email))!.Id);
     }
 
     private static string WrongCode(string key)
