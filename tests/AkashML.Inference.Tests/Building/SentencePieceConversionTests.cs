@@ -1,6 +1,7 @@
 using AkashML.Inference.Building;
 using AkashML.Inference.Building.TinyRandom;
 using AkashML.Inference.Building.Tokenizers;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Building;
 
@@ -22,10 +23,10 @@ public sealed class SentencePieceConversionTests
         }
     }
 
-    [Stories260KFact]
+    [NeedsSharedFact("models/llama2c-stories260K")]
     public void Converted_tokenizer_tokenizes_like_llama2c()
     {
-        var tokenizerBin = Path.Combine(SharedData.Stories260K!, "tok512.bin");
+        var tokenizerBin = Path.Combine(SharedTestData.PathOf("models/llama2c-stories260K"), "tok512.bin");
         var vocabulary = SentencePieceVocabulary.ReadLlama2C(tokenizerBin, 512);
         var json = SentencePieceBpeConverter.CreateTokenizerJson(vocabulary, bosId: 1, unkId: 0);
         var converted = new HuggingFaceBpeReference(json);
@@ -41,11 +42,11 @@ public sealed class SentencePieceConversionTests
         Assert.True(compared > 100);
     }
 
-    [Stories260KFact]
+    [NeedsSharedFact("models/llama2c-stories260K")]
     public void Llama2c_bin_and_sentencepiece_model_give_the_same_tokenizer()
     {
-        var fromBin = SentencePieceVocabulary.ReadLlama2C(Path.Combine(SharedData.Stories260K!, "tok512.bin"), 512);
-        var fromModel = SentencePieceVocabulary.ReadModelProto(Path.Combine(SharedData.Stories260K!, "tok512.model"));
+        var fromBin = SentencePieceVocabulary.ReadLlama2C(Path.Combine(SharedTestData.PathOf("models/llama2c-stories260K"), "tok512.bin"), 512);
+        var fromModel = SentencePieceVocabulary.ReadModelProto(Path.Combine(SharedTestData.PathOf("models/llama2c-stories260K"), "tok512.model"));
         Assert.Equal(512, fromModel.Count);
         Assert.Equal(PieceKind.Byte, fromModel.Pieces[3].Kind);
         Assert.Equal("<0x00>", fromModel.Pieces[3].Piece);

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using AkashML.Inference.Native;
 using AkashML.Inference.Runtime;
 using AkashML.Inference.Tests.Conformance;
+using AkashML.Tests.SharedFolder;
 using Xunit.Abstractions;
 using Managed = Microsoft.ML.OnnxRuntime;
 using ManagedElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
@@ -32,12 +33,6 @@ public sealed class BindingDecodeStepBenchmark(ConformanceModels models, ITestOu
     public void Decode_step_through_both_bindings(string name)
     {
         var folder = models.Folder(name);
-        if (!Directory.Exists(folder))
-        {
-            output.WriteLine($"{name}: {SharedTestData.MissingReason}");
-            return;
-        }
-
         using var model = Model.Load(folder);
         var signature = model.Signature;
         Assert.All(
@@ -317,14 +312,16 @@ public sealed class BindingDecodeStepBenchmark(ConformanceModels models, ITestOu
     }
 }
 
-/// <summary>A benchmark theory: runs only with AKASHML_BENCH=1 (minutes of CPU; figures, not assertions).</summary>
+/// <summary>
+/// A benchmark theory: runs only with AKASHML_BENCH=1 (minutes of CPU; figures, not assertions), and then only with the
+/// shared models its rows include.
+/// </summary>
 internal sealed class BenchmarkTheoryAttribute : TheoryAttribute
 {
     public BenchmarkTheoryAttribute()
     {
-        if (Environment.GetEnvironmentVariable("AKASHML_BENCH") != "1")
-        {
-            Skip = "A benchmark: set AKASHML_BENCH=1 to run it and read the figures in the test output.";
-        }
+        Skip = Environment.GetEnvironmentVariable("AKASHML_BENCH") != "1"
+            ? "A benchmark: set AKASHML_BENCH=1 to run it and read the figures in the test output."
+            : SharedTestData.SkipReason("models");
     }
 }

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Text;
+using AkashML.Tests.SharedFolder;
 using Xunit.Abstractions;
 
 namespace AkashML.Inference.Tests.Tokenizers;
 
 public sealed class TokenizerPerformanceTests(ITestOutputHelper output)
 {
-    [SharedDataTheory]
+    [NeedsSharedTheory("tokenizers")]
     [InlineData("tokenizers/gpt2", 500)]
     [InlineData("tokenizers/bert-base-uncased", 500)]
     [InlineData("tokenizers/t5-small", 500)]
