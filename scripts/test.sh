@@ -88,9 +88,17 @@ prepare_reference_data() {
     npm ci --prefix tests/reference --no-audit --no-fund --loglevel=error >/dev/null
     export AKASHML_REFERENCE_DIR="$work/reference"
     mkdir -p "$AKASHML_REFERENCE_DIR"
-    for script in tests/reference/*.mjs; do
-      node "$script" "$AKASHML_REFERENCE_DIR"
-    done
+    # The tokenizer.json our model builder converts from stories260K's SentencePiece vocabulary goes through Hugging
+    # Face's tokenizer too, so the converter is held to HF's outputs rather than to a copy of our own merge loop.
+    local converted=()
+    local stories="${shared:-}/models/llama2c-stories260K"
+    if [ -n "${shared:-}" ] && [ -d "$stories" ]; then
+      dotnet run --no-build --project AkashML.Web -c "$configuration" -- models build llama2c "$stories/stories260K.bin" \
+        --tokenizer "$stories/tok512.bin" --out "$work/converted/stories260K" --AkashML:DataDirectory="$work/cli-data" >/dev/null
+      converted+=("$work/converted/stories260K/tokenizer.json")
+    fi
+    node tests/reference/tokenize.mjs "$AKASHML_REFERENCE_DIR" "${converted[@]}"
+    node tests/reference/render-templates.mjs "$AKASHML_REFERENCE_DIR"
   fi
 }
 

@@ -2,7 +2,9 @@
 // for a fixed list of tokenizer.json files and texts. The C# tests (TokenizerReferenceTests) compare against it
 // when AKASHML_REFERENCE_DIR names <out-dir>.
 //
-// Usage: node tests/reference/tokenize.mjs <out-dir>
+// Usage: node tests/reference/tokenize.mjs <out-dir> [tokenizer.json ...]
+// Extra files are tokenizers our own code wrote (scripts/test.sh passes the one the model builder converts from
+// stories260K's SentencePiece vocabulary): they are copied to <out-dir>/converted/ and run like the others.
 // The shared fixtures are found through AKASHML_SHARED_DIR (when set, and only there: a path that does not exist means
 // none), or as a `shared` folder beside an ancestor of this script. Without them (a fresh clone) it writes a reference
 // with no tokenizers and says so; the C# tests that need it then skip, naming the missing folder.
@@ -15,8 +17,9 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 const outDir = process.argv[2];
+const extraFiles = process.argv.slice(3);
 if (!outDir) {
-  console.error('usage: node tokenize.mjs <out-dir>');
+  console.error('usage: node tokenize.mjs <out-dir> [tokenizer.json ...]');
   process.exit(2);
 }
 
@@ -132,6 +135,7 @@ const texts = [
 const require = createRequire(import.meta.url);
 const version = require('tokenizers/package.json').version;
 fs.mkdirSync(path.join(outDir, 'variants'), { recursive: true });
+fs.mkdirSync(path.join(outDir, 'converted'), { recursive: true });
 
 async function run(tokenizer) {
   const cases = [];
@@ -167,6 +171,12 @@ for (const [name, [base, edit]] of shared === null ? [] : Object.entries(variant
   const file = path.join(outDir, relFile);
   fs.writeFileSync(file, JSON.stringify(json));
   entries.push({ name, file: relFile, cases: await run(Tokenizer.fromFile(file)) });
+}
+for (const [index, source] of extraFiles.entries()) {
+  const name = `${path.basename(path.dirname(source))}-${index}`;
+  const relFile = `converted/${name}.json`;
+  fs.copyFileSync(source, path.join(outDir, relFile));
+  entries.push({ name: `converted/${name}`, file: relFile, cases: await run(Tokenizer.fromFile(path.join(outDir, relFile))) });
 }
 
 const out = path.join(outDir, 'tokenizer-reference.json');
