@@ -6,7 +6,7 @@ using AkashML.Tests.SharedFolder;
 namespace AkashML.Inference.Tests.Conformance;
 
 /// <summary>
-/// Every model the conformance tests and the binding benchmark run: the ones our builder makes (tiny-random always;
+/// Every model the conformance tests run: the ones our builder makes (tiny-random always;
 /// stories260K fp32 and int4 from the shared llama2.c files) and every GenAI folder in ../shared/models. Built once
 /// per test class into a temp folder.
 /// </summary>
