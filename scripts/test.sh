@@ -93,7 +93,7 @@ prepare_reference_data() {
     local converted=()
     local stories="${shared:-}/models/llama2c-stories260K"
     if [ -n "${shared:-}" ] && [ -d "$stories" ]; then
-      dotnet run --no-build --project AkashML.Web -c "$configuration" -- models build llama2c "$stories/stories260K.bin" \
+      dotnet run --no-build --no-launch-profile --project AkashML.Web -c "$configuration" -- models build llama2c "$stories/stories260K.bin" \
         --tokenizer "$stories/tok512.bin" --out "$work/converted/stories260K" --AkashML:DataDirectory="$work/cli-data" >/dev/null
       converted+=("$work/converted/stories260K/tokenizer.json")
     fi
