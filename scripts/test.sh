@@ -2,6 +2,8 @@
 # Runs the whole test suite: builds the solution, prepares the reference data (npm), starts a throwaway
 # PostgreSQL 15 cluster, runs every test project against it and against SQLite, then stops and deletes the cluster,
 # even when tests fail. Exits non-zero on any failure, or when PostgreSQL cannot start.
+# The shared test data (../shared beside the checkout, or AKASHML_SHARED_DIR) is optional: without it the tests that
+# need it skip, and the list of skipped tests at the end says why. With it nothing may skip for want of it.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +18,26 @@ pg_dir="$work/pg"
 pg_port=""
 
 log() { printf '==> %s\n' "$*"; }
+
+# Starts every skip reason of a test that lacks shared data (tests/SharedFolder/SharedTestData.cs).
+shared_skip_prefix="Needs ../shared:"
+
+find_shared() {
+  # As the tests look for it: AKASHML_SHARED_DIR alone when set (a missing path means none), else a `shared` folder
+  # with models, tokenizers or chat_templates beside the checkout or one of its ancestors.
+  if [ -n "${AKASHML_SHARED_DIR:-}" ]; then
+    [ -d "$AKASHML_SHARED_DIR" ] && (cd "$AKASHML_SHARED_DIR" && pwd)
+    return 0
+  fi
+  local dir="$repo"
+  while :; do
+    for part in models tokenizers chat_templates; do
+      [ -d "$dir/shared/$part" ] && { echo "$dir/shared"; return 0; }
+    done
+    [ "$dir" = "/" ] && return 0
+    dir="$(dirname "$dir")"
+  done
+}
 
 as_pg_user() {
   # PostgreSQL refuses to run as root: use the unprivileged postgres account when we are root.
@@ -66,11 +88,54 @@ prepare_reference_data() {
     npm ci --prefix tests/reference --no-audit --no-fund --loglevel=error >/dev/null
     export AKASHML_REFERENCE_DIR="$work/reference"
     mkdir -p "$AKASHML_REFERENCE_DIR"
-    for script in tests/reference/*.mjs; do
-      node "$script" "$AKASHML_REFERENCE_DIR"
-    done
+    # The tokenizer.json our model builder converts from stories260K's SentencePiece vocabulary goes through Hugging
+    # Face's tokenizer too, so the converter is held to HF's outputs rather than to a copy of our own merge loop.
+    local converted=()
+    local stories="${shared:-}/models/llama2c-stories260K"
+    if [ -n "${shared:-}" ] && [ -d "$stories" ]; then
+      dotnet run --no-build --no-launch-profile --project AkashML.Web -c "$configuration" -- models build llama2c "$stories/stories260K.bin" \
+        --tokenizer "$stories/tok512.bin" --out "$work/converted/stories260K" --AkashML:DataDirectory="$work/cli-data" >/dev/null
+      converted+=("$work/converted/stories260K/tokenizer.json")
+    fi
+    node tests/reference/tokenize.mjs "$AKASHML_REFERENCE_DIR" "${converted[@]}"
+    node tests/reference/render-templates.mjs "$AKASHML_REFERENCE_DIR"
   fi
 }
+
+list_skipped() {
+  # Prints every skipped test with its reason from the runs' trx files; fails when shared data is present and a test
+  # still skipped for want of it.
+  python3 - "$shared_skip_prefix" "${shared:-}" "$@" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+prefix, shared, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+skipped = []
+for path in files:
+    for result in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        if result.get("outcome") == "NotExecuted":
+            message = result.find("t:Output/t:ErrorInfo/t:Message", ns)
+            reason = (message.text or "").strip() if message is not None else "(no reason given)"
+            skipped.append((result.get("testName"), reason))
+if skipped:
+    print(f"skipped ({len(skipped)}):")
+    for name, reason in sorted(skipped):
+        print(f"  {name}: {reason}")
+wanting = [name for name, reason in skipped if reason.startswith(prefix)]
+if shared and wanting:
+    print(f"error: {len(wanting)} tests skipped for missing shared data although {shared} is present", file=sys.stderr)
+    sys.exit(1)
+PY
+}
+
+shared="$(find_shared)"
+if [ -n "$shared" ]; then
+  log "shared test data: $shared"
+  export AKASHML_SHARED_DIR="$shared"
+else
+  log "no shared test data (../shared beside the checkout, or AKASHML_SHARED_DIR): the tests that need it will skip"
+fi
 
 install_system_packages
 log "restoring tools and building ($configuration)"
@@ -84,6 +149,7 @@ mkdir -p "$results" "$AKASHML_ARTIFACTS_DIR"
 summary="$work/summary.txt"
 : >"$summary"
 status=0
+trx_files=()
 projects=(tests/*/*.csproj e2e/*/*.csproj)
 for project in "${projects[@]}"; do
   name="$(basename "$project" .csproj)"
@@ -104,6 +170,7 @@ for project in "${projects[@]}"; do
     echo "$name: $p passed, $f failed, $(( t - p - f )) skipped"
     echo "$p $f $(( t - p - f ))" >>"$summary"
     [ "$t" != "0" ] || { echo "error: $name ran no tests"; status=1; }
+    trx_files+=("$trx")
   else
     echo "error: $name produced no results (exit $code)"; status=1
   fi
@@ -113,6 +180,9 @@ passed=$(awk '{s+=$1} END {print s+0}' "$summary")
 failed=$(awk '{s+=$2} END {print s+0}' "$summary")
 skipped=$(awk '{s+=$3} END {print s+0}' "$summary")
 echo
+if [ ${#trx_files[@]} -gt 0 ]; then
+  list_skipped "${trx_files[@]}" || status=1
+fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = "0" ] || status=1
 exit $status

@@ -324,14 +324,15 @@ public static unsafe class OnnxRuntimeLibrary
 
     private static bool NamesLoadedLibrary(string? path)
     {
-        if (path is null)
-        {
-            return _configuredPath is null;
-        }
-
         if (_loadedFrom is null)
         {
-            return false;
+            return path is null && _configuredPath is null;
+        }
+
+        if (path is null)
+        {
+            // No choice is the library the default probing finds: the same one when an earlier choice named that file.
+            return _configuredPath is null || (DefaultCandidates().FirstOrDefault(File.Exists) is { } found && SameFile(found, _loadedFrom));
         }
 
         return FilesFor(path).Any(file => SameFile(file, _loadedFrom));
@@ -378,6 +379,15 @@ public static unsafe class OnnxRuntimeLibrary
             yield break;
         }
 
+        foreach (var file in DefaultCandidates())
+        {
+            yield return file;
+        }
+    }
+
+    /// <summary>Where the library is looked for when no path is configured: the package's native assets beside us.</summary>
+    private static IEnumerable<string> DefaultCandidates()
+    {
         var folders = new List<string> { AppContext.BaseDirectory };
         var assemblyFolder = Path.GetDirectoryName(typeof(OnnxRuntimeLibrary).Assembly.Location);
         if (!string.IsNullOrEmpty(assemblyFolder) && !folders.Contains(assemblyFolder))

@@ -51,6 +51,10 @@ public sealed class TextModel : ITextModel, IDisposable
     /// <summary>The batch scheduler's counters, or null when this model serves every request on its own generator.</summary>
     public BatchingStatistics? Batching => _batch?.Statistics;
 
+    /// <summary>Holds the batch scheduler between iterations (tests: deterministic arrival, see <see cref="IterationGate"/>).</summary>
+    internal IterationGate GateBatching() =>
+        (_batch ?? throw new InvalidOperationException($"{Descriptor.Id} does not batch.")).Gate();
+
     /// <summary>
     /// Loads the folder named by <paramref name="descriptor"/>; throws the runtime's load exceptions on bad folders.
     /// <paramref name="maxBatchSize"/> &gt; 1 turns on continuous batching where the model allows it; batched prompts

@@ -41,8 +41,10 @@ if (!outDir) {
 }
 
 function findShared() {
-	if (process.env.AKASHML_SHARED_DIR && fs.existsSync(process.env.AKASHML_SHARED_DIR)) {
-		return process.env.AKASHML_SHARED_DIR;
+	// When set, the variable is the only place looked at: a path that does not exist means no shared folder.
+	const named = process.env.AKASHML_SHARED_DIR;
+	if (named) {
+		return fs.existsSync(path.join(named, "chat_templates")) ? named : null;
 	}
 	let dir = path.dirname(fileURLToPath(import.meta.url));
 	for (;;) {

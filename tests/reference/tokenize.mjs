@@ -2,8 +2,12 @@
 // for a fixed list of tokenizer.json files and texts. The C# tests (TokenizerReferenceTests) compare against it
 // when AKASHML_REFERENCE_DIR names <out-dir>.
 //
-// Usage: node tests/reference/tokenize.mjs <out-dir>
-// The shared fixtures are found through AKASHML_SHARED_DIR, or as a `shared` folder beside an ancestor of this script.
+// Usage: node tests/reference/tokenize.mjs <out-dir> [tokenizer.json ...]
+// Extra files are tokenizers our own code wrote (scripts/test.sh passes the one the model builder converts from
+// stories260K's SentencePiece vocabulary): they are copied to <out-dir>/converted/ and run like the others.
+// The shared fixtures are found through AKASHML_SHARED_DIR (when set, and only there: a path that does not exist means
+// none), or as a `shared` folder beside an ancestor of this script. Without them (a fresh clone) it writes a reference
+// with no tokenizers and says so; the C# tests that need it then skip, naming the missing folder.
 // Besides the real files, the script writes variants (real vocabularies with other pipelines: Llama-3/Qwen2 split
 // regexes, Metaspace "first", Split behaviours, added-token flags, ...) to <out-dir>/variants/.
 import { Tokenizer } from 'tokenizers';
@@ -13,19 +17,21 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 const outDir = process.argv[2];
+const extraFiles = process.argv.slice(3);
 if (!outDir) {
-  console.error('usage: node tokenize.mjs <out-dir>');
+  console.error('usage: node tokenize.mjs <out-dir> [tokenizer.json ...]');
   process.exit(2);
 }
 
 function findShared() {
-  if (process.env.AKASHML_SHARED_DIR) return process.env.AKASHML_SHARED_DIR;
+  const named = process.env.AKASHML_SHARED_DIR;
+  if (named) return fs.existsSync(path.join(named, 'tokenizers')) ? named : null;
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = path.join(dir, 'shared');
     if (fs.existsSync(path.join(candidate, 'tokenizers'))) return candidate;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('shared folder not found; set AKASHML_SHARED_DIR');
+    if (parent === dir) return null;
     dir = parent;
   }
 }
@@ -129,6 +135,7 @@ const texts = [
 const require = createRequire(import.meta.url);
 const version = require('tokenizers/package.json').version;
 fs.mkdirSync(path.join(outDir, 'variants'), { recursive: true });
+fs.mkdirSync(path.join(outDir, 'converted'), { recursive: true });
 
 async function run(tokenizer) {
   const cases = [];
@@ -149,12 +156,15 @@ async function run(tokenizer) {
 }
 
 const entries = [];
-for (const rel of realTokenizers) {
+if (shared === null) {
+  console.log('tokenize.mjs: no shared folder (../shared/tokenizers or AKASHML_SHARED_DIR): no tokenizers to run');
+}
+for (const rel of shared === null ? [] : realTokenizers) {
   const file = path.join(shared, rel, 'tokenizer.json');
   if (!fs.existsSync(file)) continue;
   entries.push({ name: rel, shared: rel, cases: await run(Tokenizer.fromFile(file)) });
 }
-for (const [name, [base, edit]] of Object.entries(variants)) {
+for (const [name, [base, edit]] of shared === null ? [] : Object.entries(variants)) {
   const json = JSON.parse(fs.readFileSync(path.join(shared, base, 'tokenizer.json'), 'utf8'));
   edit(json);
   const relFile = `variants/${name}.json`;
@@ -162,7 +172,13 @@ for (const [name, [base, edit]] of Object.entries(variants)) {
   fs.writeFileSync(file, JSON.stringify(json));
   entries.push({ name, file: relFile, cases: await run(Tokenizer.fromFile(file)) });
 }
+for (const [index, source] of extraFiles.entries()) {
+  const name = `${path.basename(path.dirname(source))}-${index}`;
+  const relFile = `converted/${name}.json`;
+  fs.copyFileSync(source, path.join(outDir, relFile));
+  entries.push({ name: `converted/${name}`, file: relFile, cases: await run(Tokenizer.fromFile(path.join(outDir, relFile))) });
+}
 
 const out = path.join(outDir, 'tokenizer-reference.json');
-fs.writeFileSync(out, JSON.stringify({ generated_by: `tokenizers@${version}`, tokenizers: entries }));
+fs.writeFileSync(out, JSON.stringify({ generated_by: `tokenizers@${version}`, shared_directory_found: shared !== null, tokenizers: entries }));
 console.log(`wrote ${out}: ${entries.length} tokenizers x ${texts.length} texts`);

@@ -42,6 +42,7 @@ internal sealed class BatchScheduler : IDisposable
     private readonly int[] _tokens;
     private readonly int _chunkTokens;
     private Thread? _thread;
+    private volatile IterationGate? _gate;
     private BatchSequence? _prefilled;
     private BatchSequence? _chunked;
     private long _chunkedSince;
@@ -107,6 +108,29 @@ internal sealed class BatchScheduler : IDisposable
         _wake.Set();
     }
 
+    /// <summary>
+    /// Shuts a gate in front of the next iteration (see <see cref="IterationGate"/>): until it is disposed the scheduler
+    /// runs iterations only when the gate's holder lets it.
+    /// </summary>
+    internal IterationGate Gate()
+    {
+        var gate = new IterationGate();
+        lock (_lifetime)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_gate is { IsOpen: false })
+            {
+                throw new InvalidOperationException("The scheduler is already gated.");
+            }
+
+            _gate = gate;
+        }
+
+        // An idle loop waits for work; wake it so it comes round to the gate.
+        _wake.Release();
+        return gate;
+    }
+
     public void Dispose()
     {
         lock (_lifetime)
@@ -133,6 +157,7 @@ internal sealed class BatchScheduler : IDisposable
         {
             try
             {
+                _gate?.Enter(stop);
                 DropClosed();
                 while (_waiting.TryDequeue(out var sequence))
                 {

@@ -10,7 +10,8 @@ namespace AkashML.Bench.Cli;
 /// p25 / median / p75 of prompt throughput, decode throughput, time to first token (after a warm-up that runs until
 /// the run time settles), and the process's peak resident memory; with
 /// <c>--streams</c> see <see cref="ConcurrencyBench"/>, with <c>--long-prompt</c> too see <see cref="PrefillStallBench"/>,
-/// with <c>--reference ortgenai</c> (single stream or <c>--streams</c>) see <see cref="ReferenceBench"/>.
+/// with <c>--reference ortgenai</c> (single stream or <c>--streams</c>) see <see cref="ReferenceBench"/>; <c>bench tokenizer</c>
+/// see <see cref="TokenizerBench"/>, <c>bench binding</c> <see cref="BindingBench"/>.
 /// </summary>
 internal static class BenchCommands
 {
@@ -26,6 +27,17 @@ internal static class BenchCommands
         if (arguments.Sub == "usage" && arguments.Positional.Count == 0)
         {
             return UsageBench.RunAsync(arguments);
+        }
+
+        if (arguments.Sub == "tokenizer" && arguments.Positional.Count == 0)
+        {
+            return Task.FromResult(TokenizerBench.Run(arguments));
+        }
+
+        if (arguments.Sub == "binding" && arguments.Positional.Count == 0)
+        {
+            var (binding, _) = ResolveModel(app.Services.GetRequiredService<ModelCatalog>(), arguments.Required("model"));
+            return Task.FromResult(BindingBench.Run(arguments, binding));
         }
 
         if (arguments.Sub != "engine" || arguments.Positional.Count != 0)

@@ -3,17 +3,18 @@ using AkashML.Inference.Building.Sources;
 using AkashML.Inference.Building.TinyRandom;
 using AkashML.Inference.Generation;
 using AkashML.Inference.Runtime;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Building;
 
 /// <summary>Runs built models through our ONNX Runtime GenAI runtime and checks them against the C# reference.</summary>
 public sealed class BuiltModelRuntimeTests
 {
-    [Stories260KFact]
+    [NeedsSharedFact("models/llama2c-stories260K")]
     public async Task Stories260K_greedy_output_matches_the_llama2c_reference_token_for_token()
     {
         using var temp = new TempDirectory();
-        var dir = SharedData.Stories260K!;
+        var dir = SharedTestData.PathOf("models/llama2c-stories260K");
         await ModelBuilder.BuildFromLlama2CAsync(Path.Combine(dir, "stories260K.bin"), Path.Combine(dir, "tok512.bin"), temp.Combine("fp32"), int4: false);
         var encoder = new Llama2CEncoder(Path.Combine(dir, "tok512.bin"), 512);
         var reference = new ReferenceLlama(Llama2CCheckpoint.Open(Path.Combine(dir, "stories260K.bin")));
@@ -27,11 +28,11 @@ public sealed class BuiltModelRuntimeTests
         }
     }
 
-    [Stories260KFact]
+    [NeedsSharedFact("models/llama2c-stories260K")]
     public async Task Stories260K_int4_mostly_agrees_with_fp32()
     {
         using var temp = new TempDirectory();
-        var dir = SharedData.Stories260K!;
+        var dir = SharedTestData.PathOf("models/llama2c-stories260K");
         await ModelBuilder.BuildFromLlama2CAsync(Path.Combine(dir, "stories260K.bin"), Path.Combine(dir, "tok512.bin"), temp.Combine("fp32"), int4: false);
         await ModelBuilder.BuildFromLlama2CAsync(Path.Combine(dir, "stories260K.bin"), Path.Combine(dir, "tok512.bin"), temp.Combine("int4"), int4: true);
         using var fp32 = Model.Load(temp.Combine("fp32"));

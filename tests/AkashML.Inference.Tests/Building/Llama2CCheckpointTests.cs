@@ -1,15 +1,16 @@
 using System.Buffers.Binary;
 using AkashML.Inference.Building;
 using AkashML.Inference.Building.Sources;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Building;
 
 public sealed class Llama2CCheckpointTests
 {
-    [Stories260KFact]
+    [NeedsSharedFact("models/llama2c-stories260K")]
     public void Reads_the_stories260K_header()
     {
-        var checkpoint = Llama2CCheckpoint.Open(Path.Combine(SharedData.Stories260K!, "stories260K.bin"));
+        var checkpoint = Llama2CCheckpoint.Open(Path.Combine(SharedTestData.PathOf("models/llama2c-stories260K"), "stories260K.bin"));
         Assert.Equal(new Llama2CHeader(64, 172, 5, 8, 4, 512, 512, true), checkpoint.Header);
         Assert.Equal(8, checkpoint.Architecture.HeadSize);
         Assert.True(checkpoint.Architecture.RotaryInterleaved);
@@ -17,12 +18,12 @@ public sealed class Llama2CCheckpointTests
         Assert.Equal(1056540, checkpoint.ExpectedLength);
     }
 
-    [Stories260KFact]
+    [NeedsSharedFact("models/llama2c-stories260K")]
     public void The_reference_forward_pass_reproduces_llama2c_greedy_output()
     {
         // karpathy/llama2.c doc/stories260K.md: the greedy sample from an empty prompt (BOS only).
-        var checkpoint = Llama2CCheckpoint.Open(Path.Combine(SharedData.Stories260K!, "stories260K.bin"));
-        var encoder = new Llama2CEncoder(Path.Combine(SharedData.Stories260K!, "tok512.bin"), 512);
+        var checkpoint = Llama2CCheckpoint.Open(Path.Combine(SharedTestData.PathOf("models/llama2c-stories260K"), "stories260K.bin"));
+        var encoder = new Llama2CEncoder(Path.Combine(SharedTestData.PathOf("models/llama2c-stories260K"), "tok512.bin"), 512);
         var reference = new ReferenceLlama(checkpoint);
         var ids = reference.Greedy([1], 30);
         var text = string.Concat(ids.Select(encoder.Decode));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AkashML.Inference.Building;
 using AkashML.Inference.Building.Llama;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Building;
 
@@ -123,11 +124,11 @@ public sealed class ModelBuilderTests
         Assert.Single(Directory.GetDirectories(temp.Combine("models")));
     }
 
-    [Stories260KFact]
+    [NeedsSharedFact("models/llama2c-stories260K")]
     public async Task Builds_stories260K_and_rejects_a_truncated_copy()
     {
         using var temp = new TempDirectory();
-        var dir = SharedData.Stories260K!;
+        var dir = SharedTestData.PathOf("models/llama2c-stories260K");
         var output = temp.Combine("models", "stories");
         var result = await ModelBuilder.BuildFromLlama2CAsync(Path.Combine(dir, "stories260K.bin"), Path.Combine(dir, "tok512.bin"), output, int4: false);
         Assert.Equal(512, result.Architecture.VocabularySize);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AkashML.Inference.ChatTemplates;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.ChatTemplates;
 
@@ -16,7 +17,7 @@ public sealed class ExpectedRendersTests
     {
         if (_expected is null)
         {
-            var path = Path.Combine(ChatTemplateTestData.ChatTemplatesDirectory!, "expected_renders.json");
+            var path = SharedTestData.PathOf("chat_templates/expected_renders.json");
             _expected = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         }
 
@@ -26,12 +27,6 @@ public sealed class ExpectedRendersTests
     public static TheoryData<string, string> Scenarios()
     {
         var data = new TheoryData<string, string>();
-        if (ChatTemplateTestData.ChatTemplatesDirectory is null)
-        {
-            data.Add("none", "none");
-            return data;
-        }
-
         foreach (var (template, entry) in Expected()["templates"]!.AsObject())
         {
             foreach (var (scenario, _) in entry!["scenarios"]!.AsObject())
@@ -45,12 +40,12 @@ public sealed class ExpectedRendersTests
 
     private static (ChatTemplate Template, JsonObject Scenario) Load(string name, string scenario)
     {
-        var source = File.ReadAllText(Path.Combine(ChatTemplateTestData.ChatTemplatesDirectory!, name + ".jinja"));
+        var source = File.ReadAllText(SharedTestData.PathOf($"chat_templates/{name}.jinja"));
         var entry = Expected()["templates"]![name]!["scenarios"]![scenario]!.AsObject();
         return (ChatTemplate.Parse(source), entry);
     }
 
-    [ChatTemplatesTheory]
+    [NeedsSharedTheory("chat_templates/expected_renders.json")]
     [MemberData(nameof(Scenarios))]
     public void Renders_like_the_reference(string name, string scenario)
     {

@@ -1,19 +1,8 @@
 using System.Text.Json.Nodes;
 using AkashML.Inference.ChatTemplates;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.ChatTemplates;
-
-/// <summary>A fact that is skipped, with the reason, when ../shared/models is absent.</summary>
-public sealed class SharedModelsFactAttribute : FactAttribute
-{
-    public SharedModelsFactAttribute()
-    {
-        if (ChatTemplateTestData.ModelsDirectory is null)
-        {
-            Skip = "shared/models not found beside the repository (or via AKASHML_SHARED_DIR)";
-        }
-    }
-}
 
 /// <summary>The chat templates shipped in shared/models/*/tokenizer_config.json.</summary>
 public sealed class ModelTokenizerConfigTemplateTests
@@ -28,11 +17,11 @@ public sealed class ModelTokenizerConfigTemplateTests
         _ => null,
     };
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models")]
     public void Every_shipped_template_parses_and_renders_a_conversation()
     {
         var rendered = 0;
-        foreach (var configPath in Directory.GetFiles(ChatTemplateTestData.ModelsDirectory!, "tokenizer_config.json", SearchOption.AllDirectories))
+        foreach (var configPath in Directory.GetFiles(SharedTestData.PathOf("models"), "tokenizer_config.json", SearchOption.AllDirectories))
         {
             var config = JsonNode.Parse(File.ReadAllText(configPath))!;
             if (ChatTemplate.FindInTokenizerConfig(config) is not { } source)
@@ -55,7 +44,7 @@ public sealed class ModelTokenizerConfigTemplateTests
         Assert.True(rendered > 0, "no tokenizer_config.json under shared/models has a chat_template");
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models")]
     public void Tiny_llama_template_renders_llama2_chat_exactly()
     {
         var (template, bos, eos) = Load("tiny-random-LlamaForCausalLM-fp16");
@@ -71,7 +60,7 @@ public sealed class ModelTokenizerConfigTemplateTests
         Assert.Equal("<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\n hi [/INST] yo </s><s>[INST] more [/INST]", output);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models")]
     public void Tiny_llama_template_rejects_roles_that_do_not_alternate()
     {
         var (template, bos, eos) = Load("tiny-random-LlamaForCausalLM-fp16");
@@ -86,7 +75,7 @@ public sealed class ModelTokenizerConfigTemplateTests
 
     private static (ChatTemplate Template, string? Bos, string? Eos) Load(string model)
     {
-        var path = Path.Combine(ChatTemplateTestData.ModelsDirectory!, model, "tokenizer_config.json");
+        var path = Path.Combine(SharedTestData.PathOf("models"), model, "tokenizer_config.json");
         Assert.True(File.Exists(path), $"{path} is missing from shared/models");
         var config = JsonNode.Parse(File.ReadAllText(path))!;
         var source = ChatTemplate.FindInTokenizerConfig(config);

@@ -4,18 +4,6 @@ using AkashML.Inference.ChatTemplates;
 
 namespace AkashML.Inference.Tests.ChatTemplates;
 
-/// <summary>A fact that runs only when AKASHML_REFERENCE_DIR names the output folder of tests/reference/render-templates.mjs.</summary>
-public sealed class ReferenceFactAttribute : FactAttribute
-{
-    public ReferenceFactAttribute()
-    {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ReferenceRenderTests.DirectoryVariable)))
-        {
-            Skip = $"{ReferenceRenderTests.DirectoryVariable} is not set: run `node tests/reference/render-templates.mjs <dir>` and point it at <dir>";
-        }
-    }
-}
-
 /// <summary>
 /// Compares our renders with Hugging Face's reference implementation (@huggingface/jinja), case by case, from
 /// template-reference.json. Where the reference fails, we must fail too, except for its known departures from
@@ -24,7 +12,7 @@ public sealed class ReferenceFactAttribute : FactAttribute
 /// </summary>
 public sealed class ReferenceRenderTests
 {
-    public const string DirectoryVariable = "AKASHML_REFERENCE_DIR";
+    private const string DirectoryVariable = ReferenceOutputFactAttribute.Variable;
 
     private static readonly string[] PythonRendersWhereReferenceFails =
     [
@@ -33,7 +21,7 @@ public sealed class ReferenceRenderTests
         "Cannot apply filter \"trim\" to type: NullValue",
     ];
 
-    [ReferenceFact]
+    [ReferenceOutputFact]
     public void Every_reference_case_renders_the_same()
     {
         var path = Path.Combine(Environment.GetEnvironmentVariable(DirectoryVariable)!, "template-reference.json");

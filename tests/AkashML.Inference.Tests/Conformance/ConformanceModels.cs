@@ -1,11 +1,12 @@
 using AkashML.Inference.Building;
 using AkashML.Inference.Building.TinyRandom;
 using AkashML.Inference.Tests.Building;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Conformance;
 
 /// <summary>
-/// Every model the conformance tests and the binding benchmark run: the ones our builder makes (tiny-random always;
+/// Every model the conformance tests run: the ones our builder makes (tiny-random always;
 /// stories260K fp32 and int4 from the shared llama2.c files) and every GenAI folder in ../shared/models. Built once
 /// per test class into a temp folder.
 /// </summary>
@@ -32,7 +33,7 @@ public sealed class ConformanceModels : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await TinyRandomModel.BuildAsync(_temp.Combine("tiny-random"), CancellationToken.None);
-        if (SharedData.Stories260K is { } stories)
+        if (SharedTestData.Find("models/llama2c-stories260K") is { } stories)
         {
             var checkpoint = Path.Combine(stories, "stories260K.bin");
             var tokenizer = Path.Combine(stories, "tok512.bin");
@@ -52,7 +53,7 @@ public sealed class ConformanceModels : IAsyncLifetime
         TinyRandom => _temp.Combine("tiny-random"),
         Stories260KFp32 => _temp.Combine("stories260K-fp32"),
         Stories260KInt4 => _temp.Combine("stories260K-int4"),
-        _ when name.StartsWith("shared/", StringComparison.Ordinal) => SharedTestData.ModelPath(name["shared/".Length..]),
+        _ when name.StartsWith("shared/", StringComparison.Ordinal) => SharedTestData.PathOf("models/" + name["shared/".Length..]),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a conformance model"),
     };
 }

@@ -1,6 +1,7 @@
 using AkashML.Inference.Generation;
 using AkashML.Inference.Runtime;
 using AkashML.Inference.Official;
+using AkashML.Tests.SharedFolder;
 using Oga = Microsoft.ML.OnnxRuntimeGenAI;
 
 namespace AkashML.Inference.Tests.Conformance;
@@ -26,7 +27,7 @@ public sealed class OfficialGenAiConformanceTests(ConformanceModels models) : IC
     public void The_built_tiny_random_model_gives_the_official_runtimes_greedy_tokens(string model, string fixture) =>
         AssertSameGreedyTokens(model, fixture);
 
-    [SharedModelsTheory]
+    [NeedsSharedTheory("models")]
     [MemberData(nameof(SharedCases))]
     public void Shared_and_built_models_give_the_official_runtimes_greedy_tokens(string model, string fixture) =>
         AssertSameGreedyTokens(model, fixture);

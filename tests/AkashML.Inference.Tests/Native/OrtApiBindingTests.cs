@@ -1,5 +1,6 @@
 using System.Reflection;
 using AkashML.Inference.Native;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Native;
 
@@ -101,11 +102,11 @@ public sealed class OrtApiBindingTests
         Assert.False(string.IsNullOrWhiteSpace(error.NativeMessage));
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-graph-capture-gqa")]
     public void The_session_signature_is_read_from_the_graph()
     {
         using var options = new OrtSessionOptions();
-        using var session = OrtInferenceSession.Create(Path.Combine(SharedTestData.ModelPath("tiny-graph-capture-gqa"), "model.onnx"), options);
+        using var session = OrtInferenceSession.Create(Path.Combine(SharedTestData.PathOf("models/tiny-graph-capture-gqa"), "model.onnx"), options);
         Assert.Contains(session.Inputs, i => i.Name == "input_ids" && i.ElementType == TensorElementType.Int64);
         Assert.Contains(session.Outputs, o => o.Name == "logits" && o.ElementType == TensorElementType.Float16);
         Assert.Equal(-1, session.FindInput("past_key_values.0.key")!.Dimensions[0]);

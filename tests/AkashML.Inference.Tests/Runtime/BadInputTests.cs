@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AkashML.Inference.Generation;
 using AkashML.Inference.Native;
 using AkashML.Inference.Runtime;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Runtime;
 
@@ -20,7 +21,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains(folder, error.Message, StringComparison.Ordinal);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models")]
     public void A_folder_without_genai_config_is_a_FileNotFoundException()
     {
         var folder = CopyModel("tiny-random-gpt2-fp32");
@@ -29,7 +30,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("genai_config.json", error.Message, StringComparison.Ordinal);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models")]
     public void A_missing_model_file_is_a_FileNotFoundException_naming_the_config_field()
     {
         var folder = CopyModel("tiny-random-gpt2-fp32");
@@ -39,7 +40,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("model.decoder.filename", error.Message, StringComparison.Ordinal);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models")]
     public void A_corrupt_model_file_is_a_ModelLoadException_carrying_ORTs_error()
     {
         var folder = CopyModel("tiny-random-gpt2-fp32");
@@ -50,7 +51,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("past.onnx", error.Message, StringComparison.Ordinal);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models")]
     public void Missing_external_weights_are_a_ModelLoadException()
     {
         var folder = CopyModel("tiny-random-LlamaForCausalLM-fp16");
@@ -59,7 +60,7 @@ public sealed class BadInputTests : IDisposable
         Assert.IsType<OnnxRuntimeException>(error.InnerException);
     }
 
-    [SharedModelsTheory]
+    [NeedsSharedTheory("models")]
     [InlineData("model.vocab_size", "\"many\"")]
     [InlineData("model.context_length", "-4")]
     [InlineData("model.decoder.num_hidden_layers", "0")]
@@ -78,7 +79,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains(field, error.Message, StringComparison.Ordinal);
     }
 
-    [SharedModelsTheory]
+    [NeedsSharedTheory("models")]
     [InlineData("model.context_length")]
     [InlineData("model.vocab_size")]
     [InlineData("model.type")]
@@ -91,7 +92,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(field, error.Field);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models")]
     public void Config_that_is_not_JSON_is_a_ModelConfigException()
     {
         var folder = CopyModel("tiny-random-gpt2-fp32");
@@ -100,7 +101,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("not valid JSON", error.Message, StringComparison.Ordinal);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models")]
     public void Config_names_that_do_not_match_the_graph_are_a_ModelLoadException_listing_the_graph_inputs()
     {
         var folder = CopyModel("tiny-random-gpt2-fp32");
@@ -110,7 +111,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("input_ids", error.Message, StringComparison.Ordinal);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models")]
     public void A_KV_template_that_matches_nothing_leaves_graph_inputs_unfed_and_says_which()
     {
         var folder = CopyModel("tiny-random-gpt2-fp32");
@@ -119,19 +120,19 @@ public sealed class BadInputTests : IDisposable
         Assert.Contains("past_0", error.Message, StringComparison.Ordinal);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-random-gpt2-fp16-cuda")]
     public void Asking_for_CUDA_on_a_CPU_only_library_names_the_provider()
     {
         var error = Assert.Throws<ExecutionProviderUnavailableException>(
-            () => Model.Load(SharedTestData.ModelPath("tiny-random-gpt2-fp16-cuda"), new ModelOptions { ExecutionProvider = ExecutionProvider.Cuda }));
+            () => Model.Load(SharedTestData.PathOf("models/tiny-random-gpt2-fp16-cuda"), new ModelOptions { ExecutionProvider = ExecutionProvider.Cuda }));
         Assert.Equal(ExecutionProvider.Cuda, error.Provider);
         Assert.Contains("CUDAExecutionProvider", error.Message, StringComparison.Ordinal);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-random-gpt2-fp32")]
     public void A_prompt_longer_than_the_context_is_a_ContextLengthExceededException()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-random-gpt2-fp32"));
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-gpt2-fp32"));
         using var generator = new Generator(model, new GeneratorParams(model));
         var prompt = Enumerable.Repeat(5, model.ContextLength + 1).ToArray();
         var error = Assert.Throws<ContextLengthExceededException>(() => generator.AppendTokens(prompt));
@@ -140,7 +141,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(0, generator.SequenceLength);
     }
 
-    [SharedModelsTheory]
+    [NeedsSharedTheory("models/tiny-random-gpt2-fp32")]
     [InlineData("max_length", 513)]
     [InlineData("batch_size", 0)]
     [InlineData("num_beams", 257)]
@@ -150,7 +151,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("min_length", -1)]
     public void Invalid_generation_parameters_are_ArgumentOutOfRange_naming_the_option(string option, double value)
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-random-gpt2-fp32"));
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-gpt2-fp32"));
         var parameters = new GeneratorParams(model) { DoSample = true };
         switch (option)
         {
@@ -167,10 +168,10 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(option, error.ParamName);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-random-gpt2-fp32")]
     public void Unknown_token_ids_and_misuse_are_rejected_without_changing_the_generator()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-random-gpt2-fp32"));
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-gpt2-fp32"));
         using var generator = new Generator(model, new GeneratorParams(model) { MaxLength = 10 });
         Assert.Throws<InvalidOperationException>(() => generator.GenerateNextToken());
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => generator.AppendTokens([1, 2, 1000]));
@@ -189,7 +190,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => generator.GenerateNextToken());
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models")]
     public void After_every_kind_of_load_failure_other_models_still_load_and_run()
     {
         var corrupt = CopyModel("tiny-random-gpt2-fp32");
@@ -197,9 +198,9 @@ public sealed class BadInputTests : IDisposable
         Assert.Throws<ModelLoadException>(() => Model.Load(corrupt));
         Assert.Throws<DirectoryNotFoundException>(() => Model.Load(Path.Combine(_temp, "missing")));
         Assert.Throws<ExecutionProviderUnavailableException>(
-            () => Model.Load(SharedTestData.ModelPath("tiny-random-gpt2-fp32"), new ModelOptions { ExecutionProvider = ExecutionProvider.DirectML }));
+            () => Model.Load(SharedTestData.PathOf("models/tiny-random-gpt2-fp32"), new ModelOptions { ExecutionProvider = ExecutionProvider.DirectML }));
 
-        using var llama = Model.Load(SharedTestData.ModelPath("tiny-random-LlamaForCausalLM-fp16"));
+        using var llama = Model.Load(SharedTestData.PathOf("models/tiny-random-LlamaForCausalLM-fp16"));
         using var generator = new Generator(llama, new GeneratorParams(llama) { MaxLength = 10 });
         generator.AppendTokens([0, 0, 195, 731]);
         while (!generator.IsDone)
@@ -212,7 +213,7 @@ public sealed class BadInputTests : IDisposable
 
     private string CopyModel(string name)
     {
-        var source = SharedTestData.ModelPath(name);
+        var source = SharedTestData.PathOf("models/" + name);
         var target = Path.Combine(_temp, name + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(target);
         foreach (var file in Directory.GetFiles(source))

@@ -1,15 +1,16 @@
 using AkashML.Inference.Generation;
 using AkashML.Inference.Native;
 using AkashML.Inference.Runtime;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Runtime;
 
 public sealed class GeneratorBehaviourTests
 {
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-graph-capture-gqa")]
     public void A_shared_past_present_buffer_gives_the_same_tokens_as_handing_presents_over()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-graph-capture-gqa"));
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-graph-capture-gqa"));
         Assert.True(model.Config.Search.PastPresentShareBuffer);
         int[] Generate(bool share)
         {
@@ -29,10 +30,10 @@ public sealed class GeneratorBehaviourTests
         Assert.Equal(shared, Generate(share: false));
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-random-LlamaForCausalLM-fp16")]
     public void A_multi_token_chunk_that_the_graph_rejects_is_fed_token_by_token()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-random-LlamaForCausalLM-fp16"));
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-LlamaForCausalLM-fp16"));
         using var generator = new Generator(model, new GeneratorParams(model) { MaxLength = 10 });
         generator.AppendTokens([0, 0, 195]);
         generator.AppendTokens([731, 29592]);
@@ -45,10 +46,10 @@ public sealed class GeneratorBehaviourTests
         Assert.Equal([0, 0, 195, 731, 29592, 4877, 18112, 22607, 12936, 997], generator.GetSequence(0).ToArray());
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-random-gpt2-fp32")]
     public void Cancellation_surfaces_as_OperationCanceledException_and_leaves_the_generator_usable()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-random-gpt2-fp32"));
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-gpt2-fp32"));
         using var generator = new Generator(model, new GeneratorParams(model) { MaxLength = 10 });
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
@@ -66,10 +67,10 @@ public sealed class GeneratorBehaviourTests
         Assert.Equal([0, 0, 195, 731, 731, 114, 114, 114, 114, 114], generator.GetSequence(0).ToArray());
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-random-LlamaForCausalLM-fp16")]
     public void Cancelling_while_generating_stops_within_a_step()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-random-LlamaForCausalLM-fp16"));
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-LlamaForCausalLM-fp16"));
         using var generator = new Generator(model, new GeneratorParams(model) { MaxLength = 2048, MinLength = 2048 });
         using var source = new CancellationTokenSource();
         var prompt = Enumerable.Range(3, 1000).ToArray();
@@ -89,10 +90,10 @@ public sealed class GeneratorBehaviourTests
         Assert.Equal(5, steps);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-random-gpt2-fp32")]
     public void The_terminate_flag_makes_ORT_fail_the_run_and_unset_restores_it()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-random-gpt2-fp32"));
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-gpt2-fp32"));
         using var runOptions = new OrtRunOptions();
         // Inputs with valid shapes (contents do not matter: ORT checks the flag before executing the graph).
         var signature = model.Signature;
@@ -130,10 +131,10 @@ public sealed class GeneratorBehaviourTests
         }
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-random-gpt2-fp32")]
     public void A_plugged_token_selector_decides_per_row_and_min_length_bans_eos()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-random-gpt2-fp32"));
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-gpt2-fp32"));
         using var generator = new Generator(model, new GeneratorParams(model) { BatchSize = 2, MaxLength = 8, MinLength = 6 });
         generator.SetTokenSelector(1, new FixedSelector(7));
         generator.AppendTokens([0, 0, 0, 52, 0, 0, 195, 731]);
@@ -147,10 +148,10 @@ public sealed class GeneratorBehaviourTests
         Assert.Equal(7, generator.GetSequence(1)[^1]);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-random-gpt2-fp32")]
     public void Repetition_penalty_divides_positive_and_multiplies_negative_logits_of_seen_tokens()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-random-gpt2-fp32"));
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-gpt2-fp32"));
         var recorder = new RecordingSelector();
         using var generator = new Generator(model, new GeneratorParams(model) { MaxLength = 8, RepetitionPenalty = 2f });
         generator.SetTokenSelector(0, recorder);
@@ -166,10 +167,10 @@ public sealed class GeneratorBehaviourTests
         Assert.Equal(1f, recorder.Last[5]);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-random-gpt2-fp32")]
     public void Beam_search_returns_num_return_sequences_hypotheses_best_first()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-random-gpt2-fp32"));
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-gpt2-fp32"));
         using var generator = new Generator(model, new GeneratorParams(model) { MaxLength = 20, NumBeams = 4, NumReturnSequences = 3 });
         generator.AppendTokens([0, 0, 0, 0, 0, 52, 195, 731, 321, 301, 734, 620]);
         while (!generator.IsDone)

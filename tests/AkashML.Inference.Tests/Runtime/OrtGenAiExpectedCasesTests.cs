@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Generation;
 using AkashML.Inference.Runtime;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Runtime;
 
@@ -11,17 +12,15 @@ namespace AkashML.Inference.Tests.Runtime;
 /// </summary>
 public sealed class OrtGenAiExpectedCasesTests
 {
-    private static readonly Lazy<JsonObject?> Expected = new(() =>
-    {
-        var models = SharedTestData.ModelsDirectory;
-        var path = models is null ? null : Path.Combine(models, "ortgenai_expected.json");
-        return path is not null && File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))!.AsObject() : null;
-    });
+    private const string ExpectedFile = "models/ortgenai_expected.json";
+
+    private static readonly Lazy<JsonObject> Expected =
+        new(() => JsonNode.Parse(File.ReadAllText(SharedTestData.PathOf(ExpectedFile)))!.AsObject());
 
     public static TheoryData<string> CaseIds()
     {
         var data = new TheoryData<string>();
-        foreach (var item in Expected.Value?["cases"]?.AsArray() ?? [])
+        foreach (var item in Expected.Value["cases"]!.AsArray())
         {
             data.Add(item!["id"]!.GetValue<string>());
         }
@@ -29,22 +28,17 @@ public sealed class OrtGenAiExpectedCasesTests
         return data;
     }
 
-    [Fact]
-    public void All_twenty_cases_are_listed_when_the_data_is_present()
+    [NeedsSharedFact(ExpectedFile)]
+    public void All_twenty_cases_are_listed()
     {
-        if (Expected.Value is null)
-        {
-            return;
-        }
-
         Assert.Equal(20, CaseIds().Count);
     }
 
-    [SharedModelsTheory]
+    [NeedsSharedTheory(ExpectedFile)]
     [MemberData(nameof(CaseIds))]
     public void Case_is_reproduced(string id)
     {
-        var testCase = Expected.Value!["cases"]!.AsArray().Single(c => c!["id"]!.GetValue<string>() == id)!.AsObject();
+        var testCase = Expected.Value["cases"]!.AsArray().Single(c => c!["id"]!.GetValue<string>() == id)!.AsObject();
         var kind = testCase["kind"]!.GetValue<string>();
         switch (kind)
         {
@@ -256,7 +250,7 @@ public sealed class OrtGenAiExpectedCasesTests
             var topP = variant["top_p"]!.GetValue<float>();
             var temperature = variant["temperature"]!.GetValue<float>();
             var options = new ModelOptions { ConfigOverlay = "{\"model\":{\"vocab_size\":" + vocab.ToString(CultureInfo.InvariantCulture) + ",\"eos_token_id\":0}}" };
-            using var model = Model.Load(SharedTestData.ModelPath(testCase["model"]!.GetValue<string>()), options);
+            using var model = Model.Load(SharedTestData.PathOf("models/" + testCase["model"]!.GetValue<string>()), options);
 
             // Logits k, k-1, ..., 1 on shuffled ids, the rest 0.
             var k = topK > 0 ? topK : vocab / 2;
@@ -361,7 +355,7 @@ public sealed class OrtGenAiExpectedCasesTests
         foreach (var rule in testCase["rules"]!.AsArray())
         {
             var overlay = rule!["config_overlay"]?.ToJsonString();
-            using var model = Model.Load(SharedTestData.ModelPath(testCase["model"]!.GetValue<string>()), new ModelOptions { ConfigOverlay = overlay });
+            using var model = Model.Load(SharedTestData.PathOf("models/" + testCase["model"]!.GetValue<string>()), new ModelOptions { ConfigOverlay = overlay });
             var search = rule["search"]!.AsObject();
             var expectation = rule["expect"]!.GetValue<string>();
             if (expectation == "ok")
@@ -385,7 +379,7 @@ public sealed class OrtGenAiExpectedCasesTests
     private static Model LoadModel(JsonObject testCase)
     {
         var overlay = testCase["config_overlay"]?.ToJsonString();
-        return Model.Load(SharedTestData.ModelPath(testCase["model"]!.GetValue<string>()), new ModelOptions { ConfigOverlay = overlay });
+        return Model.Load(SharedTestData.PathOf("models/" + testCase["model"]!.GetValue<string>()), new ModelOptions { ConfigOverlay = overlay });
     }
 
     private static GeneratorParams Params(Model model, JsonObject search)

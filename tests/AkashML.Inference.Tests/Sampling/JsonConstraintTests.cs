@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AkashML.Inference.Generation.Sampling;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Sampling;
 
@@ -229,7 +230,7 @@ public sealed class JsonConstraintTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new JsonConstraint(Vocabulary, [Vocabulary.Length]));
     }
 
-    [SharedTokenizerFact("llama-2")]
+    [NeedsSharedFact("tokenizers/llama-2/tokenizer.json")]
     public void Random_generation_with_a_real_32k_vocabulary_is_valid_json()
     {
         var (texts, end) = SharedTokenizerVocabulary.Load("llama-2");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Sampling;
 
@@ -9,15 +10,10 @@ namespace AkashML.Inference.Tests.Sampling;
 /// </summary>
 internal static class SharedTokenizerVocabulary
 {
-    public static string? FindTokenizer(string name) =>
-        SharedTestData.Directory is { } shared && File.Exists(Path.Combine(shared, "tokenizers", name, "tokenizer.json"))
-            ? Path.Combine(shared, "tokenizers", name, "tokenizer.json")
-            : null;
-
     /// <summary>Token texts (▁ as space, byte-fallback tokens as their ASCII character or U+FFFD, special tokens empty) and the &lt;/s&gt; id.</summary>
     public static (string?[] Texts, int EndToken) Load(string name)
     {
-        var path = FindTokenizer(name) ?? throw new FileNotFoundException($"Tokenizer {name} is not in the shared folder.");
+        var path = SharedTestData.PathOf($"tokenizers/{name}/tokenizer.json");
         using var document = JsonDocument.Parse(File.ReadAllBytes(path));
         var vocabulary = document.RootElement.GetProperty("model").GetProperty("vocab");
         var texts = new string?[vocabulary.EnumerateObject().Count()];
@@ -53,17 +49,5 @@ internal static class SharedTokenizerVocabulary
         }
 
         return piece.Replace('\u2581', ' ');
-    }
-}
-
-/// <summary>A fact that is skipped, with the reason, when a shared tokenizer is not available.</summary>
-internal sealed class SharedTokenizerFactAttribute : FactAttribute
-{
-    public SharedTokenizerFactAttribute(string tokenizer)
-    {
-        if (SharedTokenizerVocabulary.FindTokenizer(tokenizer) is null)
-        {
-            Skip = $"Needs ../shared/tokenizers/{tokenizer}/tokenizer.json (or AKASHML_SHARED_DIR); it is not present.";
-        }
     }
 }

@@ -1,9 +1,11 @@
+using AkashML.Tests.SharedFolder;
+
 namespace AkashML.Inference.Tests.Tokenizers;
 
 /// <summary>The reference outputs in ../shared/tokenizers/expected_encodings.json (npm tokenizers 0.23.2).</summary>
 public sealed class ExpectedEncodingsTests
 {
-    [SharedDataTheory]
+    [NeedsSharedTheory("tokenizers")]
     [InlineData("all-MiniLM-L6-v2")]
     [InlineData("bert-base-uncased")]
     [InlineData("clip-vit-base-patch32")]

@@ -1,14 +1,15 @@
 using AkashML.Inference.Tokenizers;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Tokenizers;
 
 /// <summary>The tokenizers of the GenAI-format model folders in ../shared/models load with their configuration.</summary>
 public sealed class ModelFolderTests
 {
-    [SharedDataFact]
+    [NeedsSharedFact("models/tiny-random-LlamaForCausalLM-fp16")]
     public void Llama_folder_reads_tokenizer_config_and_adds_bos()
     {
-        var tokenizer = HuggingFaceTokenizer.FromDirectory(TokenizerTestData.SharedPath("models", "tiny-random-LlamaForCausalLM-fp16"));
+        var tokenizer = HuggingFaceTokenizer.FromDirectory(SharedTestData.PathOf("models/tiny-random-LlamaForCausalLM-fp16"));
         Assert.Equal("<s>", tokenizer.Config.BosToken);
         Assert.Equal("</s>", tokenizer.Config.EosToken);
         Assert.True(tokenizer.Config.AddBosToken);
@@ -21,10 +22,10 @@ public sealed class ModelFolderTests
         Assert.Equal(32000, tokenizer.VocabularySize);
     }
 
-    [SharedDataFact]
+    [NeedsSharedFact("models/tiny-random-gpt2-fp32")]
     public void Gpt2_folder_has_space_run_tokens_and_no_post_processor_tokens()
     {
-        var tokenizer = HuggingFaceTokenizer.FromDirectory(TokenizerTestData.SharedPath("models", "tiny-random-gpt2-fp32"));
+        var tokenizer = HuggingFaceTokenizer.FromDirectory(SharedTestData.PathOf("models/tiny-random-gpt2-fp32"));
         var ids = tokenizer.Encode("a" + new string(' ', 8) + "b");
         Assert.Contains(ids, id => tokenizer.IdToToken(id) == new string(' ', 8) || tokenizer.IdToToken(id) == new string(' ', 7));
         Assert.Equal(tokenizer.Encode("x"), tokenizer.Encode("x", addSpecialTokens: true));
@@ -32,10 +33,10 @@ public sealed class ModelFolderTests
         Assert.True(tokenizer.IsSpecialToken(50256));
     }
 
-    [SharedDataFact]
+    [NeedsSharedFact("models/tiny-graph-capture-gqa")]
     public void Byte_vocabulary_without_merges_gives_added_tokens_ids_after_the_vocabulary()
     {
-        var tokenizer = HuggingFaceTokenizer.FromDirectory(TokenizerTestData.SharedPath("models", "tiny-graph-capture-gqa"));
+        var tokenizer = HuggingFaceTokenizer.FromDirectory(SharedTestData.PathOf("models/tiny-graph-capture-gqa"));
         Assert.Equal("<eos>", tokenizer.Config.EosToken);
         Assert.Equal([72, 105], tokenizer.Encode("Hi"));
         // The file says <pad> is id 0, but id 0 is the vocabulary's "<0>"; the reference numbers it after the vocabulary.

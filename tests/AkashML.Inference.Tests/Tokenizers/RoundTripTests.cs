@@ -1,5 +1,6 @@
 using System.Text;
 using AkashML.Inference.Tokenizers;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Tokenizers;
 
@@ -19,7 +20,7 @@ public sealed class RoundTripTests
         "     ",
     ];
 
-    [SharedDataTheory]
+    [NeedsSharedTheory("tokenizers")]
     [InlineData("tokenizers/gpt2", false)]
     [InlineData("tokenizers/roberta-base", false)]
     [InlineData("tokenizers/phi-2", false)]
@@ -41,7 +42,7 @@ public sealed class RoundTripTests
         }
     }
 
-    [SharedDataTheory]
+    [NeedsSharedTheory("tokenizers")]
     [InlineData("tokenizers/llama-2")]
     [InlineData("tokenizers/phi-3-mini-4k-instruct")]
     [InlineData("models/tiny-random-LlamaForCausalLM-fp16")]
@@ -61,7 +62,7 @@ public sealed class RoundTripTests
         }
     }
 
-    [SharedDataFact]
+    [NeedsSharedFact("tokenizers")]
     public void Emoji_split_across_tokens_is_never_emitted_in_halves()
     {
         var tokenizer = TokenizerTestData.Load("tokenizers/gpt2");
@@ -75,7 +76,7 @@ public sealed class RoundTripTests
         Assert.DoesNotContain(pieces, p => p.Contains('\uFFFD', StringComparison.Ordinal));
     }
 
-    [SharedDataFact]
+    [NeedsSharedFact("tokenizers")]
     public void Byte_fallback_emoji_is_held_until_complete_and_flush_reports_an_incomplete_tail()
     {
         var tokenizer = TokenizerTestData.Load("tokenizers/llama-2");
@@ -94,7 +95,7 @@ public sealed class RoundTripTests
         Assert.Equal("\uFFFD", decoder.Flush()[^1..]);
     }
 
-    [SharedDataFact]
+    [NeedsSharedFact("tokenizers")]
     public void Incremental_decoding_equals_full_decoding_for_metaspace_and_wordpiece()
     {
         foreach (var folder in new[] { "tokenizers/t5-small", "tokenizers/bert-base-uncased", "tokenizers/clip-vit-base-patch32" })

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Tokenizers;
 
 /// <summary>Vectors produced with Python transformers, shipped by huggingface/swift-transformers (../shared/tokenizers/_reference_vectors).</summary>
 public sealed class SwiftTransformersVectorsTests
 {
-    [SharedDataTheory]
+    [NeedsSharedTheory("tokenizers")]
     [InlineData("bert-base-uncased", "bert-base-uncased")]
     [InlineData("google-bert/bert-base-uncased", "bert-base-uncased")]
     [InlineData("distilgpt2", "gpt2")]
@@ -26,7 +27,7 @@ public sealed class SwiftTransformersVectorsTests
         }
     }
 
-    [SharedDataTheory]
+    [NeedsSharedTheory("tokenizers")]
     [InlineData("gpt2_encoded_tokens.json", "gpt2", false)]
     [InlineData("llama_encoded.json", "llama-2", true)]
     [InlineData("falcon_encoded.json", "falcon-7b", true)]

@@ -1,4 +1,5 @@
 using AkashML.Inference.Tokenizers;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Tokenizers;
 
@@ -48,7 +49,7 @@ public sealed class TokenizerConfigTests
     public void Malformed_configs_are_rejected(string json) =>
         Assert.Throws<TokenizerFormatException>(() => TokenizerConfig.FromJson(json));
 
-    [SharedDataFact]
+    [NeedsSharedFact("tokenizers")]
     public void Phi3_config_beside_the_tokenizer_is_loaded()
     {
         var tokenizer = HuggingFaceTokenizer.FromFile(TokenizerTestData.SharedPath("tokenizers", "phi-3-mini-4k-instruct", "tokenizer.json"));

@@ -6,7 +6,7 @@ namespace AkashML.Inference.Tests.Tokenizers;
 /// <summary>Compares every tokenizer and text of tests/reference/tokenize.mjs with Hugging Face's reference output.</summary>
 public sealed class TokenizerReferenceTests
 {
-    [ReferenceOutputFact]
+    [ReferenceOutputFact("tokenizers")]
     public void Encode_and_decode_match_the_reference_implementation()
     {
         var directory = Environment.GetEnvironmentVariable(ReferenceOutputFactAttribute.Variable)!;

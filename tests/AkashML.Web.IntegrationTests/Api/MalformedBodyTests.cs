@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -15,7 +14,6 @@ namespace AkashML.Web.IntegrationTests.Api;
 public sealed class MalformedBodyTests(ApiHostFixture fixture, ITestOutputHelper output) : IClassFixture<ApiHostFixture>
 {
     private const int CasesPerRoute = 120;
-    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(3);
 
     private static readonly string[] Routes = ["v1/completions", "v1/chat/completions", "anthropic/v1/messages", "anthropic/v1/messages/count_tokens", "tokenize"];
 
@@ -24,23 +22,19 @@ public sealed class MalformedBodyTests(ApiHostFixture fixture, ITestOutputHelper
     {
         using var http = fixture.Http();
         http.Timeout = TimeSpan.FromSeconds(30);
-        var clock = Stopwatch.StartNew();
         var failures = new List<string>();
         var messages = new HashSet<string>(StringComparer.Ordinal);
         var tried = 0;
-        var slowest = TimeSpan.Zero;
         foreach (var route in Routes)
         {
             var random = new Random(route.Length * 7919);
-            for (var i = 0; i < CasesPerRoute && clock.Elapsed < Budget; i++)
+            for (var i = 0; i < CasesPerRoute; i++)
             {
                 var body = MalformedBodies.Next(random, route, i);
                 using var content = new ByteArrayContent(body);
                 content.Headers.ContentType = new("application/json");
-                var started = Stopwatch.GetTimestamp();
                 using var response = await http.PostAsync(route, content);
                 var text = await response.Content.ReadAsStringAsync();
-                slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, Stopwatch.GetElapsedTime(started).Ticks));
                 tried++;
                 var status = (int)response.StatusCode;
                 var message = ErrorMessage(route, text);
@@ -56,8 +50,8 @@ public sealed class MalformedBodyTests(ApiHostFixture fixture, ITestOutputHelper
             }
         }
 
-        output.WriteLine($"{tried} cases, {messages.Count} distinct error messages, slowest answer {slowest.TotalMilliseconds:0} ms");
-        Assert.True(tried >= Routes.Length * 20, $"only {tried} cases ran within {Budget}");
+        output.WriteLine($"{tried} cases, {messages.Count} distinct error messages");
+        Assert.Equal(Routes.Length * CasesPerRoute, tried);
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
         Assert.True(messages.Count > 20, "the errors should say what is wrong, case by case: " + string.Join(" | ", messages));
     }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using AkashML.Billing.Ledger;
 using AkashML.Data.Billing;
 using AkashML.Inference.Native;
+using AkashML.Tests.SharedFolder;
 using AkashML.Web.Accounts;
 using AkashML.Web.IntegrationTests.Cli;
 using AkashML.Web.IntegrationTests.Infrastructure;
@@ -22,13 +23,13 @@ public sealed class TokenizationTests
 {
     private const string Llama = "test/tiny-llama";
 
-    [SharedModelFact]
+    [NeedsSharedFact("models/tiny-random-LlamaForCausalLM-fp16")]
     public async Task Tokenize_honours_add_special_tokens_and_generation_works_after_a_readiness_probe_with_the_library_path_set()
     {
         var models = Directory.CreateTempSubdirectory("akashml-tokenize-models-");
         try
         {
-            CopyFolder(SharedModelFolders.Path("tiny-random-LlamaForCausalLM-fp16"), Path.Combine(models.FullName, "test", "tiny-llama"));
+            CopyFolder(SharedTestData.PathOf("models/tiny-random-LlamaForCausalLM-fp16"), Path.Combine(models.FullName, "test", "tiny-llama"));
             var library = Path.Combine(AppContext.BaseDirectory, "runtimes", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "native", OnnxRuntimeLibrary.LibraryFileName);
             Assert.True(File.Exists(library), $"the NuGet package's library is not at {library}");
             await using var host = await AkashWebHost.StartAsync(DatabaseKind.Sqlite, new Dictionary<string, string?>

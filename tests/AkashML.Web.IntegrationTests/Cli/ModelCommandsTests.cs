@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AkashML.Inference.Runtime;
 using AkashML.Inference.Tests.Hub;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Web.IntegrationTests.Cli;
 
@@ -121,10 +122,10 @@ public sealed class ModelCommandsTests(TinyModelFixture tiny) : IClassFixture<Ti
         Assert.Contains("--link takes no value", Assert.Single(misplaced.StderrLines), StringComparison.Ordinal);
     }
 
-    [SharedModelFact]
+    [NeedsSharedFact("models/tiny-graph-capture-gqa")]
     public async Task Bench_engine_json_reports_positive_medians()
     {
-        var result = await HostCli.RunAsync(_data, "bench", "engine", "--model", SharedModelFolders.Path("tiny-graph-capture-gqa"),
+        var result = await HostCli.RunAsync(_data, "bench", "engine", "--model", SharedTestData.PathOf("models/tiny-graph-capture-gqa"),
             "--prompt-tokens", "16", "--gen-tokens", "16", "--runs", "2", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -189,10 +190,10 @@ public sealed class ModelCommandsTests(TinyModelFixture tiny) : IClassFixture<Ti
         Assert.Contains("neither a folder nor a model id", Assert.Single(unknown.StderrLines), StringComparison.Ordinal);
     }
 
-    [SharedModelFact]
+    [NeedsSharedFact("models/llama2c-stories260K")]
     public async Task Models_build_llama2c_writes_fp32_and_int4_folders_into_the_models_directory()
     {
-        var source = SharedModelFolders.Path("llama2c-stories260K");
+        var source = SharedTestData.PathOf("models/llama2c-stories260K");
         var fp32 = await HostCli.RunAsync(_data, "models", "build", "llama2c", Path.Combine(source, "stories260K.bin"),
             "--tokenizer", Path.Combine(source, "tok512.bin"), "--out", "karpathy/stories260K");
         var int4 = await HostCli.RunAsync(_data, "models", "build", "llama2c", Path.Combine(source, "stories260K.bin"),

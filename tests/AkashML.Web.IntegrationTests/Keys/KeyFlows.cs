@@ -75,6 +75,33 @@ public static class KeyFlows
         return await Service<ILimitCounters>(host).PeekAsync(keyId, kind, minute, CancellationToken.None);
     }
 
+    /// <summary>
+    /// Waits until <paramref name="count"/> of the sends have answered and returns those; fails when they have not within
+    /// <paramref name="within"/> (a guard against a hang, not a measurement).
+    /// </summary>
+    public static async Task<List<Task<HttpResponseMessage>>> FirstAnswersAsync(IReadOnlyList<Task<HttpResponseMessage>> sends, int count, TimeSpan within)
+    {
+        ArgumentNullException.ThrowIfNull(sends);
+        var pending = sends.ToList();
+        var answered = new List<Task<HttpResponseMessage>>();
+        using var timeout = new CancellationTokenSource(within);
+        while (answered.Count < count)
+        {
+            try
+            {
+                var next = await Task.WhenAny(pending).WaitAsync(timeout.Token);
+                pending.Remove(next);
+                answered.Add(next);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                Assert.Fail($"only {answered.Count} of {count} answers arrived within {within.TotalSeconds} s");
+            }
+        }
+
+        return answered;
+    }
+
     /// <summary>Waits (at most <paramref name="within"/>) until the key has no request in flight; returns the last count seen.</summary>
     public static async Task<int> WaitForNoneInFlightAsync(AkashWebHost host, Guid keyId, TimeSpan within)
     {

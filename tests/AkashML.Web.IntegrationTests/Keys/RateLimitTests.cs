@@ -186,8 +186,9 @@ public sealed class RateLimitTests(ClockedHostPool hosts) : IClassFixture<Clocke
         {
             var sends = bodies.Select(body => api.SendAsync(new HttpRequestMessage(HttpMethod.Post, "v1/completions") { Content = body }, HttpCompletionOption.ResponseHeadersRead)).ToList();
 
-            // The refused answer at once; the admitted two wait for their request bodies, holding their slots.
-            var answered = await WaitForAsync(sends, 8);
+            // The refused answer at once; the admitted two wait for their request bodies, holding their slots: eight
+            // refusals and two slots taken account for all ten, so no late answer is waited for.
+            var answered = await Task.WhenAll(await KeyFlows.FirstAnswersAsync(sends, 8, Patience));
             Assert.All(answered, r => Assert.Equal(HttpStatusCode.TooManyRequests, r.StatusCode));
             Assert.All(answered, r => Assert.Equal("1", KeyFlows.Header(r, "Retry-After")));
             Assert.Contains("concurrency_limit_exceeded", await answered[0].Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -297,24 +298,6 @@ public sealed class RateLimitTests(ClockedHostPool hosts) : IClassFixture<Clocke
             .Where(d => d != "[DONE]")
             .Select(d => JsonNode.Parse(d)!)
             .Last(n => n["usage"] is JsonObject)["usage"]!;
-
-    /// <summary>Waits (bounded) until <paramref name="count"/> of the sends have answered; returns those answers.</summary>
-    private static async Task<List<HttpResponseMessage>> WaitForAsync(List<Task<HttpResponseMessage>> sends, int count)
-    {
-        var deadline = Task.Delay(Patience);
-        while (sends.Count(s => s.IsCompleted) < count)
-        {
-            var pending = sends.Where(s => !s.IsCompleted).Cast<Task>().Append(deadline);
-            if (await Task.WhenAny(pending) == deadline)
-            {
-                Assert.Fail($"only {sends.Count(s => s.IsCompleted)} of {count} answers arrived within {Patience.TotalSeconds} s");
-            }
-        }
-
-        // Give a wrongly admitted request the chance to show itself before counting.
-        await Task.Delay(200);
-        return sends.Where(s => s.IsCompleted).Select(s => s.Result).ToList();
-    }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {

@@ -1,5 +1,6 @@
 using AkashML.Inference.Generation;
 using AkashML.Inference.Runtime;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Serving.Batching;
 
@@ -17,17 +18,17 @@ public sealed class BatchDecoderTests(BatchingFixture fixture) : IClassFixture<B
     }
 
     /// <summary>A GroupQueryAttention graph from ONNX Runtime GenAI's own builder (phi3 layout), not ours.</summary>
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-graph-capture-gqa")]
     public void A_third_party_shared_buffer_graph_batches_exactly_too()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-graph-capture-gqa"), new ModelOptions { IntraOpThreads = 1 });
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-graph-capture-gqa"), new ModelOptions { IntraOpThreads = 1 });
         StepsMatchSingleRowGenerators(model);
     }
 
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-random-gpt2-fp32")]
     public void Models_without_a_shared_buffer_keep_the_per_request_path()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-random-gpt2-fp32"));
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-gpt2-fp32"));
         Assert.False(BatchDecoder.Supports(model));
         Assert.Throws<InvalidOperationException>(() => new BatchDecoder(model, 2));
     }

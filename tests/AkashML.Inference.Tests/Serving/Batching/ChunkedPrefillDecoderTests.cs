@@ -1,6 +1,7 @@
 using AkashML.Inference.Building;
 using AkashML.Inference.Runtime;
 using AkashML.Inference.Tests.Building;
+using AkashML.Tests.SharedFolder;
 using Xunit.Abstractions;
 
 namespace AkashML.Inference.Tests.Serving.Batching;
@@ -25,11 +26,11 @@ public sealed class ChunkedPrefillDecoderTests(BatchingFixture fixture, ITestOut
         ChunkedMatchesWhole(model, Prompt(model, 300, seed: 1), chunk, generated: 64);
     }
 
-    [Stories260KFact]
+    [NeedsSharedFact("models/llama2c-stories260K")]
     public async Task Stories260K_chunked_prefill_matches_one_run()
     {
         using var temp = new TempDirectory();
-        var dir = SharedData.Stories260K!;
+        var dir = SharedTestData.PathOf("models/llama2c-stories260K");
         var folder = temp.Combine("fp32");
         await ModelBuilder.BuildFromLlama2CAsync(Path.Combine(dir, "stories260K.bin"), Path.Combine(dir, "tok512.bin"), folder, int4: false, cancellationToken: CancellationToken.None);
         using var model = Model.Load(folder, new ModelOptions { IntraOpThreads = 1 });
@@ -37,10 +38,10 @@ public sealed class ChunkedPrefillDecoderTests(BatchingFixture fixture, ITestOut
     }
 
     /// <summary>ONNX Runtime GenAI's own phi3-layout GQA graph (fp16, no position_ids input).</summary>
-    [SharedModelsFact]
+    [NeedsSharedFact("models/tiny-graph-capture-gqa")]
     public void A_third_party_shared_buffer_graph_takes_chunks_too()
     {
-        using var model = Model.Load(SharedTestData.ModelPath("tiny-graph-capture-gqa"), new ModelOptions { IntraOpThreads = 1 });
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-graph-capture-gqa"), new ModelOptions { IntraOpThreads = 1 });
         ChunkedMatchesWhole(model, Prompt(model, 90, seed: 3), chunk: 16, generated: 32);
     }
 

@@ -99,22 +99,32 @@ public sealed class ChunkedPrefillTests(BatchingFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task A_short_request_arriving_during_a_long_prefill_is_served_before_it_ends()
+    public async Task A_short_request_arriving_during_a_long_prefill_is_served_between_its_chunks()
     {
         using var model = fixture.Load(4, prefillChunkTokens: Chunk);
         using var timeout = new CancellationTokenSource(Limit);
-        // 1,000 chunks: seconds of reading, so the short request surely arrives while it is under way, even on a busy machine.
-        var longPrompt = Request(Prompt(16_000, 14), 3);
+        var longPrompt = Request(Prompt(Chunk * 12, 14), 3);
         var shortPrompt = Request(Prompt(8, 15), 5);
         var shortAlone = await GenerationTranscript.CollectAsync(fixture.Alone, shortPrompt, timeout.Token);
-        var longRunning = Task.Run(() => GenerationTranscript.CollectAsync(model, longPrompt, timeout.Token));
-        await WaitUntilAsync(() => model.Batching!.PrefillChunks >= 1, timeout.Token);
+        var longAlone = await GenerationTranscript.CollectAsync(fixture.Alone, longPrompt, timeout.Token);
 
-        Assert.Equal(shortAlone, await GenerationTranscript.CollectAsync(model, shortPrompt, timeout.Token));
-        Assert.False(longRunning.IsCompleted, "the long prompt (1,000 chunks) is still being read");
-        Assert.InRange(model.Batching!.PrefillChunks, 1, 999);
-        Assert.Equal(await GenerationTranscript.CollectAsync(fixture.Alone, longPrompt, timeout.Token), await longRunning);
-        Assert.Equal(1000, model.Batching!.PrefillChunks);
+        Task<IReadOnlyDictionary<int, string>> longRunning;
+        Task<IReadOnlyDictionary<int, string>> shortRunning;
+        using (var gate = model.GateBatching())
+        {
+            // Collecting starts by queueing the request, so each arrives in the iteration the gate says.
+            longRunning = GenerationTranscript.CollectAsync(model, longPrompt, timeout.Token);
+            gate.Advance();
+            Assert.Equal(1, model.Batching!.PrefillChunks);
+            shortRunning = GenerationTranscript.CollectAsync(model, shortPrompt, timeout.Token);
+        }
+
+        Assert.Equal(shortAlone, await shortRunning);
+        Assert.Equal(longAlone, await longRunning);
+        var statistics = model.Batching!;
+        Assert.Equal(12, statistics.PrefillChunks);
+        // Every decode step of the short request (its tokens after the first) ran between two of the long prompt's chunks.
+        Assert.Equal(shortPrompt.MaxNewTokens - 1, statistics.StepsDuringChunkedPrefills);
     }
 
     [Fact]
@@ -122,34 +132,37 @@ public sealed class ChunkedPrefillTests(BatchingFixture fixture) : IClassFixture
     {
         using var model = fixture.Load(2, prefillChunkTokens: Chunk);
         using var timeout = new CancellationTokenSource(Limit);
-        var survivor = Request(Prompt(8, 10), 8000);
+        var survivor = Request(Prompt(8, 10), 60);
+        var doomedRequest = Request(Prompt(Chunk * 12, 11), 5);
         var next = Request(Prompt(Chunk * 3, 12), 10);
         var survivorAlone = await GenerationTranscript.CollectAsync(fixture.Alone, survivor, timeout.Token);
         var nextAlone = await GenerationTranscript.CollectAsync(fixture.Alone, next, timeout.Token);
-        var running = Task.Run(() => GenerationTranscript.CollectAsync(model, survivor, timeout.Token));
-        await WaitUntilAsync(() => model.Batching!.SequencesAdmitted == 1, timeout.Token);
 
-        // 1,000 chunks: far more than run before the cancellation below is seen, even on a busy machine.
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-        var received = 0;
-        var doomed = Task.Run(async () =>
+        Task<IReadOnlyDictionary<int, string>> running;
+        Task<IReadOnlyDictionary<int, string>> nextRunning;
+        Task<IReadOnlyDictionary<int, string>> doomed;
+        using (var gate = model.GateBatching())
         {
-            await foreach (var update in model.GenerateAsync(Request(Prompt(16_000, 11), 5), cancel.Token))
-            {
-                received++;
-            }
-        });
-        await WaitUntilAsync(() => model.Batching!.PrefillChunks >= 2, timeout.Token);
-        await cancel.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => doomed);
-        Assert.Equal(0, received);
-        Assert.InRange(model.Batching!.PrefillChunks, 2, 999);
+            running = GenerationTranscript.CollectAsync(model, survivor, timeout.Token);
+            doomed = GenerationTranscript.CollectAsync(model, doomedRequest, cancel.Token);
+            // The first iteration prefills the survivor and takes the long prompt into the chunk slot; the second reads
+            // its first chunk. Then it is cancelled, and the next request is queued for the same iteration that sees it.
+            gate.Advance();
+            gate.Advance();
+            Assert.Equal(1, model.Batching!.PrefillChunks);
+            await cancel.CancelAsync();
+            nextRunning = GenerationTranscript.CollectAsync(model, next, timeout.Token);
+        }
 
-        // With two slots, the next request decodes beside the survivor only if the cancelled prompt's slot was freed.
-        Assert.Equal(nextAlone, await GenerationTranscript.CollectAsync(model, next, timeout.Token));
-        Assert.False(running.IsCompleted, "the survivor is still decoding");
-        Assert.Equal(2, model.Batching!.MaxBatchObserved);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => doomed);
+        // With two slots, the next request (three chunks, then ten tokens) decodes beside the survivor (60 tokens)
+        // only if the cancelled prompt's slot was freed; otherwise it would wait for the survivor to finish.
+        Assert.Equal(nextAlone, await nextRunning);
         Assert.Equal(survivorAlone, await running);
+        var statistics = model.Batching!;
+        Assert.Equal(1 + 3, statistics.PrefillChunks);
+        Assert.Equal(2, statistics.MaxBatchObserved);
     }
 
     [Fact]
@@ -197,15 +210,5 @@ public sealed class ChunkedPrefillTests(BatchingFixture fixture) : IClassFixture
         var tokens = fixture.Alone.EncodePrompt(text.ToString(), isRenderedChat: false);
         Assert.True(tokens.Count >= length, $"the text encodes to {tokens.Count} tokens, fewer than {length}");
         return [.. tokens.Take(length)];
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < 2000 && !condition(); i++)
-        {
-            await Task.Delay(5, cancellationToken);
-        }
-
-        Assert.True(condition(), "the scheduler reached the expected state in time");
     }
 }

@@ -3,6 +3,7 @@ using AkashML.Inference.Catalog;
 using AkashML.Inference.Runtime;
 using AkashML.Inference.Serving;
 using AkashML.Inference.Tests.Building;
+using AkashML.Tests.SharedFolder;
 
 namespace AkashML.Inference.Tests.Serving.Batching;
 
@@ -12,11 +13,11 @@ namespace AkashML.Inference.Tests.Serving.Batching;
 /// </summary>
 public sealed class Stories260KBatchingTests
 {
-    [Stories260KFact]
+    [NeedsSharedFact("models/llama2c-stories260K")]
     public async Task Batched_requests_match_running_each_alone_in_fp32_and_int4()
     {
         using var temp = new TempDirectory();
-        var dir = SharedData.Stories260K!;
+        var dir = SharedTestData.PathOf("models/llama2c-stories260K");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         foreach (var int4 in new[] { false, true })
         {

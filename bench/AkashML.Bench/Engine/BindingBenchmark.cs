@@ -1,14 +1,11 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using AkashML.Inference.Native;
 using AkashML.Inference.Runtime;
-using AkashML.Inference.Tests.Conformance;
-using Xunit.Abstractions;
 using Managed = Microsoft.ML.OnnxRuntime;
 using ManagedElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 
-namespace AkashML.Inference.Tests.Native;
+namespace AkashML.Bench.Engine;
 
 /// <summary>
 /// The decode step through our C-API binding and through the package's managed binding (Microsoft.ML.OnnxRuntime),
@@ -16,33 +13,22 @@ namespace AkashML.Inference.Tests.Native;
 /// allocate logits and presents [1, kv heads, length, head size] with ORT's allocator, run, argmax fp32 logits, hand
 /// the presents over as the next pasts. Sessions use ORT's default options but one intra-op thread in both (the run
 /// happens on the calling thread, so a busy shared machine's thread-pool spinning does not decide the figure). Rounds
-/// alternate between the bindings; the figures are median (p25–p75) decode steps per second of wall time and of the
-/// process's CPU time (steadier when other work shares the cores). Opt-in: AKASHML_BENCH=1.
+/// alternate between the bindings; the figures are decode steps per second of wall time and of the process's CPU time
+/// (steadier when other work shares the cores).
 /// </summary>
-public sealed class BindingDecodeStepBenchmark(ConformanceModels models, ITestOutputHelper output) : IClassFixture<ConformanceModels>
+public static class BindingBenchmark
 {
-    private const int Steps = 255;
-    private const int Rounds = 15;
-
-    [BenchmarkTheory]
-    [InlineData(ConformanceModels.TinyRandom)]
-    [InlineData(ConformanceModels.Stories260KFp32)]
-    [InlineData(ConformanceModels.Stories260KInt4)]
-    [InlineData("shared/tiny-random-LlamaForCausalLM-fp16")]
-    public void Decode_step_through_both_bindings(string name)
+    public static BindingBenchmarkResult Run(string folder, int steps = 255, int rounds = 15)
     {
-        var folder = models.Folder(name);
-        if (!Directory.Exists(folder))
-        {
-            output.WriteLine($"{name}: {SharedTestData.MissingReason}");
-            return;
-        }
-
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         using var model = Model.Load(folder);
         var signature = model.Signature;
-        Assert.All(
-            new[] { signature.InputIdsType, signature.AttentionMaskType, signature.PositionIdsType },
-            type => Assert.True(type is TensorElementType.Int64 or TensorElementType.Undefined, "the benchmark feeds int64 ids"));
+        if (new[] { signature.InputIdsType, signature.AttentionMaskType, signature.PositionIdsType }.Any(type => type is not (TensorElementType.Int64 or TensorElementType.Undefined)))
+        {
+            throw new NotSupportedException($"{folder}: the binding benchmark feeds int64 ids, and this model takes others.");
+        }
+
         using var ourOptions = new OrtSessionOptions();
         ourOptions.SetIntraOpThreads(1);
         using var ours = OrtInferenceSession.Create(model.ModelPath, ourOptions);
@@ -53,47 +39,33 @@ public sealed class BindingDecodeStepBenchmark(ConformanceModels models, ITestOu
         var ourCpu = new List<double>();
         var managedWall = new List<double>();
         var managedCpu = new List<double>();
-        OurRun(model, ours);
-        ManagedRun(model, managed);
-        for (var round = 0; round < Rounds; round++)
+        OurRun(model, ours, steps);
+        ManagedRun(model, managed, steps);
+        for (var round = 0; round < rounds; round++)
         {
-            Measure(() => OurRun(model, ours), ourWall, ourCpu);
-            Measure(() => ManagedRun(model, managed), managedWall, managedCpu);
+            Measure(() => OurRun(model, ours, steps), steps, ourWall, ourCpu);
+            Measure(() => ManagedRun(model, managed, steps), steps, managedWall, managedCpu);
         }
 
-        output.WriteLine($"{name} ({signature.KvType} KV, vocab {model.VocabSize}), {Steps} decode steps x {Rounds} rounds, steps/s median (p25-p75):");
-        output.WriteLine(Line("wall", ourWall, managedWall));
-        output.WriteLine(Line("cpu ", ourCpu, managedCpu));
+        return new BindingBenchmarkResult(
+            folder, signature.KvType.ToString(), model.VocabSize, steps, rounds,
+            Spread.Of(ourWall), Spread.Of(managedWall), Spread.Of(ourCpu), Spread.Of(managedCpu));
     }
 
-    private static void Measure(Func<double> run, List<double> wall, List<double> cpu)
+    private static void Measure(Func<double> run, int steps, List<double> wall, List<double> cpu)
     {
-        var process = Process.GetCurrentProcess();
+        using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var seconds = run();
         process.Refresh();
-        wall.Add(Steps / seconds);
-        cpu.Add((Steps + 1) / (process.TotalProcessorTime - cpuBefore).TotalSeconds);
-    }
-
-    private static string Line(string label, List<double> ours, List<double> managed) => string.Create(CultureInfo.InvariantCulture,
-        $"  {label}: ours {Percentile(ours, 0.5):F0} ({Percentile(ours, 0.25):F0}-{Percentile(ours, 0.75):F0}), " +
-        $"managed {Percentile(managed, 0.5):F0} ({Percentile(managed, 0.25):F0}-{Percentile(managed, 0.75):F0}), " +
-        $"ours/managed {Percentile(ours, 0.5) / Percentile(managed, 0.5):F3}");
-
-    private static double Percentile(List<double> values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        var position = q * (sorted.Length - 1);
-        var low = (int)Math.Floor(position);
-        var high = (int)Math.Ceiling(position);
-        return sorted[low] + ((sorted[high] - sorted[low]) * (position - low));
+        wall.Add(steps / seconds);
+        cpu.Add((steps + 1) / (process.TotalProcessorTime - cpuBefore).TotalSeconds);
     }
 
     private static long[] KvShape(DecoderSignature signature, int length) =>
         signature.CombinedKv ? [2, 1, signature.KvHeads, length, signature.HeadSize] : [1, signature.KvHeads, length, signature.HeadSize];
 
-    private static unsafe double OurRun(Model model, OrtInferenceSession session)
+    private static unsafe double OurRun(Model model, OrtInferenceSession session, int steps)
     {
         var signature = model.Signature;
         var inputNames = new List<string> { signature.InputIds };
@@ -120,7 +92,7 @@ public sealed class BindingDecodeStepBenchmark(ConformanceModels models, ITestOu
 
         var ids = new long[1];
         var positions = new long[1];
-        var mask = new long[Steps + 1];
+        var mask = new long[steps + 1];
         Array.Fill(mask, 1);
         var inputs = new IntPtr[inNames.Length];
         var outputs = new IntPtr[outNames.Length];
@@ -132,7 +104,7 @@ public sealed class BindingDecodeStepBenchmark(ConformanceModels models, ITestOu
             fixed (long* positionsPtr = positions)
             fixed (long* maskPtr = mask)
             {
-                for (var step = 0; step <= Steps; step++)
+                for (var step = 0; step <= steps; step++)
                 {
                     if (step == 1)
                     {
@@ -206,7 +178,7 @@ public sealed class BindingDecodeStepBenchmark(ConformanceModels models, ITestOu
         }
     }
 
-    private static double ManagedRun(Model model, Managed.InferenceSession session)
+    private static double ManagedRun(Model model, Managed.InferenceSession session, int steps)
     {
         var signature = model.Signature;
         var kvType = (ManagedElementType)(int)signature.KvType;
@@ -235,13 +207,13 @@ public sealed class BindingDecodeStepBenchmark(ConformanceModels models, ITestOu
 
         var ids = new long[1];
         var positions = new long[1];
-        var mask = new long[Steps + 1];
+        var mask = new long[steps + 1];
         Array.Fill(mask, 1);
         var token = model.Config.Model!.BosTokenId ?? 1;
         var stopwatch = new Stopwatch();
         try
         {
-            for (var step = 0; step <= Steps; step++)
+            for (var step = 0; step <= steps; step++)
             {
                 if (step == 1)
                 {
@@ -314,17 +286,5 @@ public sealed class BindingDecodeStepBenchmark(ConformanceModels models, ITestOu
         }
 
         return best;
-    }
-}
-
-/// <summary>A benchmark theory: runs only with AKASHML_BENCH=1 (minutes of CPU; figures, not assertions).</summary>
-internal sealed class BenchmarkTheoryAttribute : TheoryAttribute
-{
-    public BenchmarkTheoryAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("AKASHML_BENCH") != "1")
-        {
-            Skip = "A benchmark: set AKASHML_BENCH=1 to run it and read the figures in the test output.";
-        }
     }
 }
