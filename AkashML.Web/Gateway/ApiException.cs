@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using AkashML.Inference.Serving;
 
@@ -18,6 +19,8 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
 
     /// <summary>Extra headers (Retry-After…) to send with the error.</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    private const string DatabaseRetryAfterSeconds = "2";
 
     public static ApiException InvalidParameter(string param, string message) =>
         new(StatusCodes.Status400BadRequest, ApiErrorKind.InvalidRequest, message, param, "invalid_parameter");
@@ -40,8 +43,30 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
             new ApiException(StatusCodes.Status413PayloadTooLarge, ApiErrorKind.RequestTooLarge, "The request body is too large."),
         BadHttpRequestException bad => new ApiException(bad.StatusCode, ApiErrorKind.InvalidRequest, bad.Message),
         ModelUnavailableException unavailable => new ApiException(StatusCodes.Status503ServiceUnavailable, ApiErrorKind.Overloaded, unavailable.Message),
+        _ when IsDatabaseOutage(ex) => new ApiException(StatusCodes.Status503ServiceUnavailable, ApiErrorKind.Overloaded,
+            "The service's database is unavailable right now; nothing was charged. Retry shortly.")
+        {
+            Headers = new Dictionary<string, string> { ["Retry-After"] = DatabaseRetryAfterSeconds },
+        },
         _ => new ApiException(StatusCodes.Status500InternalServerError, ApiErrorKind.Internal, "The server failed to process the request."),
     };
+
+    /// <summary>
+    /// A database that cannot be reached (restarting, failing over, connections refused or timing out) is the
+    /// server's temporary trouble, not a bug: the provider marks such errors transient, wherever EF wrapped them.
+    /// </summary>
+    private static bool IsDatabaseOutage(Exception ex)
+    {
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DbException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>Error categories; each surface names them its own way.</summary>
