@@ -218,7 +218,7 @@ public sealed class JsonSchemaCompiler
 
     private GrammarNode Values(JsonObject obj, List<string>? types, string path, string parameter)
     {
-        IEnumerable<JsonNode?> values = obj.ContainsKey("const") ? [obj["const"]]
+        IEnumerable<JsonNode?> values = obj.ContainsKey("const") ? new[] { obj["const"] }
             : obj["enum"] is JsonArray { Count: > 0 } list ? list
             : throw Refuse(path, "'enum' must be a non-empty array", parameter);
         var literals = values.Where(v => types is null || types.Any(t => HasType(v, t))).Select(v => (GrammarNode)Literal(JsonText(v))).Distinct().ToArray();
@@ -367,8 +367,9 @@ public sealed class JsonSchemaCompiler
         var hex = Register(new CharClassNode("0-9a-f"));
         GrammarNode Digits(string first, string second) => Sequence(Register(new CharClassNode(first)), Register(new CharClassNode(second)));
 
-        // Days stop at 28 so every generated date exists, whatever the month.
-        GrammarNode Date() => Sequence(digit, digit, digit, digit, Literal("-"),
+        // Days stop at 28 so every generated date exists, whatever the month; years start at 1000 (year 0 trips
+        // common date parsers).
+        GrammarNode Date() => Sequence(Register(new CharClassNode("1-9")), digit, digit, digit, Literal("-"),
             Choice(Digits("0", "1-9"), Digits("1", "0-2")), Literal("-"),
             Choice(Digits("0", "1-9"), Digits("1", "0-9"), Digits("2", "0-8")));
         GrammarNode Time() => Sequence(Choice(Digits("0-1", "0-9"), Digits("2", "0-3")), Literal(":"), Digits("0-5", "0-9"), Literal(":"), Digits("0-5", "0-9"), Literal("Z"));

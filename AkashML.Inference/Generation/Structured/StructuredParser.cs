@@ -19,7 +19,7 @@ internal sealed class StructuredParser
         var stacks = new List<ParseFrame>();
         var finished = false;
         Enter(root, null, stacks, ref finished, 0);
-        return new ParseState([.. stacks], finished);
+        return new ParseState([.. stacks], finished || stacks.Any(EndsHere));
     }
 
     /// <summary>The state after <paramref name="text"/>, or null when the grammar rules it out.</summary>
@@ -52,7 +52,20 @@ internal sealed class StructuredParser
 
         return _current.Count == state.Stacks.Length && finished == state.IsFinished && SameStacks(state.Stacks, _current)
             ? state
-            : new ParseState([.. _current], finished);
+            : new ParseState([.. _current], finished || _current.Any(EndsHere));
+    }
+
+    /// <summary>True when the stack's leaf may end here and everything after it may be empty (prose before optional tool calls).</summary>
+    private static bool EndsHere(ParseFrame stack)
+    {
+        if (!((LeafNode)stack.Node).CanEnd(stack.Position))
+        {
+            return false;
+        }
+
+        var finished = false;
+        Resume(stack.Parent, [], ref finished, 0);
+        return finished;
     }
 
     private static bool SameStacks(ParseFrame[] before, List<ParseFrame> after)
