@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using AkashML.Inference.Generation.Sampling;
 using AkashML.Inference.Generation.Structured;
 using AkashML.Inference.Serving;
 using AkashML.Inference.Tests.Serving;
+using Microsoft.Extensions.AI;
 using Xunit.Abstractions;
 
 namespace AkashML.Inference.Tests.Structured;
@@ -46,6 +48,20 @@ public sealed class StructuredGenerationTests(TinyModelFixture fixture, ITestOut
                 Assert.Contains(finishes[index], new[] { FinishReason.Stop, FinishReason.Length });
             }
         }
+    }
+
+    [Fact]
+    public async Task The_chat_client_honours_a_json_schema_response_format()
+    {
+        const string schema = """{"type":"object","properties":{"city":{"type":"string","maxLength":12},"population":{"type":"integer"}},"required":["city","population"],"additionalProperties":false}""";
+        using IChatClient client = new TextModelChatClient(fixture.Model);
+        var options = new ChatOptions { MaxOutputTokens = 60, Seed = 4, ResponseFormat = ChatResponseFormat.ForJsonSchema(JsonDocument.Parse(schema).RootElement, "city") };
+
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "A city as JSON")], options);
+
+        Assert.Null(SchemaValidation.Problem(schema, response.Text));
+        options.MaxOutputTokens = 5;
+        await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "A city as JSON")], options));
     }
 
     /// <summary>Reports (no assertion on time) what masking costs per token, first with an empty cache, then warm.</summary>
