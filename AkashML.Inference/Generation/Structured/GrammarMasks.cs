@@ -146,6 +146,3 @@ public sealed class GrammarMasks
         }
     }
 }
-
-/// <summary>The tokens allowed in one parse state, each with the characters it leaves to write.</summary>
-internal sealed record StateMask(int[] Tokens, int[] RemainingAfter, int MaxRemainingAfter);

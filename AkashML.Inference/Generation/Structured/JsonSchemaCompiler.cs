@@ -14,7 +14,7 @@ namespace AkashML.Inference.Generation.Structured;
 /// Supported: <c>type</c> (one or a list) string/number/integer/boolean/null/object/array; <c>properties</c>,
 /// <c>required</c> (the rest are optional), <c>additionalProperties</c> false or true (no extra property is ever
 /// written); <c>items</c>, <c>minItems</c>, <c>maxItems</c>; <c>enum</c>, <c>const</c>; <c>anyOf</c>; <c>$defs</c>/
-/// <c>definitions</c> with local <c>$ref</c> (recursion included); <c>minLength</c>/<c>maxLength</c>; <c>format</c>
+/// <c>definitions</c> with local <c>$ref</c> (recursion included), <c>allOf</c> of one schema; <c>minLength</c>/<c>maxLength</c>; <c>format</c>
 /// date, time, date-time, uuid; annotations are ignored.
 /// </remarks>
 public sealed class JsonSchemaCompiler
@@ -22,11 +22,14 @@ public sealed class JsonSchemaCompiler
     /// <summary>Largest minItems/maxItems/minLength/maxLength accepted (each bound costs grammar nodes or cache states).</summary>
     public const int MaxBound = 1000;
 
+    /// <summary>Most properties one object may declare (OpenAI's limit for a whole schema is 100 as well).</summary>
+    public const int MaxProperties = 100;
+
     private static readonly HashSet<string> Annotations =
         ["title", "description", "default", "examples", "$schema", "$id", "$comment", "deprecated", "readOnly", "writeOnly", "$defs", "definitions"];
 
     private static readonly HashSet<string> Assertions =
-        ["type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems", "enum", "const", "anyOf", "$ref", "format", "minLength", "maxLength"];
+        ["type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems", "enum", "const", "anyOf", "allOf", "$ref", "format", "minLength", "maxLength"];
 
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -176,6 +179,15 @@ public sealed class JsonSchemaCompiler
             return Reference(reference, path, parameter);
         }
 
+        if (obj["allOf"] is { } allOf)
+        {
+            // Only the one-schema form generators emit to attach annotations to a $ref.
+            RequireAlone(assertions, "allOf", path, parameter);
+            return allOf is JsonArray { Count: 1 } single
+                ? Compile(single[0], path + ".allOf[0]", parameter)
+                : throw Refuse(path, "'allOf' with more than one schema is not supported", parameter);
+        }
+
         if (obj["anyOf"] is { } anyOf)
         {
             RequireAlone(assertions, "anyOf", path, parameter);
@@ -258,6 +270,11 @@ public sealed class JsonSchemaCompiler
             JsonObject p => p.Select(pair => (Name: pair.Key, Schema: pair.Value)).ToList(),
             _ => throw Refuse(path, "'properties' must be an object", parameter),
         };
+        if (properties.Count > MaxProperties)
+        {
+            throw Refuse(path, string.Create(CultureInfo.InvariantCulture, $"an object may declare at most {MaxProperties} properties"), parameter);
+        }
+
         var required = obj["required"] switch
         {
             null => [],

@@ -7,7 +7,7 @@ namespace AkashML.Inference.Generation.Structured;
 internal sealed class StructuredParser
 {
     // Deeper expansion without reading a character means a cycle the compiler should have refused.
-    private const int MaxExpansionDepth = 256;
+    private const int MaxExpansionDepth = 1024;
 
     private List<ParseFrame> _current = [];
     private List<ParseFrame> _next = [];
