@@ -118,6 +118,48 @@ public sealed class StructuredOutputTests(ApiHostFixture fixture, ITestOutputHel
     }
 
     [Fact]
+    public async Task Streamed_strict_tool_calls_arrive_as_tool_call_deltas_whose_arguments_validate()
+    {
+        var chat = fixture.OpenAi().GetChatClient(ApiHostFixture.Model);
+        const string parameters = """{"type":"object","properties":{"query":{"type":"string","maxLength":30},"limit":{"type":"integer"}},"required":["query","limit"],"additionalProperties":false}""";
+        var search = ChatTool.CreateFunctionTool("search", "Search the web", BinaryData.FromString(parameters), functionSchemaIsStrict: true);
+        for (var seed = 0; seed < 3; seed++)
+        {
+#pragma warning disable OPENAI001 // Seed is marked experimental in the SDK.
+            var options = new ChatCompletionOptions { MaxOutputTokenCount = 150, Seed = seed, Tools = { search }, ToolChoice = ChatToolChoice.CreateRequiredChoice() };
+#pragma warning restore OPENAI001
+            var arguments = new Dictionary<int, StringBuilder>();
+            var names = new Dictionary<int, string>();
+            var content = new StringBuilder();
+            ChatFinishReason? finish = null;
+            await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Find cheese recipes")], options))
+            {
+                foreach (var part in update.ContentUpdate)
+                {
+                    content.Append(part.Text);
+                }
+
+                foreach (var call in update.ToolCallUpdates)
+                {
+                    if (call.FunctionName is { } name)
+                    {
+                        names[call.Index] = name;
+                    }
+
+                    (arguments.TryGetValue(call.Index, out var text) ? text : arguments[call.Index] = new StringBuilder()).Append(call.FunctionArgumentsUpdate?.ToString());
+                }
+
+                finish ??= update.FinishReason;
+            }
+
+            Assert.Equal(ChatFinishReason.ToolCalls, finish);
+            Assert.Equal("search", Assert.Single(names).Value);
+            Assert.Null(SchemaValidation.Problem(parameters, arguments[0].ToString()));
+            Assert.DoesNotContain("<tool_call>", content.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Unsupported_keywords_and_impossible_budgets_are_refused_with_400_naming_them()
     {
         var chat = fixture.OpenAi().GetChatClient(ApiHostFixture.Model);
