@@ -82,7 +82,7 @@ public sealed class TextModel : ITextModel, IDisposable
     public IReadOnlyList<int> EncodePrompt(string text, bool isRenderedChat) => _prompt.Encode(text, isRenderedChat);
 
     /// <summary>Grammars per key kept bound to the vocabulary (with their mask caches); past it the oldest are dropped.</summary>
-    public const int MaxCachedGrammars = 64;
+    public const int MaxCachedGrammars = 32;
 
     /// <summary>
     /// Our runtime gives every feature a <see cref="GenerationRequest"/> can ask for; a grammar must also be writable

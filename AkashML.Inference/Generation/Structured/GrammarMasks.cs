@@ -17,7 +17,7 @@ namespace AkashML.Inference.Generation.Structured;
 public sealed class GrammarMasks
 {
     /// <summary>Most token ids kept across all cached states (about 8 bytes each).</summary>
-    public const int MaxCachedTokens = 16 * 1024 * 1024;
+    public const int MaxCachedTokens = 4 * 1024 * 1024;
 
     private readonly ConcurrentDictionary<ParseState, StateMask> _masks = new();
     private long _cachedTokens;
