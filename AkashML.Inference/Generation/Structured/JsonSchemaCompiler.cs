@@ -246,7 +246,7 @@ public sealed class JsonSchemaCompiler
     {
         ("null", JsonValueKind.Null) or ("string", JsonValueKind.String) or ("object", JsonValueKind.Object) or ("array", JsonValueKind.Array) => true,
         ("boolean", JsonValueKind.True or JsonValueKind.False) or ("number", JsonValueKind.Number) => true,
-        ("integer", JsonValueKind.Number) => value!.GetValue<JsonElement>().TryGetInt64(out _) || decimal.Truncate(value.GetValue<decimal>()) == value.GetValue<decimal>(),
+        ("integer", JsonValueKind.Number) => value!.GetValue<JsonElement>().TryGetDecimal(out var number) && decimal.Truncate(number) == number,
         _ => false,
     };
 

@@ -37,6 +37,30 @@ public sealed class StructuredConstraintTests
     }
 
     [Fact]
+    public void A_schema_as_the_openai_sdk_sends_it_for_a_pydantic_model_generates_valid_documents()
+    {
+        // What openai-python's to_strict_json_schema makes of: class Step(BaseModel): explanation: str; output: str;
+        // class Math(BaseModel): steps: list[Step]; final_answer: str; unit: Literal["m", "s"] | None; kind: Color
+        var schema = Schema("""
+            {"$defs":{"Color":{"enum":["red","green"],"title":"Color","type":"string"},
+                      "Step":{"additionalProperties":false,"properties":{"explanation":{"title":"Explanation","type":"string"},"output":{"title":"Output","type":"string"}},
+                              "required":["explanation","output"],"title":"Step","type":"object"}},
+             "additionalProperties":false,
+             "properties":{"steps":{"items":{"$ref":"#/$defs/Step"},"title":"Steps","type":"array"},"final_answer":{"title":"Final Answer","type":"string"},
+                           "unit":{"anyOf":[{"enum":["m","s"],"type":"string"},{"type":"null"}],"title":"Unit"},"kind":{"$ref":"#/$defs/Color"}},
+             "required":["steps","final_answer","unit","kind"],"title":"Math","type":"object"}
+            """);
+        var grammar = JsonSchemaCompiler.CompileResponseFormat(schema, "schema");
+        for (var seed = 0; seed < 10; seed++)
+        {
+            var (text, complete, _) = Generate(grammar, budget: 200, seed);
+
+            Assert.True(complete);
+            Assert.Null(SchemaValidation.Problem(schema.ToJsonString(), text));
+        }
+    }
+
+    [Fact]
     public void A_budget_just_above_the_shortest_document_still_closes_it_and_reports_it_cut_short()
     {
         for (var seed = 0; seed < 30; seed++)
