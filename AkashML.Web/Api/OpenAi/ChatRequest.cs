@@ -99,7 +99,7 @@ public sealed record ChatRequest(
 
                 foreach (var tool in tools)
                 {
-                    if (tool is not JsonObject t || t["function"] is not JsonObject f || f["name"] is not JsonValue)
+                    if (tool is not JsonObject t || t["function"] is not JsonObject f || f["name"] is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
                     {
                         throw ApiException.InvalidParameter("tools", "'tools' entries must be {\"type\":\"function\",\"function\":{\"name\":...,\"parameters\":{...}}}.");
                     }
