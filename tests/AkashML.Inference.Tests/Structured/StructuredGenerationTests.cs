@@ -5,6 +5,7 @@ using System.Text.Json;
 using AkashML.Inference.Generation.Sampling;
 using AkashML.Inference.Generation.Structured;
 using AkashML.Inference.Serving;
+using AkashML.Inference.Tests.Sampling;
 using AkashML.Inference.Tests.Serving;
 using Microsoft.Extensions.AI;
 using Xunit.Abstractions;
@@ -62,6 +63,42 @@ public sealed class StructuredGenerationTests(TinyModelFixture fixture, ITestOut
         Assert.Null(SchemaValidation.Problem(schema, response.Text));
         options.MaxOutputTokens = 5;
         await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "A city as JSON")], options));
+    }
+
+    /// <summary>A real 32k SentencePiece vocabulary (byte fallback, ▁ words): valid documents, and the cost reported.</summary>
+    [SharedTokenizerFact("llama-2")]
+    public void A_real_32k_vocabulary_generates_valid_documents()
+    {
+        var (texts, end) = SharedTokenizerVocabulary.Load("llama-2");
+        var vocabulary = new JsonVocabulary(texts, [end]);
+        for (var seed = 0; seed < 4; seed++)
+        {
+            var schema = RandomSchemas.Create(seed + 300, strict: true);
+            var masks = new GrammarMasks(JsonSchemaCompiler.CompileResponseFormat(schema, "schema"), vocabulary);
+            var constraint = new StructuredConstraint(masks, 300);
+            var selector = new TokenSelector(new SamplingOptions { Seed = seed }, texts.Length, constraint);
+            var random = new Random(seed);
+            var logits = new float[texts.Length];
+            var text = new StringBuilder();
+            var clock = Stopwatch.StartNew();
+            var tokens = 0;
+            while (!constraint.IsComplete)
+            {
+                for (var i = 0; i < logits.Length; i++)
+                {
+                    logits[i] = (float)random.NextDouble();
+                }
+
+                var id = selector.Select(logits).TokenId;
+                selector.Observe(id, isPrompt: false);
+                text.Append(texts[id]);
+                tokens++;
+            }
+
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"seed {seed}: {tokens} tokens, {clock.Elapsed.TotalMilliseconds / tokens:F3} ms per token with a cold cache, {masks.CachedStates} states"));
+            Assert.True(SchemaValidation.Problem(schema.ToJsonString(), text.ToString()) is null, $"seed {seed}: {text}");
+        }
     }
 
     /// <summary>Reports (no assertion on time) what masking costs per token, first with an empty cache, then warm.</summary>
