@@ -84,6 +84,7 @@ public sealed class OfficialTextModel : ITextModel, IDisposable
             { PresencePenalty: not 0 } => ("presence_penalty", "presence_penalty"),
             { MinP: not 0 } => ("min_p", "min_p"),
             { JsonObject: true } => ("response_format", "JSON mode (response_format json_object)"),
+            { Grammar: { } grammar } => (grammar.Parameter, "structured outputs (a json_schema response format or strict tools)"),
             _ when request.BestOf > request.N => ("best_of", "best_of"),
             _ => default((string Parameter, string Feature)?),
         };

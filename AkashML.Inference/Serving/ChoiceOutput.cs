@@ -1,4 +1,5 @@
 using AkashML.Inference.Generation.Sampling;
+using AkashML.Inference.Generation.Structured;
 using AkashML.Inference.Tokenizers;
 
 namespace AkashML.Inference.Serving;
@@ -49,7 +50,9 @@ internal sealed class ChoiceOutput(
         FinishReason? finish = null;
         if (constraint?.IsComplete == true)
         {
-            finish = FinishReason.Stop;
+            // A document the budget had to close early is whole but shorter than the model wanted: say so, as OpenAI
+            // says "length" for an answer cut at max_tokens.
+            finish = constraint is StructuredConstraint { CutShort: true } ? FinishReason.Length : FinishReason.Stop;
         }
         else if (Produced >= request.MaxNewTokens)
         {

@@ -1,3 +1,5 @@
+using AkashML.Inference.Generation.Structured;
+
 namespace AkashML.Inference.Serving;
 
 /// <summary>One generation job in token space, as the APIs hand it to a model.</summary>
@@ -41,4 +43,10 @@ public sealed record GenerationRequest
 
     /// <summary>Constrain the output to one JSON object.</summary>
     public bool JsonObject { get; init; }
+
+    /// <summary>
+    /// Constrain the output to this grammar (a <c>json_schema</c> response format or strict tools) within
+    /// <see cref="MaxNewTokens"/>; its <see cref="StructuredGrammar.MinLength"/> must fit that budget.
+    /// </summary>
+    public StructuredGrammar? Grammar { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -5,6 +6,7 @@ using AkashML.Inference.Catalog;
 using AkashML.Inference.ChatTemplates;
 using AkashML.Inference.Generation;
 using AkashML.Inference.Generation.Sampling;
+using AkashML.Inference.Generation.Structured;
 using AkashML.Inference.Runtime;
 using AkashML.Inference.Serving.Batching;
 using AkashML.Inference.Tokenizers;
@@ -29,6 +31,8 @@ public sealed class TextModel : ITextModel, IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly int[] _eosTokenIds;
     private readonly Lazy<string?[]> _tokenTexts;
+    private readonly Lazy<JsonVocabulary> _vocabulary;
+    private readonly ConcurrentDictionary<string, GrammarMasks> _grammars = new(StringComparer.Ordinal);
     private readonly BatchScheduler? _batch;
 
     private TextModel(ModelDescriptor descriptor, Model model, ChatPrompt prompt, int maxConcurrency, int maxBatchSize, int prefillChunkTokens)
@@ -39,6 +43,7 @@ public sealed class TextModel : ITextModel, IDisposable
         _slots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
         _eosTokenIds = model.Config.Model?.EosTokenId ?? [];
         _tokenTexts = new Lazy<string?[]>(BuildTokenTexts);
+        _vocabulary = new Lazy<JsonVocabulary>(() => new JsonVocabulary(_tokenTexts.Value, _eosTokenIds));
         _batch = maxBatchSize > 1 && BatchDecoder.Supports(model) ? new BatchScheduler(model, maxBatchSize, descriptor.Id, prefillChunkTokens) : null;
     }
 
@@ -80,8 +85,46 @@ public sealed class TextModel : ITextModel, IDisposable
 
     public IReadOnlyList<int> EncodePrompt(string text, bool isRenderedChat) => _prompt.Encode(text, isRenderedChat);
 
-    /// <summary>Our runtime gives every feature a <see cref="GenerationRequest"/> can ask for.</summary>
-    public void EnsureSupported(GenerationRequest request) => ArgumentNullException.ThrowIfNull(request);
+    /// <summary>Grammars per key kept bound to the vocabulary (with their mask caches); past it the oldest are dropped.</summary>
+    public const int MaxCachedGrammars = 32;
+
+    /// <summary>
+    /// Our runtime gives every feature a <see cref="GenerationRequest"/> can ask for; a grammar must also be writable
+    /// with this vocabulary (binding it here also warms its mask cache for the request).
+    /// </summary>
+    public void EnsureSupported(GenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Grammar is { } grammar)
+        {
+            try
+            {
+                MasksFor(grammar);
+            }
+            catch (SchemaNotSupportedException ex)
+            {
+                throw new UnsupportedGenerationFeatureException(ex.Message, ex.Parameter ?? grammar.Parameter);
+            }
+        }
+    }
+
+    /// <summary>The grammar bound to this model's vocabulary, shared by every request with the same grammar key.</summary>
+    public GrammarMasks MasksFor(StructuredGrammar grammar)
+    {
+        ArgumentNullException.ThrowIfNull(grammar);
+        if (_grammars.TryGetValue(grammar.Key, out var masks))
+        {
+            return masks;
+        }
+
+        masks = new GrammarMasks(grammar, _vocabulary.Value);
+        if (_grammars.Count >= MaxCachedGrammars)
+        {
+            _grammars.Clear();
+        }
+
+        return _grammars.GetOrAdd(grammar.Key, masks);
+    }
 
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -211,7 +254,9 @@ public sealed class TextModel : ITextModel, IDisposable
     /// <summary>A choice's selector (its own seed stream, penalties, bias, JSON constraint) and its text output.</summary>
     private (SelectionRecorder Recorder, ChoiceOutput Output) CreateChoice(GenerationRequest request, SamplingOptions sampling, int[] prompt, int choiceIndex, int stream)
     {
-        var constraint = request.JsonObject ? new JsonConstraint(_tokenTexts.Value, _eosTokenIds) : null;
+        ITokenConstraint? constraint = request.Grammar is { } grammar ? new StructuredConstraint(MasksFor(grammar), request.MaxNewTokens)
+            : request.JsonObject ? new JsonConstraint(_vocabulary.Value)
+            : null;
         var selector = new TokenSelector(sampling, _model.VocabSize, constraint, stream);
         selector.ObservePrompt(prompt);
         var recorder = new SelectionRecorder(selector, request.TopLogprobs);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
+using AkashML.Inference.Generation.Structured;
 using Microsoft.Extensions.AI;
 
 namespace AkashML.Inference.Serving;
@@ -60,8 +61,17 @@ public sealed class TextModelChatClient(ITextModel model, bool ownsModel = false
             FrequencyPenalty = options?.FrequencyPenalty ?? 0,
             PresencePenalty = options?.PresencePenalty ?? 0,
             StopSequences = options?.StopSequences?.ToList() ?? [],
-            JsonObject = options?.ResponseFormat is ChatResponseFormatJson,
+            JsonObject = options?.ResponseFormat is ChatResponseFormatJson { Schema: null },
+            Grammar = options?.ResponseFormat is ChatResponseFormatJson { Schema: { } schema }
+                ? JsonSchemaCompiler.CompileResponseFormat(JsonNode.Parse(schema.GetRawText()), "response_format.json_schema.schema")
+                : null,
         };
+        if (request.Grammar is { } grammar && grammar.MinLength > request.MaxNewTokens)
+        {
+            throw new ArgumentException($"The shortest output that satisfies the response format needs up to {grammar.MinLength} tokens; {request.MaxNewTokens} may be generated.", nameof(options));
+        }
+
+        model.EnsureSupported(request);
 
         var responseId = "chat-" + Guid.CreateVersion7().ToString("N");
         var completionTokens = 0;

@@ -72,6 +72,7 @@ public sealed class JsonVocabulary
         var unusable = new List<int>();
         var stringBreaking = new List<int>();
         var ends = new List<int>();
+        var otherLed = new List<int>();
         var offset = 0;
         for (var id = 0; id < TokenCount; id++)
         {
@@ -108,6 +109,10 @@ public sealed class JsonVocabulary
             {
                 groupSizes[groups[id] + 1]++;
             }
+            else
+            {
+                otherLed.Add(id);
+            }
         }
 
         _offsets[TokenCount] = offset;
@@ -130,6 +135,7 @@ public sealed class JsonVocabulary
         UnusableTokens = [.. unusable];
         StringBreakingTokens = [.. stringBreaking];
         EndTokens = [.. ends];
+        NonAsciiLedTokens = [.. otherLed];
     }
 
     /// <summary>Number of token ids the table covers; logits may be longer (ids past it are always masked).</summary>
@@ -146,6 +152,9 @@ public sealed class JsonVocabulary
 
     /// <summary>End-of-sequence tokens.</summary>
     internal int[] EndTokens { get; }
+
+    /// <summary>Tokens whose first significant character is not ASCII (in no group; they fit only where text is free).</summary>
+    internal int[] NonAsciiLedTokens { get; }
 
     internal byte KindOf(int tokenId) => _kinds[tokenId];
 

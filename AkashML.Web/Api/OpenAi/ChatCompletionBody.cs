@@ -10,6 +10,9 @@ public sealed record ChatCompletionBody : SamplingBody
 
     public JsonNode? Tools { get; init; }
 
+    /// <summary><c>auto</c>, <c>none</c>, <c>required</c> or <c>{"type":"function","function":{"name":…}}</c>.</summary>
+    public JsonNode? ToolChoice { get; init; }
+
     public JsonNode? ResponseFormat { get; init; }
 
     public bool? Logprobs { get; init; }

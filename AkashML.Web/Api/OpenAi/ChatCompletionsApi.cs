@@ -39,19 +39,34 @@ public static class ChatCompletionsApi
                 await ServerSentEvents.WriteDataAsync(http.Response, Chunk(id, created, modelId, new(i, new ChatDelta("assistant", ""), null, null)), chunks, cancellationToken);
             }
 
+            var toolStreams = tools is null ? null : Enumerable.Range(0, request.N).Select(_ => new ToolCallStream()).ToArray();
             await foreach (var update in call.GenerateAsync(model, request, cancellationToken))
             {
                 var lp = wantLogprobs && update.Logprobs is { Count: > 0 } l ? OpenAiLogprobs.Chat(l, asTokenIds) : null;
-                if (update.Text.Length > 0 || lp is not null)
+                var toolStream = toolStreams?[update.ChoiceIndex];
+                var (text, calls) = toolStream is null ? (update.Text, []) : toolStream.Append(update.Text);
+                if (update.FinishReason is not null && toolStream is not null)
+                {
+                    text += toolStream.Flush();
+                }
+
+                if (text.Length > 0 || lp is not null)
                 {
                     await ServerSentEvents.WriteDataAsync(http.Response,
-                        Chunk(id, created, modelId, new(update.ChoiceIndex, new ChatDelta(Content: update.Text), lp, null)), chunks, cancellationToken);
+                        Chunk(id, created, modelId, new(update.ChoiceIndex, new ChatDelta(Content: text), lp, null)), chunks, cancellationToken);
+                }
+
+                for (var i = 0; i < calls.Count; i++)
+                {
+                    var delta = new ToolCallDelta(toolStream!.CallCount - calls.Count + i, calls[i].Id, new ToolCallFunction(calls[i].Name, calls[i].Arguments.ToJsonString()));
+                    await ServerSentEvents.WriteDataAsync(http.Response,
+                        Chunk(id, created, modelId, new(update.ChoiceIndex, new ChatDelta(ToolCalls: [delta]), null, null)), chunks, cancellationToken);
                 }
 
                 if (update.FinishReason is { } reason)
                 {
                     await ServerSentEvents.WriteDataAsync(http.Response,
-                        Chunk(id, created, modelId, new(update.ChoiceIndex, new ChatDelta(), null, OpenAiShapes.FinishReason(reason))), chunks, cancellationToken);
+                        Chunk(id, created, modelId, new(update.ChoiceIndex, new ChatDelta(), null, OpenAiShapes.FinishReason(reason, toolStream?.CallCount > 0))), chunks, cancellationToken);
                 }
             }
 

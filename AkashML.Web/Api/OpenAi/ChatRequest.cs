@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AkashML.Inference.Generation.Structured;
 using AkashML.Inference.Serving;
 using AkashML.Web.Gateway;
 
@@ -35,7 +37,8 @@ public sealed record ChatRequest(
         var chat = body.Read(ApiJsonContext.Default.ChatCompletionBody);
         var messages = ChatMessages.ToTemplateMessages(chat.Messages);
         var tools = ReadTools(chat.Tools, model);
-        var jsonObject = ReadResponseFormat(chat.ResponseFormat);
+        var (jsonObject, schema) = ReadResponseFormat(chat.ResponseFormat);
+        var grammar = schema ?? ReadToolGrammar(tools, chat.ToolChoice);
         var wantLogprobs = chat.Logprobs ?? false;
         var topLogprobs = JsonBody.InRange(chat.TopLogprobs, "top_logprobs", 0, 20);
         if (topLogprobs is not null && !wantLogprobs)
@@ -55,7 +58,19 @@ public sealed record ChatRequest(
         {
             TopLogprobs = wantLogprobs ? topLogprobs ?? 0 : null,
             JsonObject = jsonObject,
+            Grammar = grammar,
         };
+        if (schema is not null && request.StopSequences.Count > 0)
+        {
+            throw ApiException.InvalidParameter("stop", "'stop' cannot be combined with a json_schema response format: a stop sequence could cut the document short.");
+        }
+
+        if (grammar is not null && grammar.MinLength > maxNew)
+        {
+            throw ApiException.InvalidParameter(requested is null ? "messages" : maxParam, string.Create(CultureInfo.InvariantCulture,
+                $"The shortest output that satisfies '{grammar.Parameter}' needs up to {grammar.MinLength} tokens, but only {maxNew} may be generated ('{maxParam}' or the context left)."));
+        }
+
         GenerationGuard.CheckSupported(model, request);
         return new ChatRequest(model, request, tools, wantLogprobs, asTokenIds, stream, includeUsage);
     }
@@ -84,7 +99,7 @@ public sealed record ChatRequest(
 
                 foreach (var tool in tools)
                 {
-                    if (tool is not JsonObject t || t["function"] is not JsonObject f || f["name"] is not JsonValue)
+                    if (tool is not JsonObject t || t["function"] is not JsonObject f || f["name"] is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
                     {
                         throw ApiException.InvalidParameter("tools", "'tools' entries must be {\"type\":\"function\",\"function\":{\"name\":...,\"parameters\":{...}}}.");
                     }
@@ -96,21 +111,68 @@ public sealed record ChatRequest(
         }
     }
 
-    private static bool ReadResponseFormat(JsonNode? node)
+    /// <summary>json_object → the JSON grammar; json_schema → its schema compiled (400 naming the unsupported part).</summary>
+    private static (bool JsonObject, StructuredGrammar? Schema) ReadResponseFormat(JsonNode? node)
     {
         switch (node)
         {
             case null:
-                return false;
+                return (false, null);
             case JsonObject format when format["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String:
                 return t.GetValue<string>() switch
                 {
-                    "text" => false,
-                    "json_object" => true,
-                    var other => throw ApiException.InvalidParameter("response_format", $"'response_format.type' must be 'text' or 'json_object', got '{other}'."),
+                    "text" => (false, null),
+                    "json_object" => (true, null),
+                    "json_schema" => (false, ReadJsonSchema(format["json_schema"])),
+                    var other => throw ApiException.InvalidParameter("response_format", $"'response_format.type' must be 'text', 'json_object' or 'json_schema', got '{other}'."),
                 };
             default:
                 throw ApiException.InvalidParameter("response_format", "'response_format' must be an object with a 'type'.");
+        }
+    }
+
+    private static StructuredGrammar ReadJsonSchema(JsonNode? node)
+    {
+        if (node is not JsonObject jsonSchema || jsonSchema["name"] is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
+        {
+            throw ApiException.InvalidParameter("response_format", "'response_format.json_schema' must be an object with a 'name' and a 'schema'.");
+        }
+
+        if (jsonSchema["schema"] is not JsonObject schema)
+        {
+            throw ApiException.InvalidParameter("response_format", "'response_format.json_schema.schema' must be a JSON Schema object.");
+        }
+
+        return Compile(() => JsonSchemaCompiler.CompileResponseFormat(schema, "response_format.json_schema.schema"));
+    }
+
+    /// <summary>Strict tools constrain the answer's tool calls; tool_choice picks auto, none, required or one function.</summary>
+    private static StructuredGrammar? ReadToolGrammar(JsonArray? tools, JsonNode? toolChoice)
+    {
+        var (choice, function) = toolChoice switch
+        {
+            null => ("auto", null),
+            JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is "auto" or "none" or "required" => (v.GetValue<string>(), null),
+            JsonObject { } o when o["function"]?["name"] is JsonValue n && n.GetValueKind() == JsonValueKind.String => ("required", n.GetValue<string>()),
+            _ => throw ApiException.InvalidParameter("tool_choice", "'tool_choice' must be 'auto', 'none', 'required' or {\"type\":\"function\",\"function\":{\"name\":...}}."),
+        };
+        if (tools is null)
+        {
+            return function is null ? null : throw ApiException.InvalidParameter("tool_choice", "'tool_choice' names a function, but there are no 'tools'.");
+        }
+
+        return Compile(() => ToolCallGrammar.Build(tools, choice, function));
+    }
+
+    private static T Compile<T>(Func<T> compile)
+    {
+        try
+        {
+            return compile();
+        }
+        catch (SchemaNotSupportedException ex)
+        {
+            throw ApiException.InvalidParameter(ex.Parameter ?? "response_format", ex.Message);
         }
     }
 }

@@ -29,10 +29,18 @@ public sealed record ToolCallFunction(string Name, string Arguments);
 /// <summary>A choice of a <c>chat.completion.chunk</c>: the new part of the message.</summary>
 public sealed record ChatChunkChoice(int Index, ChatDelta Delta, JsonObject? Logprobs, string? FinishReason);
 
-/// <summary>What a chunk adds: the role on the first chunk, text after; the finishing chunk's delta is empty.</summary>
+/// <summary>What a chunk adds: the role on the first chunk, text or a whole tool call after; the finishing chunk's delta is empty.</summary>
 public sealed record ChatDelta(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ToolCallDelta>? ToolCalls = null);
+
+/// <summary>A streamed tool call, sent whole once its block has closed (so its arguments are complete JSON).</summary>
+public sealed record ToolCallDelta(int Index, string Id, ToolCallFunction Function)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type => "function";
+}
 
 /// <summary>A choice of a <c>text_completion</c> answer or chunk.</summary>
 public sealed record TextChoice(int Index, string Text, JsonObject? Logprobs, string? FinishReason);

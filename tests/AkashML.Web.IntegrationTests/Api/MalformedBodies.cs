@@ -22,6 +22,7 @@ internal static class MalformedBodies
         UnknownFields,
         OddMessages,
         OddTools,
+        OddSchemas,
         NotAnObject,
         HugeString,
     ];
@@ -168,6 +169,35 @@ internal static class MalformedBodies
         ];
         body["tools"] = tools[random.Next(tools.Length)];
         body["tool_choice"] = random.Next(2) == 0 ? "required" : new JsonObject { ["type"] = "tool", ["name"] = 1 };
+        return Utf8(body.ToJsonString());
+    }
+
+    private static byte[] OddSchemas(Random random, string route)
+    {
+        var body = Valid(route);
+        string[] schemas =
+        [
+            """{"type":"object","properties":{"a":null}}""",
+            """{"type":"object","properties":{"a":{"type":["string",5]}}}""",
+            """{"type":"object","properties":{"a":{"type":"array","maxItems":1e400}}}""",
+            """{"type":"object","properties":{"a":{"type":"integer","enum":[1e400,-0,12345678901234567890]}}}""",
+            """{"type":"object","properties":{"a":{"$ref":"#/$defs/a"}},"required":["a"],"$defs":{"a":{"$ref":"#/$defs/a"}}}""",
+            """{"type":"object","properties":{"a":{"$ref":5}},"required":"a"}""",
+            """{"type":"object","properties":{"a":{"anyOf":[]}},"additionalProperties":"no"}""",
+            """{"type":"object","properties":{"a":{"type":"string","format":7,"minLength":"3"}}}""",
+            """{"type":"object","properties":{"a":{"type":"string","minLength":900}},"required":["a"]}""",
+        ];
+        var schema = JsonNode.Parse(schemas[random.Next(schemas.Length)]);
+        if (random.Next(2) == 0)
+        {
+            body["response_format"] = new JsonObject { ["type"] = "json_schema", ["json_schema"] = new JsonObject { ["name"] = "x", ["strict"] = true, ["schema"] = schema } };
+        }
+        else
+        {
+            body["tools"] = new JsonArray(new JsonObject { ["type"] = "function", ["function"] = new JsonObject { ["name"] = "f", ["strict"] = true, ["parameters"] = schema } });
+            body["tool_choice"] = random.Next(2) == 0 ? "required" : new JsonObject { ["type"] = "function", ["function"] = new JsonObject { ["name"] = "g" } };
+        }
+
         return Utf8(body.ToJsonString());
     }
 
