@@ -28,7 +28,16 @@ public sealed class ApiCallFilter(ApiSurface surface, InferenceGateway gateway, 
             http.Features.Set(call);
             http.Response.OnStarting(ApplyLimitHeaders, (http.Response, call));
             await call.AdmitAsync(http.RequestAborted);
-            return await next(context);
+            var answer = await next(context);
+
+            // Settled before the answer goes out: an answer whose charge could not be committed is not a success.
+            if ((await call.FinishAsync()).Unsettled && !http.Response.HasStarted)
+            {
+                await ApiErrorWriter.WriteAsync(http, surface, ApiException.DatabaseUnavailable());
+                return TypedResults.Empty;
+            }
+
+            return answer;
         }
         catch (OperationCanceledException ex) when (http.RequestAborted.IsCancellationRequested)
         {

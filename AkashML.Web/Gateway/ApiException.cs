@@ -28,6 +28,13 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
     public static ApiException Unauthorized(string message) =>
         new(StatusCodes.Status401Unauthorized, ApiErrorKind.Authentication, message, code: "invalid_api_key");
 
+    /// <summary>The database cannot be reached (restarting, failing over): 503 with Retry-After, nothing charged.</summary>
+    public static ApiException DatabaseUnavailable() =>
+        new(StatusCodes.Status503ServiceUnavailable, ApiErrorKind.Overloaded, "The service's database is unavailable right now; nothing was charged. Retry shortly.")
+        {
+            Headers = new Dictionary<string, string> { ["Retry-After"] = DatabaseRetryAfterSeconds },
+        };
+
     public static ApiException ModelNotFound(string model) =>
         new(StatusCodes.Status404NotFound, ApiErrorKind.NotFound, $"The model '{model}' does not exist.", "model", "model_not_found");
 
@@ -43,11 +50,7 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
             new ApiException(StatusCodes.Status413PayloadTooLarge, ApiErrorKind.RequestTooLarge, "The request body is too large."),
         BadHttpRequestException bad => new ApiException(bad.StatusCode, ApiErrorKind.InvalidRequest, bad.Message),
         ModelUnavailableException unavailable => new ApiException(StatusCodes.Status503ServiceUnavailable, ApiErrorKind.Overloaded, unavailable.Message),
-        _ when IsDatabaseOutage(ex) => new ApiException(StatusCodes.Status503ServiceUnavailable, ApiErrorKind.Overloaded,
-            "The service's database is unavailable right now; nothing was charged. Retry shortly.")
-        {
-            Headers = new Dictionary<string, string> { ["Retry-After"] = DatabaseRetryAfterSeconds },
-        },
+        _ when IsDatabaseOutage(ex) => DatabaseUnavailable(),
         _ => new ApiException(StatusCodes.Status500InternalServerError, ApiErrorKind.Internal, "The server failed to process the request."),
     };
 

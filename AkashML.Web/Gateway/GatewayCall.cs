@@ -23,6 +23,9 @@ public sealed class GatewayCall : IAsyncDisposable
     /// <summary>Output beyond this many characters is not kept for retention (the record still counts every token).</summary>
     public const int MaxOutputChars = 256 * 1024;
 
+    /// <summary>How long settlement keeps retrying while the database is away before the call is answered 503.</summary>
+    private static readonly TimeSpan SettlementPatience = TimeSpan.FromSeconds(10);
+
     private readonly InferenceGateway _gateway;
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly TimeSpan _authentication;
@@ -233,26 +236,55 @@ public sealed class GatewayCall : IAsyncDisposable
 
         _gateway.Metrics.Record(_authentication, Limits.Spent);
         long cost = 0;
+        var unsettled = false;
         if (_reservation is { } reservation)
         {
             _reservation = null;
-            try
+            (cost, unsettled) = await SettleCreditsAsync(reservation);
+            if (unsettled)
             {
-                cost = await _gateway.Metering.SettleAsync(reservation, Key.UserId, PromptTokens, CompletionTokens);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The hold stays until it expires; the usage record below still tells what was produced.
-                logger.LogError(ex, "Could not settle the credits of {InferenceId}", InferenceId);
+                // The hold stays until it expires, so nothing is charged twice; the caller gets a 503, not the answer.
+                var outage = ApiException.DatabaseUnavailable();
+                _failedStatus = outage.Status;
+                _status = "error";
+                _error = outage.Message;
             }
         }
 
-        Outcome = new GatewayOutcome(InferenceId, Model, _status, PromptTokens, CompletionTokens, cost, ElapsedMs, TimeToFirstTokenMs, _error);
+        Outcome = new GatewayOutcome(InferenceId, Model, _status, PromptTokens, CompletionTokens, cost, ElapsedMs, TimeToFirstTokenMs, _error, unsettled);
         if (Metered || _failedStatus is not null)
         {
             await _gateway.Usage.RecordAsync(this, Outcome, _failedStatus ?? StatusCodes.Status200OK);
         }
 
         return Outcome;
+    }
+
+    /// <summary>
+    /// Charges what was produced, retrying while the database is briefly away (a restart, a failover) so that the
+    /// tokens already produced are charged once; other failures are not retried. True when it could not be done.
+    /// </summary>
+    private async Task<(long Cost, bool Unsettled)> SettleCreditsAsync(RequestReservation reservation)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return (await _gateway.Metering.SettleAsync(reservation, Key.UserId, PromptTokens, CompletionTokens), false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                if (ApiException.From(ex).Status != StatusCodes.Status503ServiceUnavailable || Stopwatch.GetElapsedTime(started) + delay > SettlementPatience)
+                {
+                    _gateway.Logger.LogError(ex, "Could not settle the credits of {InferenceId}", InferenceId);
+                    return (0, true);
+                }
+
+                await Task.Delay(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+            }
+        }
     }
 }

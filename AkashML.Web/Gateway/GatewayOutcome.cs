@@ -2,7 +2,8 @@ namespace AkashML.Web.Gateway;
 
 /// <summary>
 /// How a gateway call ended, once settled: what its usage record says (status <c>ok</c>, <c>cancelled</c> or
-/// <c>error</c>; tokens; the cost charged in micro-dollars; timings).
+/// <c>error</c>; tokens; the cost charged in micro-dollars; timings). <paramref name="Unsettled"/>: the charge could
+/// not be committed (the database stayed away), so the answer must not be given as a success.
 /// </summary>
 public sealed record GatewayOutcome(
     string InferenceId,
@@ -13,4 +14,5 @@ public sealed record GatewayOutcome(
     long CostMicros,
     int LatencyMs,
     int? TimeToFirstTokenMs,
-    string? Error);
+    string? Error,
+    bool Unsettled = false);

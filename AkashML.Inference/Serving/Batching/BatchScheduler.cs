@@ -127,7 +127,7 @@ internal sealed class BatchScheduler : IDisposable
         }
 
         // An idle loop waits for work; wake it so it comes round to the gate.
-        _wake.Release();
+        _wake.Set();
         return gate;
     }
 
@@ -179,9 +179,9 @@ internal sealed class BatchScheduler : IDisposable
                 }
                 else if (_chunked is null && _pending.Count == 0)
                 {
-                    // Reset before the last look at the queue: a request queued after it sets the event again.
+                    // Reset before the last look at the queue and the gate: what arrives after it sets the event again.
                     _wake.Reset();
-                    if (_waiting.IsEmpty && !_wake.Wait(IdleBeforeTrim, stop))
+                    if (_waiting.IsEmpty && _gate is not { IsOpen: false } && !_wake.Wait(IdleBeforeTrim, stop))
                     {
                         // Idle for a while: give the KV memory back. Not on every idle turn, or each short request
                         // would pay for allocating and zeroing the cache again.
