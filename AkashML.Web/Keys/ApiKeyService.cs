@@ -381,7 +381,7 @@ public sealed class ApiKeyService(
 
         if (unknown.Count > 0)
         {
-            problems.Add($"allowed models: no model has the id {string.Join(", ", unknown.Select(id => $"'{id}'"))} (known: {string.Join(", ", models.List().Select(m => m.Id))})");
+            problems.Add($"allowed models: no model has the id {string.Join(", ", unknown.Select(id => $"'{id}'"))} (known: {(models.List() is { Count: > 0 } known ? string.Join(", ", known.Select(m => m.Id)) : "none")})");
         }
 
         return allowed;
