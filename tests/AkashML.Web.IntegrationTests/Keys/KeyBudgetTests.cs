@@ -52,6 +52,16 @@ public sealed class KeyBudgetTests(KeyBudgetHostPool hosts) : IClassFixture<KeyB
         Assert.Contains(Allowed, openAiError["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         await ErrorAsync(http, "v1/completions", Other, HttpStatusCode.Forbidden);
 
+        // Model lists show the key only what it may call; asking for another by id says why not.
+        var listed = JsonNode.Parse(await http.GetStringAsync(new Uri("v1/models", UriKind.Relative)))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>());
+        Assert.Equal([Allowed], listed);
+        var anthropicListed = JsonNode.Parse(await http.GetStringAsync(new Uri("anthropic/v1/models", UriKind.Relative)))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>());
+        Assert.Equal([Allowed, Allowed.Replace("/", "--", StringComparison.Ordinal)], anthropicListed);
+        using (var other = await http.GetAsync(new Uri("v1/models/" + Other, UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        }
+
         // Claude Code's spelling of the id is the same model.
         var anthropic = await Assert.ThrowsAsync<AnthropicForbiddenException>(() => Anthropic(host, account.Secret).Messages.Create(new MessageCreateParams
         {
