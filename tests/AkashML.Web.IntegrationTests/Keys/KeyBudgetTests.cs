@@ -154,6 +154,41 @@ public sealed class KeyBudgetTests(KeyBudgetHostPool hosts) : IClassFixture<KeyB
         }
     }
 
+    [Theory, SqliteData, PostgresData]
+    public async Task A_hundred_parallel_requests_never_take_a_key_past_its_budget(DatabaseKind kind)
+    {
+        var (host, clock) = await hosts.GetAsync(kind);
+        clock.AdvanceToMinuteOffset(TimeSpan.FromSeconds(1));
+        var account = await NewAccountAsync(host, ApiKeyLimits.None with { BudgetMicros = 40_000_000, BudgetPeriod = ApiKeyBudgetPeriod.Monthly });
+        var client = OpenAi(host, account.Secret).GetChatClient(Allowed);
+
+        // Each request holds one token's dollar and is charged exactly that: forty fit, whatever the interleaving.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                var answer = await client.CompleteChatAsync([new UserChatMessage($"parallel {i}")], new ChatCompletionOptions { MaxOutputTokenCount = 1 });
+                return answer.Value.Usage.OutputTokenCount == 1 ? 200 : -1;
+            }
+            catch (ClientResultException ex)
+            {
+                Assert.Contains("Key budget exceeded: the key 'budgeted' has a budget of $40.00 per month", ex.Message, StringComparison.Ordinal);
+                return ex.Status;
+            }
+        })));
+
+        Assert.Equal(40, outcomes.Count(s => s == 200));
+        Assert.Equal(60, outcomes.Count(s => s == 402));
+        var spent = await host.WithServicesAsync(async sp =>
+        {
+            var keys = sp.GetRequiredService<ApiKeyService>();
+            return (await keys.SpentThisPeriodAsync(await keys.ListAsync(account.UserId, CancellationToken.None), CancellationToken.None))[account.KeyId];
+        });
+        Assert.Equal(40_000_000, spent);
+        var balance = await host.WithServicesAsync(sp => sp.GetRequiredService<CreditLedger>().GetBalanceAsync(account.UserId, CancellationToken.None));
+        Assert.Equal((100_000_000 - 40_000_000, 0), (balance.UsableMicros, balance.HeldMicros));
+    }
+
     [Theory, SqliteData]
     public async Task Bad_budgets_periods_and_model_ids_are_refused_with_every_problem_named(DatabaseKind kind)
     {
