@@ -29,10 +29,11 @@ internal sealed class CreditStatements
 
         // The key's budget and what it spent in its current period (the three possible first days are bound; the key's
         // own period picks one), only when it has a budget: a key without one reads one indexed row and nothing more.
-        var spentSince = $"SELECT CAST(COALESCE(SUM({s["SpentMicros"].Name}), 0) AS BIGINT) FROM {s.Name} WHERE {s["KeyId"].Name} = @p1 AND {s["Day"].Name} >= ";
+        string SpentSince(string key) =>
+            $"SELECT CAST(COALESCE(SUM({s["SpentMicros"].Name}), 0) AS BIGINT) FROM {s.Name} WHERE {s["KeyId"].Name} = {key} AND {s["Day"].Name} >= ";
         BudgetHoldRead = new Statement(
             $"SELECT {a["UserId"].Name} FROM {a.Name} WHERE {a["UserId"].Name} = @p0{lockAccount}"
-            + $"SELECT {k["BudgetMicros"].Name}, {k["BudgetPeriod"].Name}, ({spentSince}CASE {k["BudgetPeriod"].Name} "
+            + $"SELECT {k["BudgetMicros"].Name}, {k["BudgetPeriod"].Name}, ({SpentSince("@p1")}CASE {k["BudgetPeriod"].Name} "
             + $"WHEN '{nameof(ApiKeyBudgetPeriod.Daily)}' THEN @p2 WHEN '{nameof(ApiKeyBudgetPeriod.Weekly)}' THEN @p3 "
             + $"WHEN '{nameof(ApiKeyBudgetPeriod.Monthly)}' THEN @p4 ELSE {BudgetCalendar.Always} END) "
             + $"FROM {k.Name} WHERE {k["Id"].Name} = @p1 AND {k["UserId"].Name} = @p0 AND {k["BudgetMicros"].Name} IS NOT NULL;\n"
@@ -71,7 +72,7 @@ internal sealed class CreditStatements
         var spent = s["SpentMicros"].Name;
         AddKeySpend = Write(new Statement(
             $"INSERT INTO {s.Name} ({s["KeyId"].Name}, {s["Day"].Name}, {spent}) SELECT @p0, @p1, @p2 "
-            + $"WHERE @p2 + ({spentSince.Replace("@p1", "@p0", StringComparison.Ordinal)}@p3) <= @p4 "
+            + $"WHERE @p2 + ({SpentSince("@p0")}@p3) <= @p4 "
             + $"ON CONFLICT ({s["KeyId"].Name}, {s["Day"].Name}) DO UPDATE SET {spent} = {s.Name}.{spent} + excluded.{spent}",
             s["KeyId"], s["Day"], s["SpentMicros"], s["Day"], k["BudgetMicros"]));
         ChangeKeySpend = Write(new Statement(

@@ -78,12 +78,15 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             }
 
             var reservation = CreditReservation.Open(userId, inferenceId, maxCostMicros, options.ResolvedInstanceId, now);
-            var writes = new List<(Statement, object?[])> { (_statements.InsertReservation, _tables.Reservations.InsertValues(reservation)) };
             if (budget is not null)
             {
                 reservation.BudgetKeyId = keyId;
                 reservation.BudgetDay = BudgetCalendar.Day(now);
-                writes[0] = (_statements.InsertReservation, _tables.Reservations.InsertValues(reservation));
+            }
+
+            var writes = new List<(Statement, object?[])> { (_statements.InsertReservation, _tables.Reservations.InsertValues(reservation)) };
+            if (budget is not null)
+            {
                 writes.Add((_statements.AddKeySpend,
                     [keyId, reservation.BudgetDay, maxCostMicros, BudgetCalendar.StartDay(budget.Period, now), budget.BudgetMicros]));
             }
