@@ -24,6 +24,8 @@ public abstract class AkashDbContext(DbContextOptions options) : IdentityDbConte
 {
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
+    public DbSet<ApiKeySpend> ApiKeySpend => Set<ApiKeySpend>();
+
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
 
     public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();

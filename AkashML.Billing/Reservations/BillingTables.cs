@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using AkashML.Data.Keys;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -21,6 +22,8 @@ internal sealed class BillingTables
         Pools = new SqlTable(model.FindEntityType(typeof(CreditPool))!, sql);
         Reservations = new SqlTable(model.FindEntityType(typeof(CreditReservation))!, sql);
         Ledger = new SqlTable(model.FindEntityType(typeof(LedgerEntry))!, sql);
+        Keys = new SqlTable(model.FindEntityType(typeof(ApiKey))!, sql);
+        KeySpend = new SqlTable(model.FindEntityType(typeof(ApiKeySpend))!, sql);
         Statements = new CreditStatements(this, sqlite);
     }
 
@@ -31,6 +34,10 @@ internal sealed class BillingTables
     public SqlTable Reservations { get; }
 
     public SqlTable Ledger { get; }
+
+    public SqlTable Keys { get; }
+
+    public SqlTable KeySpend { get; }
 
     /// <summary>The direct path's statements for this model, and so this provider.</summary>
     public CreditStatements Statements { get; }

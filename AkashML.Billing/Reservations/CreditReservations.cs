@@ -1,5 +1,6 @@
 using AkashML.Billing.Ledger;
 using AkashML.Billing.TopUp;
+using AkashML.Data.Keys;
 
 namespace AkashML.Billing.Reservations;
 
@@ -26,12 +27,21 @@ public sealed class CreditReservations(
 
     /// <summary>Holds <paramref name="maxCostMicros"/> for a request, or says the usable balance cannot cover it.</summary>
     /// <exception cref="UnknownUserException">No such user.</exception>
-    public async Task<ReservationResult> ReserveAsync(string userId, string inferenceId, long maxCostMicros, CancellationToken cancellationToken)
+    public Task<ReservationResult> ReserveAsync(string userId, string inferenceId, long maxCostMicros, CancellationToken cancellationToken) =>
+        ReserveAsync(userId, keyId: null, inferenceId, maxCostMicros, cancellationToken);
+
+    /// <summary>
+    /// Holds <paramref name="maxCostMicros"/> for a request made with key <paramref name="keyId"/>, or says why not: the
+    /// usable balance cannot cover it, or the key has a budget whose current period cannot (<see cref="ReservationResult.Budget"/>).
+    /// The hold counts against the budget in the same transaction, and settlement moves it to the actual charge.
+    /// </summary>
+    /// <exception cref="UnknownUserException">No such user.</exception>
+    public async Task<ReservationResult> ReserveAsync(string userId, Guid? keyId, string inferenceId, long maxCostMicros, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(inferenceId);
         ArgumentOutOfRangeException.ThrowIfNegative(maxCostMicros);
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        if (await _direct.TryReserveAsync(userId, inferenceId, maxCostMicros, cancellationToken) is { } direct)
+        if (await _direct.TryReserveAsync(userId, keyId, inferenceId, maxCostMicros, cancellationToken) is { } direct)
         {
             return direct;
         }
@@ -42,6 +52,12 @@ public sealed class CreditReservations(
             var pools = await UserPools.LoadAsync(db, userId, [], ct);
             pools.ExpireDue(now);
             var usable = pools.Usable(now);
+            var budget = keyId is { } key ? await KeyBudgetAsync(userId, key, now, ct) : null;
+            if (budget is not null && budget.SpentMicros + maxCostMicros > budget.BudgetMicros)
+            {
+                return ReservationResult.OverBudget(budget, usable, maxCostMicros);
+            }
+
             if (usable < maxCostMicros)
             {
                 return ReservationResult.Insufficient(usable, maxCostMicros);
@@ -49,6 +65,13 @@ public sealed class CreditReservations(
 
             var reservation = CreditReservation.Open(userId, inferenceId, maxCostMicros, options.Value.ResolvedInstanceId, now);
             db.CreditReservations.Add(reservation);
+            if (budget is not null)
+            {
+                reservation.BudgetKeyId = keyId;
+                reservation.BudgetDay = BudgetCalendar.Day(now);
+                await AddKeySpendAsync(keyId!.Value, reservation.BudgetDay.Value, maxCostMicros, ct);
+            }
+
             pools.Draw(maxCostMicros, LedgerEntryKind.Reservation, now, reservation.Id, inferenceId);
             return new ReservationResult(new CreditHold(reservation.Id, userId, inferenceId, maxCostMicros), usable, maxCostMicros);
         }, cancellationToken);
@@ -106,6 +129,38 @@ public sealed class CreditReservations(
         return stale.Count;
     }
 
+    /// <summary>The key's budget and its current period's spend, or null when it has none (or is not this user's).</summary>
+    private async Task<KeyBudgetShortfall?> KeyBudgetAsync(string userId, Guid keyId, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = await db.ApiKeys.AsNoTracking().Where(k => k.Id == keyId && k.UserId == userId && k.BudgetMicros != null)
+            .Select(k => new { k.BudgetMicros, k.BudgetPeriod }).FirstOrDefaultAsync(ct);
+        if (key is null)
+        {
+            return null;
+        }
+
+        var from = BudgetCalendar.StartDay(key.BudgetPeriod, now);
+        var spent = await db.ApiKeySpend.Where(s => s.KeyId == keyId && s.Day >= from).SumAsync(s => (long?)s.SpentMicros, ct) ?? 0;
+        return new KeyBudgetShortfall(key.BudgetMicros!.Value, key.BudgetPeriod, spent);
+    }
+
+    /// <summary>Moves a key's spend on one day by <paramref name="delta"/> (never below zero), saved with the rest of the operation.</summary>
+    private async Task AddKeySpendAsync(Guid keyId, int day, long delta, CancellationToken ct)
+    {
+        var row = await db.ApiKeySpend.FindAsync([keyId, day], ct);
+        if (row is null)
+        {
+            if (delta > 0)
+            {
+                db.ApiKeySpend.Add(new ApiKeySpend { KeyId = keyId, Day = day, SpentMicros = delta });
+            }
+
+            return;
+        }
+
+        row.SpentMicros = Math.Max(0, row.SpentMicros + delta);
+    }
+
     private async Task<(SettlementResult Result, Guid? AutoTopUp)> CloseAsync(BillingAccount account, CreditHold hold, long cost, bool settle, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -149,6 +204,13 @@ public sealed class CreditReservations(
             {
                 logger.LogWarning("Request {InferenceId} cost {Uncovered} micro-dollars more than user {UserId} had; not charged", reservation.InferenceId, left, hold.UserId);
             }
+        }
+
+        if (reservation is { BudgetKeyId: { } budgetKey, BudgetDay: { } budgetDay })
+        {
+            // The key's day counted the hold while it was open; it now counts what was charged.
+            var counted = reservation.Status == ReservationStatus.Open ? reservation.HeldMicros : 0;
+            await AddKeySpendAsync(budgetKey, budgetDay, cost - left - counted, ct);
         }
 
         reservation.Status = settle ? ReservationStatus.Settled : ReservationStatus.Released;

@@ -1,3 +1,5 @@
+using AkashML.Data.Keys;
+
 namespace AkashML.Billing.Reservations;
 
 /// <summary>
@@ -13,6 +15,8 @@ internal sealed class CreditStatements
         var p = tables.Pools;
         var r = tables.Reservations;
         var l = tables.Ledger;
+        var k = tables.Keys;
+        var s = tables.KeySpend;
 
         // Reads the account row, locking it on PostgreSQL (SQLite callers hold the process-wide gate instead).
         var lockAccount = sqlite ? ";\n" : " FOR UPDATE;\n";
@@ -23,13 +27,27 @@ internal sealed class CreditStatements
             $"SELECT {a["UserId"].Name} FROM {a.Name} WHERE {a["UserId"].Name} = @p0{lockAccount}{pools});\n",
             a["UserId"]);
 
+        // The key's budget and what it spent in its current period (the three possible first days are bound; the key's
+        // own period picks one), only when it has a budget: a key without one reads one indexed row and nothing more.
+        string SpentSince(string key) =>
+            $"SELECT CAST(COALESCE(SUM({s["SpentMicros"].Name}), 0) AS BIGINT) FROM {s.Name} WHERE {s["KeyId"].Name} = {key} AND {s["Day"].Name} >= ";
+        BudgetHoldRead = new Statement(
+            $"SELECT {a["UserId"].Name} FROM {a.Name} WHERE {a["UserId"].Name} = @p0{lockAccount}"
+            + $"SELECT {k["BudgetMicros"].Name}, {k["BudgetPeriod"].Name}, ({SpentSince("@p1")}CASE {k["BudgetPeriod"].Name} "
+            + $"WHEN '{nameof(ApiKeyBudgetPeriod.Daily)}' THEN @p2 WHEN '{nameof(ApiKeyBudgetPeriod.Weekly)}' THEN @p3 "
+            + $"WHEN '{nameof(ApiKeyBudgetPeriod.Monthly)}' THEN @p4 ELSE {BudgetCalendar.Always} END) "
+            + $"FROM {k.Name} WHERE {k["Id"].Name} = @p1 AND {k["UserId"].Name} = @p0 AND {k["BudgetMicros"].Name} IS NOT NULL;\n"
+            + $"{pools});\n",
+            a["UserId"], k["Id"], s["Day"], s["Day"], s["Day"]);
+
         SettlementAccountColumns =
         [
             a["AutoTopUpEnabled"], a["AutoTopUpPaymentId"], a["PaymentMethodId"], a["StripeCustomerId"],
             a["AutoTopUpThresholdMicros"], a["AutoTopUpAmountMicros"], a["AutoTopUpLastErrorAt"],
         ];
         var close = $"SELECT {string.Join(", ", SettlementAccountColumns.Select(c => c.Name))} FROM {a.Name} WHERE {a["UserId"].Name} = @p0{lockAccount}"
-            + $"SELECT {r["Status"].Name}, {r["HeldMicros"].Name}, {r["ChargedMicros"].Name}, {r["UncoveredMicros"].Name}, {r["InferenceId"].Name} "
+            + $"SELECT {r["Status"].Name}, {r["HeldMicros"].Name}, {r["ChargedMicros"].Name}, {r["UncoveredMicros"].Name}, {r["InferenceId"].Name}, "
+            + $"{r["BudgetKeyId"].Name}, {r["BudgetDay"].Name} "
             + $"FROM {r.Name} WHERE {r["Id"].Name} = @p1;\n"
             + $"SELECT {l["PoolId"].Name}, CAST(SUM({l["AmountMicros"].Name}) AS BIGINT) FROM {l.Name} "
             + $"WHERE {l["ReservationId"].Name} = @p1 AND {l["Kind"].Name} = @p2 GROUP BY {l["PoolId"].Name};\n"
@@ -49,6 +67,18 @@ internal sealed class CreditStatements
             $"UPDATE {p.Name} SET {remaining} = {remaining} + @p0 WHERE {p["Id"].Name} = @p1 AND {remaining} + @p0 >= 0",
             p["RemainingMicros"], p["Id"]));
 
+        // A key's spend grows only while its period's total stays within the budget (the same check the hold made under
+        // the account lock, kept in SQL like the pools' guard); settlement moves it by the charge minus the hold.
+        var spent = s["SpentMicros"].Name;
+        AddKeySpend = Write(new Statement(
+            $"INSERT INTO {s.Name} ({s["KeyId"].Name}, {s["Day"].Name}, {spent}) SELECT @p0, @p1, @p2 "
+            + $"WHERE @p2 + ({SpentSince("@p0")}@p3) <= @p4 "
+            + $"ON CONFLICT ({s["KeyId"].Name}, {s["Day"].Name}) DO UPDATE SET {spent} = {s.Name}.{spent} + excluded.{spent}",
+            s["KeyId"], s["Day"], s["SpentMicros"], s["Day"], k["BudgetMicros"]));
+        ChangeKeySpend = Write(new Statement(
+            $"UPDATE {s.Name} SET {spent} = {spent} + @p0 WHERE {s["KeyId"].Name} = @p1 AND {s["Day"].Name} = @p2 AND {spent} + @p0 >= 0",
+            s["SpentMicros"], s["KeyId"], s["Day"]));
+
         CloseReservation = Write(new Statement(
             $"UPDATE {r.Name} SET {r["Status"].Name} = @p0, {r["ChargedMicros"].Name} = @p1, {r["UncoveredMicros"].Name} = @p2, {r["ClosedAt"].Name} = @p3 "
             + $"WHERE {r["Id"].Name} = @p4 AND {r["Status"].Name} = @p5",
@@ -57,6 +87,12 @@ internal sealed class CreditStatements
 
     /// <summary>A hold's reads (user): the account (locked), then the user's pools with something left.</summary>
     public Statement HoldRead { get; }
+
+    /// <summary>
+    /// A hold's reads for a key (user, key, first day of a daily, weekly and monthly period): the account (locked), the
+    /// key's budget, period and spend in that period (no row when it has no budget), then the user's pools.
+    /// </summary>
+    public Statement BudgetHoldRead { get; }
 
     /// <summary>
     /// A settlement's reads (user, reservation, <c>Reservation</c> kind): the account (locked), the reservation, what it
@@ -73,6 +109,12 @@ internal sealed class CreditStatements
 
     /// <summary>(delta, pool id).</summary>
     public Statement ChangePool { get; }
+
+    /// <summary>(key, day, amount, first day of the period, budget): adds a hold to the key's day within its budget.</summary>
+    public Statement AddKeySpend { get; }
+
+    /// <summary>(delta, key, day): settles a hold on the key's day; never below zero.</summary>
+    public Statement ChangeKeySpend { get; }
 
     /// <summary>(status, charged, uncovered, closed at, id, the open status it must still have).</summary>
     public Statement CloseReservation { get; }

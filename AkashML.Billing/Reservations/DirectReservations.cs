@@ -1,6 +1,7 @@
 using System.Data.Common;
 using AkashML.Billing.Ledger;
 using AkashML.Billing.TopUp;
+using AkashML.Data.Keys;
 
 namespace AkashML.Billing.Reservations;
 
@@ -21,13 +22,24 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
     private readonly CreditStatements _statements = BillingTables.Of(db).Statements;
     private readonly bool _sqlite = db is SqliteAkashDbContext;
 
-    /// <summary>The reservation, a refusal, or null when the general code must decide.</summary>
-    public Task<ReservationResult?> TryReserveAsync(string userId, string inferenceId, long maxCostMicros, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The reservation, a refusal, or null when the general code must decide. With <paramref name="keyId"/>, a key with a
+    /// budget must also have room for the hold in its current period, which then counts it (<see cref="ApiKeySpend"/>).
+    /// </summary>
+    public Task<ReservationResult?> TryReserveAsync(string userId, Guid? keyId, string inferenceId, long maxCostMicros, CancellationToken cancellationToken) =>
         InTransactionAsync<ReservationResult?>(async commands =>
         {
             var now = commands.Now;
             List<CreditPool> pools;
-            await using (var reader = await commands.QueryAsync(_statements.HoldRead, [userId], cancellationToken))
+            KeyBudgetShortfall? budget = null;
+            var (read, values) = keyId is { } key
+                ? (_statements.BudgetHoldRead, new object?[]
+                {
+                    userId, key, BudgetCalendar.StartDay(ApiKeyBudgetPeriod.Daily, now),
+                    BudgetCalendar.StartDay(ApiKeyBudgetPeriod.Weekly, now), BudgetCalendar.StartDay(ApiKeyBudgetPeriod.Monthly, now),
+                })
+                : (_statements.HoldRead, [userId]);
+            await using (var reader = await commands.QueryAsync(read, values, cancellationToken))
             {
                 if (!await reader.ReadAsync(cancellationToken))
                 {
@@ -35,6 +47,17 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 }
 
                 await reader.NextResultAsync(cancellationToken);
+                if (keyId is not null)
+                {
+                    if (await reader.ReadAsync(cancellationToken))
+                    {
+                        var k = _tables.Keys;
+                        budget = new KeyBudgetShortfall(k["BudgetMicros"].Read<long>(reader, 0), k["BudgetPeriod"].Read<ApiKeyBudgetPeriod>(reader, 1), reader.GetInt64(2));
+                    }
+
+                    await reader.NextResultAsync(cancellationToken);
+                }
+
                 pools = await ReadPoolsAsync(reader, userId, cancellationToken);
             }
 
@@ -44,13 +67,30 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             }
 
             var usable = pools.Sum(p => p.RemainingMicros);
+            if (budget is not null && budget.SpentMicros + maxCostMicros > budget.BudgetMicros)
+            {
+                return (ReservationResult.OverBudget(budget, usable, maxCostMicros), false);
+            }
+
             if (usable < maxCostMicros)
             {
                 return (ReservationResult.Insufficient(usable, maxCostMicros), false);
             }
 
             var reservation = CreditReservation.Open(userId, inferenceId, maxCostMicros, options.ResolvedInstanceId, now);
+            if (budget is not null)
+            {
+                reservation.BudgetKeyId = keyId;
+                reservation.BudgetDay = BudgetCalendar.Day(now);
+            }
+
             var writes = new List<(Statement, object?[])> { (_statements.InsertReservation, _tables.Reservations.InsertValues(reservation)) };
+            if (budget is not null)
+            {
+                writes.Add((_statements.AddKeySpend,
+                    [keyId, reservation.BudgetDay, maxCostMicros, BudgetCalendar.StartDay(budget.Period, now), budget.BudgetMicros]));
+            }
+
             var left = maxCostMicros;
             foreach (var pool in pools.Where(p => p.RemainingMicros > 0).OrderBy(p => p, UserPools.SpendingComparer.Instance))
             {
@@ -115,6 +155,8 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                     ChargedMicros = r["ChargedMicros"].Read<long>(reader, 2),
                     UncoveredMicros = r["UncoveredMicros"].Read<long>(reader, 3),
                     InferenceId = r["InferenceId"].Read<string>(reader, 4),
+                    BudgetKeyId = r["BudgetKeyId"].Read<Guid?>(reader, 5),
+                    BudgetDay = r["BudgetDay"].Read<int?>(reader, 6),
                     Holder = "",
                 };
                 await reader.NextResultAsync(cancellationToken);
@@ -175,6 +217,11 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 {
                     writes.Add(PoolChange(pool, held - charge));
                 }
+            }
+
+            if (reservation is { BudgetKeyId: { } budgetKey, BudgetDay: { } budgetDay } && cost != reservation.HeldMicros)
+            {
+                writes.Add((_statements.ChangeKeySpend, [cost - reservation.HeldMicros, budgetKey, budgetDay]));
             }
 
             writes.Add((_statements.CloseReservation,

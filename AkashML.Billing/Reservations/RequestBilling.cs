@@ -1,4 +1,5 @@
 using AkashML.Billing.Prices;
+using AkashML.Data.Keys;
 
 namespace AkashML.Billing.Reservations;
 
@@ -9,16 +10,22 @@ namespace AkashML.Billing.Reservations;
 /// </summary>
 public sealed class RequestBilling(CreditReservations reservations)
 {
-    public async Task<RequestReservationResult> ReserveAsync(string userId, string inferenceId, int promptTokens, int maxNewTokens,
+    public Task<RequestReservationResult> ReserveAsync(string userId, string inferenceId, int promptTokens, int maxNewTokens,
+        decimal inputPricePerMillion, decimal outputPricePerMillion, CancellationToken cancellationToken) =>
+        ReserveAsync(userId, keyId: null, inferenceId, promptTokens, maxNewTokens, inputPricePerMillion, outputPricePerMillion, cancellationToken);
+
+    /// <summary>As the other overload, within the budget of key <paramref name="keyId"/> as well (when it has one).</summary>
+    public async Task<RequestReservationResult> ReserveAsync(string userId, Guid? keyId, string inferenceId, int promptTokens, int maxNewTokens,
         decimal inputPricePerMillion, decimal outputPricePerMillion, CancellationToken cancellationToken)
     {
         var price = new TokenPrice(inputPricePerMillion, outputPricePerMillion);
         var maxCost = price.CostMicros(promptTokens, maxNewTokens);
-        var result = await reservations.ReserveAsync(userId, inferenceId, maxCost, cancellationToken);
+        var result = await reservations.ReserveAsync(userId, keyId, inferenceId, maxCost, cancellationToken);
         return new RequestReservationResult(
             result.Reservation is { } hold ? new RequestReservation(hold, price) : null,
             result.AvailableMicros,
-            result.RequiredMicros);
+            result.RequiredMicros,
+            result.Budget);
     }
 
     /// <summary>Charges <paramref name="promptTokens"/> and <paramref name="completionTokens"/> at the reserved price.</summary>
@@ -39,7 +46,8 @@ public sealed class RequestBilling(CreditReservations reservations)
 public sealed record RequestReservation(CreditHold Hold, TokenPrice Price);
 
 /// <summary>The hold, or (when <see cref="Reservation"/> is null) the shortfall to report with 402.</summary>
-public sealed record RequestReservationResult(RequestReservation? Reservation, long AvailableMicros, long RequiredMicros)
+/// <param name="Budget">Set when the key's budget, not the balance, is what cannot cover the request.</param>
+public sealed record RequestReservationResult(RequestReservation? Reservation, long AvailableMicros, long RequiredMicros, KeyBudgetShortfall? Budget = null)
 {
     [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(Reservation))]
     public bool IsReserved => Reservation is not null;
@@ -47,4 +55,17 @@ public sealed record RequestReservationResult(RequestReservation? Reservation, l
     /// <summary>A message for the 402 response.</summary>
     public string InsufficientMessage =>
         $"Insufficient credits: this request needs up to ${Money.FormatUsd(RequiredMicros)} but the usable balance is ${Money.FormatUsd(AvailableMicros)}.";
+
+    /// <summary>A message for the 402 response when the budget of the key named <paramref name="keyName"/> refused it.</summary>
+    public string OverBudgetMessage(string keyName) => Budget is not { } budget ? InsufficientMessage
+        : $"Key budget exceeded: the key '{keyName}' has a budget of ${Money.FormatUsd(budget.BudgetMicros)}{PeriodText(budget.Period)} "
+            + $"and ${Money.FormatUsd(budget.LeftMicros)} of it is left, but this request needs up to ${Money.FormatUsd(RequiredMicros)}.";
+
+    private static string PeriodText(ApiKeyBudgetPeriod period) => period switch
+    {
+        ApiKeyBudgetPeriod.Daily => " per day (resets at 00:00 UTC)",
+        ApiKeyBudgetPeriod.Weekly => " per week (resets on Monday 00:00 UTC)",
+        ApiKeyBudgetPeriod.Monthly => " per month (resets on the 1st, 00:00 UTC)",
+        _ => " in total",
+    };
 }

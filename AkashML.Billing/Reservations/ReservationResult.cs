@@ -1,17 +1,28 @@
 using System.Diagnostics.CodeAnalysis;
+using AkashML.Data.Keys;
 
 namespace AkashML.Billing.Reservations;
 
 /// <summary>The answer to a reservation: the hold, or why there is none (the API answers 402 then).</summary>
 /// <param name="Reservation">The hold when <see cref="IsReserved"/>.</param>
+/// <param name="Budget">When the key's budget, not the balance, refused it: the budget and what it has left.</param>
 /// <param name="AvailableMicros">The usable balance at the time of the request.</param>
 /// <param name="RequiredMicros">What the request asked to hold.</param>
-public sealed record ReservationResult(CreditHold? Reservation, long AvailableMicros, long RequiredMicros)
+public sealed record ReservationResult(CreditHold? Reservation, long AvailableMicros, long RequiredMicros, KeyBudgetShortfall? Budget = null)
 {
     [MemberNotNullWhen(true, nameof(Reservation))]
     public bool IsReserved => Reservation is not null;
 
     public static ReservationResult Insufficient(long availableMicros, long requiredMicros) => new(null, availableMicros, requiredMicros);
+
+    public static ReservationResult OverBudget(KeyBudgetShortfall budget, long availableMicros, long requiredMicros) =>
+        new(null, availableMicros, requiredMicros, budget);
+}
+
+/// <summary>A key's budget that cannot cover a request: its limit, period and what the period has spent (holds included).</summary>
+public sealed record KeyBudgetShortfall(long BudgetMicros, ApiKeyBudgetPeriod Period, long SpentMicros)
+{
+    public long LeftMicros => Math.Max(0, BudgetMicros - SpentMicros);
 }
 
 /// <summary>Credits held for one request.</summary>

@@ -27,6 +27,11 @@ public sealed class CreditReservation
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The key whose budget the hold counts against (its <c>ApiKeySpend</c> row of <see cref="BudgetDay"/>); null when none.</summary>
+    public Guid? BudgetKeyId { get; set; }
+
+    public int? BudgetDay { get; set; }
+
     public DateTimeOffset? ClosedAt { get; set; }
 
     /// <summary>A new open hold of <paramref name="heldMicros"/> for one request, made by <paramref name="holder"/>.</summary>

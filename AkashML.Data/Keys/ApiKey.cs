@@ -43,6 +43,14 @@ public sealed class ApiKey
 
     public DateTimeOffset? ExpiresAt { get; set; }
 
+    /// <summary>The most the key may spend per <see cref="BudgetPeriod"/>, in micro-dollars; null is no limit.</summary>
+    public long? BudgetMicros { get; set; }
+
+    public ApiKeyBudgetPeriod BudgetPeriod { get; set; }
+
+    /// <summary>The model ids the key may call; null allows every model.</summary>
+    public List<string>? AllowedModels { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
     public DateTimeOffset? LastUsedAt { get; set; }

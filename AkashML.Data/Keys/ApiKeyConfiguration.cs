@@ -15,6 +15,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         builder.Property(k => k.LastFour).HasMaxLength(4);
         builder.Property(k => k.PreviousSecretHash).HasMaxLength(64);
         builder.Property(k => k.PreviousLastFour).HasMaxLength(4);
+        builder.Property(k => k.BudgetPeriod).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(k => k.SecretHash).IsUnique();
         builder.HasIndex(k => k.PreviousSecretHash).IsUnique();
         builder.HasIndex(k => k.UserId);

@@ -14,7 +14,10 @@ internal static class VerbCatalog
     [
         new("migrate", null, "migrate", []),
         new("users", "create", "users create --email E [--password P] [--admin]", ["email", "password", "admin"]),
-        new("keys", "create", "keys create --email E --name N [--rpm N] [--tpm N] [--concurrency N] [--expires DATE]", ["email", "name", "rpm", "tpm", "concurrency", "expires"]),
+        new("keys", "create", "keys create --email E --name N [--rpm N] [--tpm N] [--concurrency N] [--expires DATE] [--budget-usd N [--budget-period none|daily|weekly|monthly]] [--models ID,ID]",
+            ["email", "name", "rpm", "tpm", "concurrency", "expires", "budget-usd", "budget-period", "models"]),
+        new("keys", "edit", "keys edit ID [--name N] [--rpm N|none] [--tpm N|none] [--concurrency N|none] [--expires DATE|none] [--budget-usd N|none] [--budget-period P] [--models ID,ID|all]",
+            ["name", "rpm", "tpm", "concurrency", "expires", "budget-usd", "budget-period", "models"]),
         new("keys", "list", "keys list --email E", ["email"]),
         new("keys", "roll", "keys roll ID [--grace HOURS]", ["grace"]),
         new("keys", "revoke", "keys revoke ID", []),

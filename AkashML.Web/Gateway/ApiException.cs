@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using AkashML.Inference.Serving;
+using AkashML.Web.Keys;
 
 namespace AkashML.Web.Gateway;
 
@@ -37,6 +38,16 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
 
     public static ApiException ModelNotFound(string model) =>
         new(StatusCodes.Status404NotFound, ApiErrorKind.NotFound, $"The model '{model}' does not exist.", "model", "model_not_found");
+
+    /// <summary>The key's allow-list does not include the model <paramref name="requested"/> resolved to.</summary>
+    public static ApiException ModelNotAllowed(AuthenticatedKey key, string requested, string modelId)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var named = requested == modelId ? $"the model '{modelId}'" : $"'{requested}' (the model '{modelId}')";
+        var allowed = key.Limits.AllowedModels is { Count: > 0 } list ? string.Join(", ", list) : "none";
+        return new(StatusCodes.Status403Forbidden, ApiErrorKind.PermissionDenied,
+            $"The key '{key.Name}' is not allowed to use {named}; its allowed models are: {allowed}.", "model", "model_not_allowed");
+    }
 
     /// <summary>
     /// What a failure means to the caller: expected failures keep their status and message; anything else is a 500

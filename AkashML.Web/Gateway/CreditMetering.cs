@@ -1,5 +1,6 @@
 using AkashML.Billing.Reservations;
 using AkashML.Inference.Catalog;
+using AkashML.Web.Keys;
 using AkashML.Web.Shell;
 
 namespace AkashML.Web.Gateway;
@@ -11,16 +12,22 @@ namespace AkashML.Web.Gateway;
 /// </summary>
 public sealed class CreditMetering(IServiceScopeFactory scopes, AccountChanges changes)
 {
-    public async Task<RequestReservation> ReserveAsync(string userId, string inferenceId, ModelDescriptor model, int promptTokens, long maxNewTokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// Holds the most the request may cost for <paramref name="key"/>'s owner, within the key's budget when it has one
+    /// (read and counted in the same transaction as the hold, never from the cached key); 402 naming what refused it.
+    /// </summary>
+    public async Task<RequestReservation> ReserveAsync(AuthenticatedKey key, string inferenceId, ModelDescriptor model, int promptTokens, long maxNewTokens, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(model);
         await using var scope = scopes.CreateAsyncScope();
         var billing = scope.ServiceProvider.GetRequiredService<RequestBilling>();
-        var result = await billing.ReserveAsync(userId, inferenceId, promptTokens, checked((int)maxNewTokens),
+        var result = await billing.ReserveAsync(key.UserId, key.KeyId, inferenceId, promptTokens, checked((int)maxNewTokens),
             model.InputPricePerMillion, model.OutputPricePerMillion, cancellationToken);
-        return result.IsReserved
-            ? result.Reservation!
-            : throw new ApiException(StatusCodes.Status402PaymentRequired, ApiErrorKind.InsufficientCredits, result.InsufficientMessage, code: "insufficient_credits");
+        return result.IsReserved ? result.Reservation!
+            : result.Budget is not null
+                ? throw new ApiException(StatusCodes.Status402PaymentRequired, ApiErrorKind.InsufficientCredits, result.OverBudgetMessage(key.Name), code: "key_budget_exceeded")
+                : throw new ApiException(StatusCodes.Status402PaymentRequired, ApiErrorKind.InsufficientCredits, result.InsufficientMessage, code: "insufficient_credits");
     }
 
     /// <summary>Charges the tokens produced (releases the hold when there were none); returns the charge in micro-dollars.</summary>

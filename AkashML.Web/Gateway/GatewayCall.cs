@@ -91,27 +91,33 @@ public sealed class GatewayCall : IAsyncDisposable
 
     /// <summary>
     /// Resolves the body's <c>model</c>: <c>@preset/&lt;name&gt;</c> names one of the caller's presets, whose defaults
-    /// are merged into <paramref name="body"/> first (<see cref="PresetDefaults"/>); 404 for an unknown model or preset.
-    /// The body is kept as the request's record.
+    /// are merged into <paramref name="body"/> first (<see cref="PresetDefaults"/>); 404 for an unknown model or preset,
+    /// 403 for a model outside the key's allow-list (whichever way it was named). The body is kept as the request's record.
     /// </summary>
     public async Task<ITextModel> ResolveModelAsync(JsonBody body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         RequestBody = body.Root;
-        var id = body.RequiredString("model");
+        var requested = body.RequiredString("model");
+        var id = requested;
         if (PresetNames.FromModel(id) is { } preset)
         {
             id = await _gateway.Presets.ApplyAsync(Key.UserId, Surface, preset, body, cancellationToken);
         }
 
         var descriptor = _gateway.Models.Find(id) ?? throw ApiException.ModelNotFound(id);
+        if (!Key.Limits.Allows(descriptor.Id))
+        {
+            throw ApiException.ModelNotAllowed(Key, requested, descriptor.Id);
+        }
+
         Model = descriptor.Id;
         return await _gateway.Models.GetAsync(descriptor.Id, cancellationToken);
     }
 
     /// <summary>
     /// Before generating: reserves the prompt plus the most the call may produce against the key's tokens per minute
-    /// (429) and holds the credits for them at the model's price (402). Once per call.
+    /// (429) and holds the credits for them at the model's price (402), within the key's budget (402 naming it). Once per call.
     /// </summary>
     public async Task ReserveAsync(ITextModel model, int promptTokens, long maxCompletionTokens, bool streamed, CancellationToken cancellationToken)
     {
@@ -125,7 +131,7 @@ public sealed class GatewayCall : IAsyncDisposable
         Streamed = streamed;
         PromptTokens = promptTokens;
         await Limits.ReserveTokensAsync(promptTokens, maxCompletionTokens, cancellationToken);
-        _reservation = await _gateway.Metering.ReserveAsync(Key.UserId, InferenceId, model.Descriptor, promptTokens, maxCompletionTokens, cancellationToken);
+        _reservation = await _gateway.Metering.ReserveAsync(Key, InferenceId, model.Descriptor, promptTokens, maxCompletionTokens, cancellationToken);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using AkashML.Data;
 using AkashML.Data.Keys;
+using AkashML.Inference.Serving;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public sealed class ApiKeyService(
     IMemoryCache cache,
     IOptions<ApiKeyOptions> options,
     SqliteWriteGate sqliteGate,
+    IModelProvider models,
     TimeProvider clock)
 {
     public const int MaxNameLength = 100;
@@ -34,6 +36,7 @@ public sealed class ApiKeyService(
         var problems = new List<string>();
         CheckName(name, problems);
         problems.AddRange(limits.Validate(clock.GetUtcNow()));
+        var allowed = CheckModels(limits, problems);
         ThrowIfAny(problems);
 
         var secret = ApiKeySecret.Generate();
@@ -48,6 +51,9 @@ public sealed class ApiKeyService(
             TokensPerMinute = limits.TokensPerMinute,
             MaxConcurrency = limits.MaxConcurrency,
             ExpiresAt = limits.ExpiresAt,
+            BudgetMicros = limits.BudgetMicros,
+            BudgetPeriod = limits.BudgetPeriod,
+            AllowedModels = allowed,
             CreatedAt = clock.GetUtcNow(),
         };
         db.ApiKeys.Add(key);
@@ -140,14 +146,12 @@ public sealed class ApiKeyService(
         var problems = new List<string>();
         CheckName(name, problems);
         problems.AddRange(limits.Validate(clock.GetUtcNow()));
+        var allowed = CheckModels(limits, problems);
         ThrowIfAny(problems);
         return await UpdateAsync(keyId, ownerId, key =>
         {
             key.Name = name.Trim();
-            key.RequestsPerMinute = limits.RequestsPerMinute;
-            key.TokensPerMinute = limits.TokensPerMinute;
-            key.MaxConcurrency = limits.MaxConcurrency;
-            key.ExpiresAt = limits.ExpiresAt;
+            Apply(key, limits, allowed);
         }, cancellationToken);
     }
 
@@ -158,14 +162,31 @@ public sealed class ApiKeyService(
     public async Task<bool> UpdateLimitsAsync(Guid keyId, string? ownerId, ApiKeyLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        ThrowIfAny(limits.Validate(clock.GetUtcNow()));
-        return await UpdateAsync(keyId, ownerId, key =>
+        var problems = new List<string>(limits.Validate(clock.GetUtcNow()));
+        var allowed = CheckModels(limits, problems);
+        ThrowIfAny(problems);
+        return await UpdateAsync(keyId, ownerId, key => Apply(key, limits, allowed), cancellationToken);
+    }
+
+    /// <summary>
+    /// What each of the given keys with a budget has spent in its current period (holds of running requests included),
+    /// in micro-dollars; keys without a budget are not in the answer. One query over the keys' days of this month,
+    /// week or (for a lifetime budget) all time.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, long>> SpentThisPeriodAsync(IEnumerable<ApiKey> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var now = clock.GetUtcNow();
+        var budgeted = keys.Where(k => k.BudgetMicros is not null).ToDictionary(k => k.Id, k => BudgetCalendar.StartDay(k.BudgetPeriod, now));
+        if (budgeted.Count == 0)
         {
-            key.RequestsPerMinute = limits.RequestsPerMinute;
-            key.TokensPerMinute = limits.TokensPerMinute;
-            key.MaxConcurrency = limits.MaxConcurrency;
-            key.ExpiresAt = limits.ExpiresAt;
-        }, cancellationToken);
+            return new Dictionary<Guid, long>();
+        }
+
+        var ids = budgeted.Keys.ToList();
+        var from = budgeted.Values.Min();
+        var days = await db.ApiKeySpend.AsNoTracking().Where(s => ids.Contains(s.KeyId) && s.Day >= from).ToListAsync(cancellationToken);
+        return budgeted.ToDictionary(pair => pair.Key, pair => days.Where(d => d.KeyId == pair.Key && d.Day >= pair.Value).Sum(d => d.SpentMicros));
     }
 
     /// <summary>
@@ -292,7 +313,7 @@ public sealed class ApiKeyService(
         }
 
         return new CachedKey(
-            new AuthenticatedKey(row.Id, row.UserId, row.Name, new ApiKeyLimits(row.RequestsPerMinute, row.TokensPerMinute, row.MaxConcurrency, row.ExpiresAt)),
+            new AuthenticatedKey(row.Id, row.UserId, row.Name, ApiKeyLimits.Of(row)),
             row.RevokedAt,
             row.SecretHash == hash ? row.ExpiresAt : Earliest(row.ExpiresAt, row.PreviousSecretExpiresAt));
     }
@@ -320,6 +341,50 @@ public sealed class ApiKeyService(
                 cache.Remove(CacheKey(hash));
             }
         }
+    }
+
+    private static void Apply(ApiKey key, ApiKeyLimits limits, List<string>? allowed)
+    {
+        key.RequestsPerMinute = limits.RequestsPerMinute;
+        key.TokensPerMinute = limits.TokensPerMinute;
+        key.MaxConcurrency = limits.MaxConcurrency;
+        key.ExpiresAt = limits.ExpiresAt;
+        key.BudgetMicros = limits.BudgetMicros;
+        key.BudgetPeriod = limits.BudgetPeriod;
+        key.AllowedModels = allowed;
+    }
+
+    /// <summary>The allow-list as catalog ids (<c>--</c> spellings resolved), each once; every unknown id is a problem.</summary>
+    private List<string>? CheckModels(ApiKeyLimits limits, List<string> problems)
+    {
+        if (limits.AllowedModels is not { Count: > 0 } requested)
+        {
+            return null;
+        }
+
+        var allowed = new List<string>();
+        var unknown = new List<string>();
+        foreach (var id in requested)
+        {
+            if (models.Find(id.Trim()) is { } model)
+            {
+                if (!allowed.Contains(model.Id, StringComparer.Ordinal))
+                {
+                    allowed.Add(model.Id);
+                }
+            }
+            else
+            {
+                unknown.Add(id.Trim());
+            }
+        }
+
+        if (unknown.Count > 0)
+        {
+            problems.Add($"allowed models: no model has the id {string.Join(", ", unknown.Select(id => $"'{id}'"))} (known: {(models.List() is { Count: > 0 } known ? string.Join(", ", known.Select(m => m.Id)) : "none")})");
+        }
+
+        return allowed;
     }
 
     private static void CheckName(string? name, List<string> problems)

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using AkashML.Data;
 using AkashML.Data.Keys;
-using AkashML.Web.Keys;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -69,10 +68,35 @@ public sealed class PlaygroundKeys(IServiceScopeFactory scopes, IMemoryCache cac
             }
         }
 
-        var key = new AuthenticatedKey(row.Id, row.UserId, row.Name, new ApiKeyLimits(row.RequestsPerMinute, row.TokensPerMinute, row.MaxConcurrency, null));
+        var key = new AuthenticatedKey(row.Id, row.UserId, row.Name, ApiKeyLimits.Of(row) with { ExpiresAt = null });
         cache.Set(cacheKey, key, CacheDuration);
         return key;
     }
+
+    /// <summary>
+    /// The key a playground reply runs as: the hidden playground key when <paramref name="keyId"/> is null, otherwise
+    /// that key of the user's, read fresh (its budget and allow-list as they are now). 403 when it is not the user's
+    /// key, or is revoked or expired.
+    /// </summary>
+    public async Task<AuthenticatedKey> GetAsync(string userId, Guid? keyId, CancellationToken cancellationToken)
+    {
+        if (keyId is not { } id)
+        {
+            return await GetAsync(userId, cancellationToken);
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
+        var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == id && k.UserId == userId && k.Prefix != Prefix, cancellationToken);
+        var now = clock.GetUtcNow();
+        return row is null ? throw Refused("The chosen key does not exist; pick another one to run as.")
+            : row.RevokedAt is not null ? throw Refused($"The key '{row.Name}' is revoked; pick another one to run as.")
+            : row.ExpiresAt <= now ? throw Refused($"The key '{row.Name}' has expired; pick another one to run as.")
+            : new AuthenticatedKey(row.Id, row.UserId, row.Name, ApiKeyLimits.Of(row));
+    }
+
+    private static Gateway.ApiException Refused(string message) =>
+        new(StatusCodes.Status403Forbidden, Gateway.ApiErrorKind.PermissionDenied, message, code: "key_unavailable");
 
     private ApiKey NewRow(Guid id, string userId) => new()
     {

@@ -6,7 +6,8 @@ using AkashML.Web.Keys;
 namespace AkashML.Web.Playground;
 
 /// <summary>
-/// Runs one playground reply in-process: as the user's hidden playground key (<see cref="PlaygroundKeys"/>), through
+/// Runs one playground reply in-process: as the user's hidden playground key (<see cref="PlaygroundKeys"/>) or one of
+/// their API keys that they chose to run as (whose budget and allow-list then apply, as they would over the API), through
 /// the <see cref="InferenceGateway"/> — the key's limits, the credit hold and settlement, the usage record with
 /// surface <c>playground</c> — streaming the text into a <see cref="PlaygroundReply"/> as it is generated.
 /// </summary>
@@ -18,7 +19,11 @@ public sealed class PlaygroundChat(InferenceGateway gateway, PlaygroundKeys keys
     /// or the circuit going away) stops within one decode step; the reply then keeps what was produced, which is billed.
     /// Never throws for a refused or failed request: <see cref="PlaygroundReply.Error"/> says what happened.
     /// </summary>
-    public async Task RunAsync(string userId, JsonObject body, PlaygroundReply reply, Func<Task> onText, CancellationToken cancellationToken)
+    public Task RunAsync(string userId, JsonObject body, PlaygroundReply reply, Func<Task> onText, CancellationToken cancellationToken) =>
+        RunAsync(userId, keyId: null, body, reply, onText, cancellationToken);
+
+    /// <summary>As the other overload, running as the user's key <paramref name="keyId"/> (null: the hidden playground key).</summary>
+    public async Task RunAsync(string userId, Guid? keyId, JsonObject body, PlaygroundReply reply, Func<Task> onText, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(reply);
@@ -31,7 +36,7 @@ public sealed class PlaygroundChat(InferenceGateway gateway, PlaygroundKeys keys
         GatewayCall? call = null;
         try
         {
-            var key = await keys.GetAsync(userId, cancellationToken);
+            var key = await keys.GetAsync(userId, keyId, cancellationToken);
             call = await gateway.OpenAsync(key, ApiSurface.Playground, cancellationToken);
             reply.InferenceId = call.InferenceId;
             // Read as the API reads a request it received: a copy of its own (the caller's later edits cannot reach the

@@ -11,6 +11,12 @@ public sealed class PlaygroundSettings
 
     public string? Model { get; set; }
 
+    /// <summary>
+    /// The API key replies run as, whose budget and allow-list then apply as over the API; null runs as the hidden
+    /// playground key (no key budget, every model).
+    /// </summary>
+    public Guid? KeyId { get; set; }
+
     public string? Preset { get; set; }
 
     public string SystemPrompt { get; set; } = "";

@@ -122,6 +122,12 @@ namespace AkashML.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("BudgetDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("BudgetKeyId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("ChargedMicros")
                         .HasColumnType("INTEGER");
 
@@ -457,6 +463,17 @@ namespace AkashML.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("AllowedModels")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("BudgetMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BudgetPeriod")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -524,6 +541,22 @@ namespace AkashML.Data.Migrations.Sqlite
                     b.HasIndex("UserId");
 
                     b.ToTable("ApiKeys", (string)null);
+                });
+
+            modelBuilder.Entity("AkashML.Data.Keys.ApiKeySpend", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SpentMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("KeyId", "Day");
+
+                    b.ToTable("ApiKeySpend", (string)null);
                 });
 
             modelBuilder.Entity("AkashML.Data.Limits.ConcurrencySlot", b =>
@@ -959,6 +992,15 @@ namespace AkashML.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("AkashML.Data.Keys.ApiKeySpend", b =>
+                {
+                    b.HasOne("AkashML.Data.Keys.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("KeyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AkashML.Data.Limits.ConcurrencySlot", b =>

@@ -14,10 +14,10 @@ public static class AnthropicModelsApi
 {
     public static RouteGroupBuilder MapAnthropicModelsApi(this RouteGroupBuilder group)
     {
-        group.MapGet("/models", (IModelProvider models) =>
+        group.MapGet("/models", (IModelProvider models, HttpContext http) =>
         {
             var entries = new JsonArray();
-            foreach (var model in models.List())
+            foreach (var model in models.List().Where(m => OpenAi.OpenAiModelsApi.Allows(http, m)))
             {
                 entries.Add(Entry(model, model.Id));
                 if (model.Id.Contains('/', StringComparison.Ordinal))
@@ -34,8 +34,10 @@ public static class AnthropicModelsApi
                 ["last_id"] = entries.Count > 0 ? entries[^1]!["id"]!.DeepClone() : null,
             });
         }).WithName("AnthropicListModels");
-        group.MapGet("/models/{**id}", (string id, IModelProvider models) =>
-            models.Find(Uri.UnescapeDataString(id)) is { } model ? TypedResults.Json(Entry(model, Uri.UnescapeDataString(id))) : throw ApiException.ModelNotFound(Uri.UnescapeDataString(id))).WithName("AnthropicGetModel");
+        group.MapGet("/models/{**id}", (string id, IModelProvider models, HttpContext http) =>
+            models.Find(Uri.UnescapeDataString(id)) is not { } model ? throw ApiException.ModelNotFound(Uri.UnescapeDataString(id))
+            : OpenAi.OpenAiModelsApi.Allows(http, model) ? TypedResults.Json(Entry(model, Uri.UnescapeDataString(id)))
+            : throw ApiException.ModelNotAllowed(http.Features.Get<GatewayCall>()!.Key, Uri.UnescapeDataString(id), model.Id)).WithName("AnthropicGetModel");
         return group;
     }
 

@@ -18,13 +18,16 @@ public static class OpenAiModelsApi
 
     public static RouteGroupBuilder MapOpenAiModelsApi(this RouteGroupBuilder group)
     {
-        group.MapGet("/models", (IModelProvider models) => TypedResults.Json(new JsonObject
+        // A key with an allow-list sees only its models, and is told which when it asks for another by id.
+        group.MapGet("/models", (IModelProvider models, HttpContext http) => TypedResults.Json(new JsonObject
         {
             ["object"] = "list",
-            ["data"] = new JsonArray(models.List().Select(m => (JsonNode)Entry(m)).ToArray()),
+            ["data"] = new JsonArray(models.List().Where(m => Allows(http, m)).Select(m => (JsonNode)Entry(m)).ToArray()),
         })).WithName("ListModels");
-        group.MapGet("/models/{**id}", (string id, IModelProvider models) =>
-            models.Find(Uri.UnescapeDataString(id)) is { } model ? TypedResults.Json(Entry(model)) : throw ApiException.ModelNotFound(Uri.UnescapeDataString(id))).WithName("GetModel");
+        group.MapGet("/models/{**id}", (string id, IModelProvider models, HttpContext http) =>
+            models.Find(Uri.UnescapeDataString(id)) is not { } model ? throw ApiException.ModelNotFound(Uri.UnescapeDataString(id))
+            : Allows(http, model) ? TypedResults.Json(Entry(model))
+            : throw ApiException.ModelNotAllowed(http.Features.Get<GatewayCall>()!.Key, Uri.UnescapeDataString(id), model.Id)).WithName("GetModel");
         return group;
     }
 
@@ -57,6 +60,9 @@ public static class OpenAiModelsApi
         ["output_modalities"] = new JsonArray("text"),
         ["smoke_test"] = model.IsSmokeTest,
     };
+
+    /// <summary>Whether the key of the request may call <paramref name="model"/> (every model when the request has no call).</summary>
+    internal static bool Allows(HttpContext http, ModelDescriptor model) => http.Features.Get<GatewayCall>()?.Key.Limits.Allows(model.Id) ?? true;
 
     private static string PerToken(decimal perMillion) =>
         (perMillion / 1_000_000m).ToString("0.############################", CultureInfo.InvariantCulture);

@@ -195,6 +195,70 @@ public sealed class ApiKeysPageTests(DashboardHost host) : DashboardTest(host)
     }
 
     [Fact]
+    public async Task A_budget_its_period_and_allowed_models_are_set_in_the_dialogs_checked_beside_their_fields_and_shown_with_spend()
+    {
+        var user = await SignInNewUserAsync();
+        var cut = RenderPage();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=keys-empty]")), Wait);
+
+        cut.Find("[data-testid=create-key]").Click();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=key-form]")), Wait);
+        cut.Find("[data-testid=key-name-input]").Input("capped");
+        cut.Find("[data-testid=key-budget]").Input("-2");
+        cut.Find("[data-testid=key-models]").Input("akashml/tiny-random, nobody/nothing");
+        cut.Find("[data-testid=key-save]").Click();
+        cut.WaitForAssertion(() =>
+        {
+            var form = cut.Find("[data-testid=key-form]").TextContent;
+            Assert.Contains("The budget must be zero or more USD, got -2 (or empty for no budget).", form, StringComparison.Ordinal);
+            Assert.Contains("No model has the id 'nobody/nothing'. Available: akashml/tiny-random.", form, StringComparison.Ordinal);
+        }, Wait);
+        Assert.Contains("The budget must be zero or more USD", cut.Find("[data-testid=key-budget]").Closest(".mud-input-control")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(0, await KeyCountAsync(user.Id));
+
+        cut.Find("[data-testid=key-budget]").Input("5");
+        cut.Find("[data-testid=key-models]").Input("akashml--tiny-random");
+        cut.Find("[data-testid=key-save]").Click();
+        ReadSecretAndClose(cut);
+        var created = await SingleKeyAsync(user.Id);
+        Assert.Equal((5_000_000L, ApiKeyBudgetPeriod.Monthly), (created.BudgetMicros!.Value, created.BudgetPeriod));
+        Assert.Equal(["akashml/tiny-random"], created.AllowedModels);
+        cut.WaitForAssertion(() => Assert.Equal("$0.00 of $5.00 this month", cut.Find("[data-testid=key-budget-spent]").TextContent), Wait);
+        Assert.Contains("only akashml/tiny-random", cut.Markup, StringComparison.Ordinal);
+
+        // What the key spent today shows in the grid; the edit dialog changes the period and lifts the allow-list.
+        await using (var scope = Host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
+            db.ApiKeySpend.Add(new ApiKeySpend { KeyId = created.Id, Day = BudgetCalendar.Day(DateTimeOffset.UtcNow), SpentMicros = 1_250_000 });
+            await db.SaveChangesAsync();
+        }
+
+        cut.Find("[data-testid=edit-key]").Click();
+        cut.WaitForAssertion(() => Assert.Equal("5.00", cut.Find("[data-testid=key-budget]").GetAttribute("value")), Wait);
+        Assert.Equal("akashml/tiny-random", cut.Find("[data-testid=key-models]").GetAttribute("value"));
+        var period = cut.FindComponents<MudSelect<ApiKeyBudgetPeriod>>().Single();
+        Assert.Equal(ApiKeyBudgetPeriod.Monthly, period.Instance.GetState(x => x.Value));
+        await cut.InvokeAsync(() => period.Instance.ValueChanged.InvokeAsync(ApiKeyBudgetPeriod.Daily));
+        cut.Find("[data-testid=key-models]").Input("");
+        cut.Find("[data-testid=key-save]").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Saved “capped”.", cut.Markup, StringComparison.Ordinal), Wait);
+        var edited = await SingleKeyAsync(user.Id);
+        Assert.Equal((5_000_000L, ApiKeyBudgetPeriod.Daily), (edited.BudgetMicros!.Value, edited.BudgetPeriod));
+        Assert.Null(edited.AllowedModels);
+        cut.WaitForAssertion(() => Assert.Equal("$1.25 of $5.00 today", cut.Find("[data-testid=key-budget-spent]").TextContent), Wait);
+
+        // Emptying the budget removes it (the period goes with it).
+        cut.Find("[data-testid=edit-key]").Click();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=key-budget]")), Wait);
+        cut.Find("[data-testid=key-budget]").Input("");
+        cut.Find("[data-testid=key-save]").Click();
+        cut.WaitForAssertion(() => Assert.Equal("No budget", cut.Find("[data-testid=key-budget-spent]").TextContent), Wait);
+        Assert.Equal((null, ApiKeyBudgetPeriod.None), ((await SingleKeyAsync(user.Id)).BudgetMicros, (await SingleKeyAsync(user.Id)).BudgetPeriod));
+    }
+
+    [Fact]
     public async Task Rolling_with_no_grace_by_default_stops_the_old_secret_and_shows_the_new_one_once()
     {
         var user = await SignInNewUserAsync();

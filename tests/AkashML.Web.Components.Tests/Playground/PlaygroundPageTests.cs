@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AkashML.Data;
+using AkashML.Data.Keys;
 using AkashML.Data.Usage;
 using AkashML.Web.Components.Tests.Infrastructure;
 using AkashML.Web.Playground;
@@ -158,6 +159,50 @@ public sealed class PlaygroundPageTests(DashboardHost host) : DashboardTest(host
         Assert.Equal(1, CountOf(error.TextContent, "Not enough credits"));
         Assert.DoesNotContain("Insufficient", error.TextContent, StringComparison.Ordinal);
         Assert.Equal("billing", error.QuerySelector("a[data-testid=add-credits]")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Running_as_a_key_applies_its_allow_list_and_budget_and_marks_models_it_may_not_use()
+    {
+        var user = await SignInNewUserAsync(credits: 5m);
+        // One key whose list names only a model this server no longer has, one with a budget a request cannot fit.
+        var narrow = await AddKeyAsync(user.Id, "narrow", k => k.AllowedModels = ["gone/model"]);
+        var capped = await AddKeyAsync(user.Id, "capped", k => (k.BudgetMicros, k.BudgetPeriod) = (1, ApiKeyBudgetPeriod.Daily));
+        var page = RenderPlayground();
+        Assert.DoesNotContain("not allowed for this key", page.Markup, StringComparison.Ordinal);
+
+        var runAs = page.FindComponents<MudBlazor.MudSelect<string>>().Single(s => s.Instance.Label == "Run as");
+        await page.InvokeAsync(() => runAs.Instance.ValueChanged.InvokeAsync(narrow.ToString()));
+        page.WaitForAssertion(() => Assert.Contains("The key 'narrow' is not allowed to use", page.Find("[data-testid=model-not-allowed]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Tiny random", page.Find("[data-testid=model-not-allowed]").TextContent, StringComparison.Ordinal);
+        page.Find("textarea[data-testid=message]").Input("Hello");
+        page.WaitForAssertion(() => Assert.True(page.Find("button[data-testid=send]").HasAttribute("disabled")));
+        var picker = page.FindComponents<MudBlazor.MudSelectItem<string>>().Single(i => i.Instance.Value == "akashml/tiny-random");
+        Assert.True(picker.Instance.Disabled);
+
+        await page.InvokeAsync(() => runAs.Instance.ValueChanged.InvokeAsync(capped.ToString()));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=model-not-allowed]")));
+        Send(page, "Hello?");
+        var error = WaitForReply(page, "failed").QuerySelector("[data-testid=reply-error]")!;
+        Assert.StartsWith("Key budget exceeded: the key 'capped' has a budget of $0.000001 per day", error.TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Equal("keys", error.QuerySelector("a[data-testid=raise-budget]")!.GetAttribute("href"));
+
+        // Back to the playground key: no key budget, every model.
+        await page.InvokeAsync(() => runAs.Instance.ValueChanged.InvokeAsync(""));
+        page.Find("#pg-param-max_tokens").Change("2");
+        Send(page, "Again?");
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=reply][data-state=done]")), Generation);
+    }
+
+    private async Task<Guid> AddKeyAsync(string userId, string name, Action<Data.Keys.ApiKey> limit)
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
+        var key = new Data.Keys.ApiKey { UserId = userId, Name = name, SecretHash = Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"), Prefix = "akml-", LastFour = "abcd" };
+        limit(key);
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync();
+        return key.Id;
     }
 
     [Fact]

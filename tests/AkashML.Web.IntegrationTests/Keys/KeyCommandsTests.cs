@@ -53,6 +53,48 @@ public sealed class KeyCommandsTests : IDisposable
         Assert.Contains("revoked", revoked.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Keys_create_and_edit_take_a_budget_and_allowed_models_and_refuse_bad_values_by_name()
+    {
+        var email = AccountFlows.NewEmail("cli-budget");
+        var models = new Dictionary<string, string?> { ["Models__Directory"] = await SharedModels.DirectoryAsync() };
+        Assert.Equal(0, (await HostCli.RunAsync(_data, "users", "create", "--email", email)).ExitCode);
+        foreach (var (args, message) in new[]
+        {
+            (new[] { "--budget-usd", "-5" }, "--budget-usd must be zero or more USD, got -5"),
+            (new[] { "--budget-usd", "five" }, "--budget-usd must be an amount in USD such as 5 or 2.50, got 'five'"),
+            (new[] { "--budget-usd", "0.0000001" }, "--budget-usd must have at most six decimals"),
+            (new[] { "--budget-usd", "5", "--budget-period", "yearly" }, "--budget-period must be none, daily, weekly or monthly, got 'yearly'"),
+            (new[] { "--budget-period", "daily" }, "a budget period needs a budget amount"),
+            (new[] { "--models", "akashml/tiny-random,nobody/nothing" }, "allowed models: no model has the id 'nobody/nothing'"),
+        })
+        {
+            var refused = await HostCli.RunAsync(_data, models, ["keys", "create", "--email", email, "--name", "bad", .. args]);
+            Assert.True(refused.ExitCode == 2, refused.ToString());
+            Assert.Empty(refused.Stdout);
+            Assert.Contains(message, refused.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(await ListAsync(email));
+        var created = await HostCli.RunAsync(_data, models, "keys", "create", "--email", email, "--name", "capped", "--budget-usd", "5", "--models", "akashml--tiny-random");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.True(ApiKeySecret.HasValidShape(Assert.Single(created.StdoutLines)));
+        var row = (await ListAsync(email)).Single();
+        Assert.Equal(["5.00", "monthly", "0.00", "akashml/tiny-random"], row[10..]);
+
+        var edited = await HostCli.RunAsync(_data, models, "keys", "edit", row[0], "--budget-usd", "2.5", "--budget-period", "weekly", "--models", "all", "--rpm", "30");
+        Assert.True(edited.ExitCode == 0, edited.ToString());
+        row = (await ListAsync(email)).Single();
+        Assert.Equal(("capped", "30"), (row[1], row[7]));
+        Assert.Equal(["2.50", "weekly", "0.00", "all"], row[10..]);
+
+        var refusedEdit = await HostCli.RunAsync(_data, "keys", "edit", row[0], "--budget-usd", "-1");
+        Assert.Equal(2, refusedEdit.ExitCode);
+        Assert.Contains("--budget-usd must be zero or more USD", refusedEdit.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, (await HostCli.RunAsync(_data, "keys", "edit", row[0], "--budget-usd", "none")).ExitCode);
+        Assert.Equal(["-", "-", "-", "all"], (await ListAsync(email)).Single()[10..]);
+    }
+
     [Theory, SqliteData, PostgresData]
     public async Task Bench_gateway_reports_the_gateway_time_of_every_request(DatabaseKind kind)
     {

@@ -18,6 +18,7 @@ public sealed partial class ApiKeysPage : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private MudDataGrid<ApiKey>? grid;
     private IReadOnlyList<ApiKey> _shown = [];
+    private IReadOnlyDictionary<Guid, long> _spent = new Dictionary<Guid, long>();
     private string _userId = "";
     private string? search;
     private ApiKeyStatusFilter status = ApiKeyStatusFilter.All;
@@ -88,6 +89,7 @@ public sealed partial class ApiKeysPage : IDisposable
         now = Clock.GetUtcNow();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         var page = await Keys.RunAsync(keys => keys.PageAsync(_userId, query, linked.Token));
+        _spent = await Keys.RunAsync(keys => keys.SpentThisPeriodAsync(page.Items, linked.Token));
         _shown = page.Items;
         loaded = true;
         return new GridData<ApiKey> { Items = page.Items, TotalItems = page.Total };
@@ -146,9 +148,12 @@ public sealed partial class ApiKeysPage : IDisposable
             }
         }
 
+        _spent = await Keys.RunAsync(keys => keys.SpentThisPeriodAsync(rows, _stopping.Token));
         now = Clock.GetUtcNow();
         StateHasChanged();
     }
+
+    private string Budget(ApiKey key) => KeyFormat.Budget(key, _spent.GetValueOrDefault(key.Id));
 
     private async Task CreateAsync()
     {

@@ -1,4 +1,5 @@
 using AkashML.Data.Keys;
+using AkashML.Inference.Serving;
 using AkashML.Web.Keys;
 using AkashML.Web.Shell;
 using Microsoft.AspNetCore.Components;
@@ -37,6 +38,9 @@ public sealed partial class KeyEditorDialog
     [Inject]
     public required TimeProvider Clock { get; init; }
 
+    [Inject]
+    public required IModelProvider Models { get; init; }
+
     protected override void OnInitialized()
     {
         if (Editing is { } key)
@@ -49,7 +53,7 @@ public sealed partial class KeyEditorDialog
     {
         problem = null;
         await form!.ValidateAsync();
-        if (!form.IsValid || input.Problems(Clock.GetUtcNow()).Count > 0)
+        if (!form.IsValid || input.Problems(Clock.GetUtcNow(), Models).Count > 0)
         {
             return;
         }

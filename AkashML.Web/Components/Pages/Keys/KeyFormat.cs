@@ -1,4 +1,5 @@
 using System.Globalization;
+using AkashML.Billing.Prices;
 using AkashML.Data.Keys;
 using AkashML.Web.Shell;
 using AkashML.Web.Usage;
@@ -34,7 +35,26 @@ public static class KeyFormat
             parts.Add(concurrency.ToString(CultureInfo.InvariantCulture) + " concurrent");
         }
 
+        if (key.AllowedModels is { Count: > 0 } models)
+        {
+            parts.Add("only " + string.Join(", ", models));
+        }
+
         return parts.Count == 0 ? "No limits" : string.Join(" · ", parts);
+    }
+
+    /// <summary>"$1.25 of $5.00 this month", "$0.40 of $1.00 in total", or "No budget".</summary>
+    public static string Budget(ApiKey key, long spentMicros)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.BudgetMicros is not { } budget ? "No budget"
+            : $"${Money.FormatUsd(spentMicros)} of ${Money.FormatUsd(budget)}" + key.BudgetPeriod switch
+            {
+                ApiKeyBudgetPeriod.Daily => " today",
+                ApiKeyBudgetPeriod.Weekly => " this week",
+                ApiKeyBudgetPeriod.Monthly => " this month",
+                _ => " in total",
+            };
     }
 
     /// <summary>"Never", "Just now", "5 min ago", "3 h ago", "2 days ago", then the date.</summary>

@@ -1,4 +1,7 @@
 using System.Globalization;
+using AkashML.Billing.Prices;
+using AkashML.Data.Keys;
+using AkashML.Inference.Serving;
 using AkashML.Web.Keys;
 
 namespace AkashML.Web.Components.Pages.Keys;
@@ -24,6 +27,14 @@ public sealed class KeyInput
     /// <summary>yyyy-MM-dd; the key stops working at 00:00 UTC that day. Empty: never expires.</summary>
     public string? ExpiresOn { get; set; }
 
+    /// <summary>USD the key may spend per <see cref="BudgetPeriod"/>; empty: no budget.</summary>
+    public string? BudgetUsd { get; set; }
+
+    public ApiKeyBudgetPeriod BudgetPeriod { get; set; } = ApiKeyBudgetPeriod.Monthly;
+
+    /// <summary>Model ids separated by commas; empty: every model.</summary>
+    public string? AllowedModels { get; set; }
+
     public static KeyInput From(Data.Keys.ApiKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -34,6 +45,9 @@ public sealed class KeyInput
             TokensPerMinute = key.TokensPerMinute?.ToString(CultureInfo.InvariantCulture),
             MaxConcurrency = key.MaxConcurrency?.ToString(CultureInfo.InvariantCulture),
             ExpiresOn = key.ExpiresAt?.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            BudgetUsd = key.BudgetMicros is { } budget ? Money.FormatUsd(budget) : null,
+            BudgetPeriod = key.BudgetMicros is null ? ApiKeyBudgetPeriod.Monthly : key.BudgetPeriod,
+            AllowedModels = key.AllowedModels is { Count: > 0 } models ? string.Join(", ", models) : null,
         };
     }
 
@@ -75,7 +89,29 @@ public sealed class KeyInput
             : null;
     }
 
+    /// <summary>Why the budget (USD, empty for none) cannot be saved, or null.</summary>
+    public static string? BudgetProblem(string? text) =>
+        ApiKeyBudget.ParseUsd(text, "The budget").Problem is { } problem ? problem + " (or empty for no budget)." : null;
+
+    /// <summary>Why the allowed models cannot be saved (an id the catalog does not have), or null; empty allows every model.</summary>
+    public static string? ModelsProblem(string? text, IModelProvider models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var unknown = ApiKeyBudget.ParseModels(text)?.Where(id => models.Find(id) is null).ToList();
+        return unknown is { Count: > 0 }
+            ? $"No model has the id {string.Join(", ", unknown.Select(id => $"'{id}'"))}. Available: {string.Join(", ", models.List().Select(m => m.Id))}."
+            : null;
+    }
+
     /// <summary>Every problem of the form, keyed by the field it belongs to; empty when it can be saved.</summary>
+    public Dictionary<string, string> Problems(DateTimeOffset now, IModelProvider models)
+    {
+        var problems = Problems(now);
+        Add(problems, nameof(AllowedModels), ModelsProblem(AllowedModels, models));
+        return problems;
+    }
+
+    /// <summary>Every problem of the form's own fields (model ids unchecked), keyed by the field it belongs to.</summary>
     public Dictionary<string, string> Problems(DateTimeOffset now)
     {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -84,11 +120,17 @@ public sealed class KeyInput
         Add(problems, nameof(TokensPerMinute), LimitProblem(TokensPerMinute, TokensPerMinuteLabel));
         Add(problems, nameof(MaxConcurrency), LimitProblem(MaxConcurrency, MaxConcurrencyLabel));
         Add(problems, nameof(ExpiresOn), ExpiryProblem(ExpiresOn, now));
+        Add(problems, nameof(BudgetUsd), BudgetProblem(BudgetUsd));
         return problems;
     }
 
     /// <summary>The limits; call only when <see cref="Problems"/> found none.</summary>
-    public ApiKeyLimits ToLimits() => new(Number(RequestsPerMinute), Number(TokensPerMinute), Number(MaxConcurrency), ParseExpiry(ExpiresOn));
+    public ApiKeyLimits ToLimits()
+    {
+        var budget = ApiKeyBudget.ParseUsd(BudgetUsd, "The budget").Micros;
+        return new(Number(RequestsPerMinute), Number(TokensPerMinute), Number(MaxConcurrency), ParseExpiry(ExpiresOn),
+            budget, budget is null ? ApiKeyBudgetPeriod.None : BudgetPeriod, ApiKeyBudget.ParseModels(AllowedModels));
+    }
 
     private static DateTimeOffset? ParseExpiry(string? text) =>
         !string.IsNullOrWhiteSpace(text) && DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)

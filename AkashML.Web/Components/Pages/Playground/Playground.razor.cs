@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
+using AkashML.Data.Keys;
 using AkashML.Data.Presets;
 using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
+using AkashML.Web.Keys;
 using AkashML.Web.Playground;
 using AkashML.Web.Presets;
 using AkashML.Web.Shell;
@@ -29,6 +31,7 @@ public sealed partial class Playground : IDisposable
     private readonly Dictionary<string, CancellationTokenSource> running = new(StringComparer.Ordinal);
     private IReadOnlyList<ModelDescriptor> models = [];
     private IReadOnlyList<Preset> presets = [];
+    private IReadOnlyList<ApiKey> keys = [];
     private PlaygroundSettings settings = new();
     private List<PlaygroundTurn> turns = [];
     private string userId = "";
@@ -46,6 +49,12 @@ public sealed partial class Playground : IDisposable
 
     [Inject]
     public required PlaygroundChat Chat { get; init; }
+
+    [Inject]
+    public required FreshScope<ApiKeyService> Keys { get; init; }
+
+    [Inject]
+    public required TimeProvider Clock { get; init; }
 
     [Inject]
     public required SignedInUser User { get; init; }
@@ -124,7 +133,24 @@ public sealed partial class Playground : IDisposable
         }
     }
 
-    private bool CanSend => !Busy && !string.IsNullOrWhiteSpace(input) && ProblemSummary is null && ActiveModels.Count > 0;
+    private bool CanSend => !Busy && !string.IsNullOrWhiteSpace(input) && ProblemSummary is null && ActiveModels.Count > 0 && NotAllowed is null;
+
+    /// <summary>The key replies run as (null: the hidden playground key).</summary>
+    private ApiKey? RunAs => settings.KeyId is { } id ? keys.FirstOrDefault(k => k.Id == id) : null;
+
+    /// <summary>Whether the key replies run as may call <paramref name="model"/>.</summary>
+    private bool Allowed(ModelDescriptor model) => RunAs?.AllowedModels is not { } allowed || allowed.Contains(model.Id, StringComparer.Ordinal);
+
+    /// <summary>Why Send is off when an answering model is outside the chosen key's allow-list, or null.</summary>
+    private string? NotAllowed => RunAs is { } key && ActiveModels.FirstOrDefault(m => !Allowed(m)) is { } model
+        ? $"The key '{key.Name}' is not allowed to use {model.DisplayName}. Pick one of its models ({string.Join(", ", key.AllowedModels!)}) or run as another key."
+        : null;
+
+    /// <summary>The "run as" picker's value: the key id, or empty for the playground key.</summary>
+    private string RunAsValue => settings.KeyId?.ToString() ?? "";
+
+    /// <summary>A model's label in a picker: marked unavailable when the chosen key may not call it.</summary>
+    private string PickerLabel(ModelDescriptor model) => Allowed(model) ? ModelLabel(model) : ModelLabel(model) + " · not allowed for this key";
 
     /// <summary>The picker's label: the smoke-test model says so, once.</summary>
     private static string ModelLabel(ModelDescriptor model) =>
@@ -139,6 +165,8 @@ public sealed partial class Playground : IDisposable
         userId = await User.GetIdAsync();
         models = Models.List();
         presets = await Presets.ListAsync(userId, disposing.Token);
+        var now = Clock.GetUtcNow();
+        keys = [.. (await Keys.RunAsync(k => k.ListAsync(userId, disposing.Token))).Where(k => k.RevokedAt is null && !(k.ExpiresAt <= now))];
         var start = models.FirstOrDefault(m => !m.IsSmokeTest) ?? models.FirstOrDefault();
         if (start is not null)
         {
@@ -244,6 +272,12 @@ public sealed partial class Playground : IDisposable
 
             PlaygroundRequests.AdoptModel(settings, model);
         }
+
+        if (settings.KeyId is { } keyId && keys.All(k => k.Id != keyId))
+        {
+            // The key was revoked, expired or deleted since: back to the playground key.
+            settings.KeyId = null;
+        }
     }
 
     private async Task SaveDraftAsync()
@@ -290,6 +324,12 @@ public sealed partial class Playground : IDisposable
         }
 
         DefaultCompareModels();
+        await SaveDraftAsync();
+    }
+
+    private async Task SelectRunAsAsync(string? value)
+    {
+        settings.KeyId = Guid.TryParse(value, out var id) && keys.Any(k => k.Id == id) ? id : null;
         await SaveDraftAsync();
     }
 
@@ -403,7 +443,7 @@ public sealed partial class Playground : IDisposable
         running[model.Id] = stop;
         try
         {
-            await Chat.RunAsync(userId, body, reply, RenderSoonAsync, stop.Token);
+            await Chat.RunAsync(userId, settings.KeyId, body, reply, RenderSoonAsync, stop.Token);
         }
         finally
         {

@@ -34,6 +34,9 @@ public sealed partial class ReplyView
 
     private string StateName => Reply.State.ToString().ToLowerInvariant();
 
+    /// <summary>A 402 from the budget of the key the playground runs as, not from the balance.</summary>
+    private bool IsOverBudget => Reply.Error?.StartsWith("Key budget exceeded", StringComparison.Ordinal) == true;
+
     /// <summary>The 402 says "Not enough credits" once, followed by the billing detail (what was needed, what is usable).</summary>
     private string CreditsMessage =>
         Reply.Error is { } error && error.StartsWith(InsufficientPrefix, StringComparison.Ordinal)
