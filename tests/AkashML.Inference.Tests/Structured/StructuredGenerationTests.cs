@@ -7,6 +7,7 @@ using AkashML.Inference.Generation.Structured;
 using AkashML.Inference.Serving;
 using AkashML.Inference.Tests.Sampling;
 using AkashML.Inference.Tests.Serving;
+using AkashML.Tests.SharedFolder;
 using Microsoft.Extensions.AI;
 using Xunit.Abstractions;
 
@@ -66,7 +67,7 @@ public sealed class StructuredGenerationTests(TinyModelFixture fixture, ITestOut
     }
 
     /// <summary>A real 32k SentencePiece vocabulary (byte fallback, ▁ words): valid documents, and the cost reported.</summary>
-    [SharedTokenizerFact("llama-2")]
+    [NeedsSharedFact("tokenizers/llama-2/tokenizer.json")]
     public void A_real_32k_vocabulary_generates_valid_documents()
     {
         var (texts, end) = SharedTokenizerVocabulary.Load("llama-2");
