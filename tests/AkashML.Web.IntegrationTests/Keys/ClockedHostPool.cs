@@ -12,7 +12,7 @@ public sealed record ClockedHost(AkashWebHost Host, FakeTimeProvider Clock);
 /// A class fixture: one host per database kind, each on its own <see cref="FakeTimeProvider"/> (tests in a class run one
 /// after another, so moving the clock never surprises a neighbour).
 /// </summary>
-public sealed class ClockedHostPool : IAsyncLifetime
+public class ClockedHostPool : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<DatabaseKind, Lazy<Task<ClockedHost>>> _hosts = new();
 
@@ -21,7 +21,7 @@ public sealed class ClockedHostPool : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var host in _hosts.Values.Where(h => h.IsValueCreated))
         {
@@ -34,6 +34,8 @@ public sealed class ClockedHostPool : IAsyncLifetime
                 // The host never started; the test that asked for it already failed with the reason.
             }
         }
+
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Starts a host whose <see cref="TimeProvider"/> is <paramref name="clock"/>.</summary>
@@ -48,11 +50,17 @@ public sealed class ClockedHostPool : IAsyncLifetime
         return all;
     }
 
-    private static async Task<ClockedHost> StartAsync(DatabaseKind kind)
+    /// <summary>A hand-moved clock at the current whole second: PostgreSQL stores microseconds, so instants read back compare equal.</summary>
+    public static FakeTimeProvider NewClock()
     {
-        // Whole seconds: PostgreSQL stores microseconds, so instants read back compare equal.
         var now = DateTimeOffset.UtcNow;
-        var clock = new FakeTimeProvider(now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond)));
+        return new FakeTimeProvider(now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond)));
+    }
+
+    /// <summary>Starts the pool's host for <paramref name="kind"/>; derived pools add their own settings.</summary>
+    protected virtual async Task<ClockedHost> StartAsync(DatabaseKind kind)
+    {
+        var clock = NewClock();
         return new ClockedHost(await StartHostAsync(kind, clock), clock);
     }
 }

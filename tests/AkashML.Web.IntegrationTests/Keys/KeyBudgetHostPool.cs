@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using AkashML.Web.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AkashML.Web.IntegrationTests.Keys;
 
@@ -9,41 +7,23 @@ namespace AkashML.Web.IntegrationTests.Keys;
 /// (<see cref="Allowed"/> and <see cref="Other"/>) at one dollar per generated token, so budgets in whole dollars count
 /// requests exactly, over real HTTP for the official SDKs.
 /// </summary>
-public sealed class KeyBudgetHostPool : IAsyncLifetime
+public sealed class KeyBudgetHostPool : ClockedHostPool
 {
     public const string Allowed = "akashml/tiny-random";
     public const string Other = "test/tiny-copy";
 
-    private readonly ConcurrentDictionary<DatabaseKind, Lazy<Task<ClockedHost>>> _hosts = new();
     private DirectoryInfo? _models;
 
-    public Task<ClockedHost> GetAsync(DatabaseKind kind) =>
-        _hosts.GetOrAdd(kind, k => new Lazy<Task<ClockedHost>>(() => StartAsync(k))).Value;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        foreach (var host in _hosts.Values.Where(h => h.IsValueCreated))
-        {
-            try
-            {
-                await (await host.Value).Host.DisposeAsync();
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The host never started; the test that asked for it already failed with the reason.
-            }
-        }
-
+        await base.DisposeAsync();
         _models?.Delete(recursive: true);
     }
 
-    private async Task<ClockedHost> StartAsync(DatabaseKind kind)
+    protected override async Task<ClockedHost> StartAsync(DatabaseKind kind)
     {
         var models = await ModelsAsync();
-        var now = DateTimeOffset.UtcNow;
-        var clock = new FakeTimeProvider(now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond)));
+        var clock = ClockedHostPool.NewClock();
         var settings = new Dictionary<string, string?>
         {
             ["Models:Directory"] = models,
