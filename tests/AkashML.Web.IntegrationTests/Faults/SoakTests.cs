@@ -18,8 +18,10 @@ namespace AkashML.Web.IntegrationTests.Faults;
 /// <summary>
 /// The short soak: mixed streaming and non-streaming traffic at the host's batch width, a share of clients walking
 /// away mid-stream, for <c>AKASHML_SOAK_SECONDS</c> (120 by default). Memory, threads and open files must not grow
-/// between the end of the first quarter and the end; afterwards no hold is left open and the ledger sums.
+/// between the end of the first quarter and the end; afterwards no hold is left open and the ledger sums. The host
+/// shares this process, so the test runs alone (<see cref="AloneCollection"/>).
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class SoakTests(ITestOutputHelper output)
 {
     private const int Clients = 8;
