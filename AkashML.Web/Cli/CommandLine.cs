@@ -11,7 +11,7 @@ namespace AkashML.Web.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "users", "keys", "credits", "models", "bench", "help"];
+    private static readonly string[] Verbs = ["migrate", "backup", "restore", "users", "keys", "credits", "models", "bench", "help"];
 
     public static bool HasVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -39,6 +39,8 @@ public static class CommandLine
             return arguments.Verb switch
             {
                 "migrate" => await MigrateAsync(app),
+                "backup" => await BackupCommands.BackupAsync(app, arguments),
+                "restore" => await BackupCommands.RestoreAsync(app, arguments),
                 "users" when arguments.Sub == "create" => await CreateUserAsync(app, arguments),
                 "keys" => await KeyCommands.RunAsync(app, arguments),
                 "models" => await ModelCommands.RunAsync(app, arguments),

@@ -13,6 +13,8 @@ internal static class VerbCatalog
     public static readonly IReadOnlyList<VerbUsage> All =
     [
         new("migrate", null, "migrate", []),
+        new("backup", null, "backup --to DIR", ["to"]),
+        new("restore", null, "restore --from DIR [--force]", ["from", "force"]),
         new("users", "create", "users create --email E [--password P] [--admin]", ["email", "password", "admin"]),
         new("keys", "create", "keys create --email E --name N [--rpm N] [--tpm N] [--concurrency N] [--expires DATE] [--budget-usd N [--budget-period none|daily|weekly|monthly]] [--models ID,ID]",
             ["email", "name", "rpm", "tpm", "concurrency", "expires", "budget-usd", "budget-period", "models"]),

@@ -8,13 +8,16 @@ namespace AkashML.Web.Keys;
 /// <summary>HMAC-SHA256 of key secrets with the server's pepper; the database only ever sees the hash.</summary>
 public sealed class ApiKeyHasher
 {
+    /// <summary>The generated pepper's file in the data directory, when none is configured.</summary>
+    public const string PepperFile = "key-pepper";
+
     private readonly byte[] _pepper;
 
     public ApiKeyHasher(IOptions<ApiKeyOptions> options, IOptions<AkashMLOptions> host)
     {
         _pepper = options.Value.Pepper is { Length: > 0 } configured
             ? Encoding.UTF8.GetBytes(configured)
-            : LoadOrCreatePepper(Path.Combine(Path.GetFullPath(host.Value.DataDirectory), "key-pepper"));
+            : LoadOrCreatePepper(Path.Combine(Path.GetFullPath(host.Value.DataDirectory), PepperFile));
     }
 
     public string Hash(string secret)
