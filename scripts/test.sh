@@ -129,6 +129,25 @@ if shared and wanting:
 PY
 }
 
+scan_logs_for_secrets() {
+  # An API key secret (akml- and 43 letters or digits) must never reach a log; hosts log key prefixes and last four only.
+  python3 - "$AKASHML_HOST_LOG_DIR" <<'PY'
+import pathlib, re, sys
+
+secret = re.compile(r"akml-[0-9A-Za-z]{43}(?![0-9A-Za-z])")
+files = sorted(pathlib.Path(sys.argv[1]).glob("*.log"))
+lines = leaks = 0
+for path in files:
+    for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+        lines += 1
+        for match in secret.finditer(line):
+            leaks += 1
+            print(f"error: API key secret in {path.name}:{number}: {match.group()[:9]}…", file=sys.stderr)
+print(f"host logs scanned for API key secrets: {len(files)} files, {lines} lines, {leaks} secrets found")
+sys.exit(1 if leaks or not files else 0)
+PY
+}
+
 shared="$(find_shared)"
 if [ -n "$shared" ]; then
   log "shared test data: $shared"
@@ -145,7 +164,10 @@ prepare_reference_data
 start_postgres
 
 export AKASHML_ARTIFACTS_DIR="$results/artifacts"
-mkdir -p "$results" "$AKASHML_ARTIFACTS_DIR"
+# Every test host writes its log here; the run fails if any of them holds an API key secret.
+export AKASHML_HOST_LOG_DIR="$results/host-logs"
+rm -rf "$AKASHML_HOST_LOG_DIR"
+mkdir -p "$results" "$AKASHML_ARTIFACTS_DIR" "$AKASHML_HOST_LOG_DIR"
 summary="$work/summary.txt"
 : >"$summary"
 status=0
@@ -183,6 +205,7 @@ echo
 if [ ${#trx_files[@]} -gt 0 ]; then
   list_skipped "${trx_files[@]}" || status=1
 fi
+scan_logs_for_secrets || status=1
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = "0" ] || status=1
 exit $status

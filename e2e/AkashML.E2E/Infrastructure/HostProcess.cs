@@ -214,6 +214,14 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+
+        // scripts/test.sh scans every host's log of the run for API key secrets.
+        if (Environment.GetEnvironmentVariable("AKASHML_HOST_LOG_DIR") is { Length: > 0 } logs)
+        {
+            Directory.CreateDirectory(logs);
+            await File.WriteAllTextAsync(Path.Combine(logs, $"e2e-host-{Guid.NewGuid():N}.log"), Output);
+        }
+
         if (!_ownsDataDirectory)
         {
             return;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace AkashML.Web.IntegrationTests.Infrastructure;
 
@@ -127,6 +128,11 @@ public sealed class AkashWebHost : WebApplicationFactory<Program>
         {
             // UseSetting is visible to Program while it reads configuration, unlike configuration sources added later.
             builder.UseSetting(key, value);
+        }
+
+        if (HostLogFile.Create() is { } logFile)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(logFile));
         }
 
         if (_services is not null)
