@@ -50,6 +50,10 @@ public sealed class ModelHost(ModelCatalog catalog, IOptions<InferenceOptions> o
     public IReadOnlyList<string> LoadedModels =>
         _loaded.Where(p => p.Value.IsValueCreated && p.Value.Value.IsCompletedSuccessfully).Select(p => p.Key).ToList();
 
+    /// <summary>The models loaded now, for metrics read at scrape time.</summary>
+    public IEnumerable<ITextModel> Loaded() =>
+        _loaded.Values.Where(l => l.IsValueCreated && l.Value.IsCompletedSuccessfully).Select(l => l.Value.Result);
+
     public void Dispose()
     {
         foreach (var entry in _loaded.Values)

@@ -56,6 +56,9 @@ public sealed class TextModel : ITextModel, IDisposable
     /// <summary>The batch scheduler's counters, or null when this model serves every request on its own generator.</summary>
     public BatchingStatistics? Batching => _batch?.Statistics;
 
+    /// <summary>The batch scheduler's live load (queue, batch, KV slots), or null when this model does not batch.</summary>
+    public BatchingLoad? BatchLoad => _batch?.Load;
+
     /// <summary>Holds the batch scheduler between iterations (tests: deterministic arrival, see <see cref="IterationGate"/>).</summary>
     internal IterationGate GateBatching() =>
         (_batch ?? throw new InvalidOperationException($"{Descriptor.Id} does not batch.")).Gate();

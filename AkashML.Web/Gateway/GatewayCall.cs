@@ -34,6 +34,10 @@ public sealed class GatewayCall : IAsyncDisposable
     private StringBuilder? _output;
     private int[] _choiceTokens = [];
     private int _finishedGenerationTokens;
+    private int _streams;
+    private long _firstTokenAt;
+    private long _lastTokenAt;
+    private bool _counted;
     private int? _failedStatus;
     private string _status = "ok";
     private string? _error;
@@ -112,6 +116,12 @@ public sealed class GatewayCall : IAsyncDisposable
         }
 
         Model = descriptor.Id;
+        if (!_counted)
+        {
+            _counted = true;
+            _gateway.Telemetry.Started(Model);
+        }
+
         return await _gateway.Models.GetAsync(descriptor.Id, cancellationToken);
     }
 
@@ -203,7 +213,14 @@ public sealed class GatewayCall : IAsyncDisposable
     private void Count(GenerationUpdate update)
     {
         TimeToFirstTokenMs ??= ElapsedMs;
+        _lastTokenAt = Stopwatch.GetTimestamp();
+        if (_firstTokenAt == 0)
+        {
+            _firstTokenAt = _lastTokenAt;
+        }
+
         var index = update.ChoiceIndex;
+        _streams = Math.Max(_streams, index + 1);
         if (index >= _choiceTokens.Length)
         {
             Array.Resize(ref _choiceTokens, Math.Max(index + 1, _choiceTokens.Length * 2));
@@ -258,12 +275,20 @@ public sealed class GatewayCall : IAsyncDisposable
         }
 
         Outcome = new GatewayOutcome(InferenceId, Model, _status, PromptTokens, CompletionTokens, cost, ElapsedMs, TimeToFirstTokenMs, _error, unsettled);
+        _gateway.Telemetry.Settled(Outcome, Surface, _counted, InterTokenLatency());
         if (Metered || _failedStatus is not null)
         {
             await _gateway.Usage.RecordAsync(this, Outcome, _failedStatus ?? StatusCodes.Status200OK);
         }
 
         return Outcome;
+    }
+
+    /// <summary>Mean time between tokens after the first, per choice stream (choices decode side by side); null under two tokens a stream.</summary>
+    private TimeSpan? InterTokenLatency()
+    {
+        var perStream = _streams == 0 ? 0 : CompletionTokens / _streams;
+        return perStream < 2 ? null : Stopwatch.GetElapsedTime(_firstTokenAt, _lastTokenAt) / (perStream - 1);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using AkashML.Inference.Serving;
 using AkashML.Web.Keys;
 using AkashML.Web.Limits;
+using AkashML.Web.Telemetry;
 
 namespace AkashML.Web.Gateway;
 
@@ -16,6 +17,7 @@ public sealed class InferenceGateway(
     IModelProvider models,
     PresetDefaults presets,
     GatewayMetrics metrics,
+    InferenceMetrics telemetry,
     ILogger<InferenceGateway> logger)
 {
     /// <summary>nginx's "client closed request": what a call the caller abandoned is recorded with.</summary>
@@ -32,6 +34,8 @@ public sealed class InferenceGateway(
     internal PresetDefaults Presets => presets;
 
     internal GatewayMetrics Metrics => metrics;
+
+    internal InferenceMetrics Telemetry => telemetry;
 
     internal ILogger Logger => logger;
 

@@ -16,6 +16,7 @@ using AkashML.Web.Usage;
 using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
 using AkashML.Web.Shell;
+using AkashML.Web.Telemetry;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -49,6 +50,7 @@ public static class HostSetup
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeys(builder.Configuration);
         services.AddKeyLimits(builder.Configuration);
+        services.AddAkashMLTelemetry(builder.Configuration);
         services.AddPublicApis(builder.Configuration);
         services.AddInferenceGateway();
         services.AddPresets();
@@ -93,6 +95,7 @@ public static class HostSetup
         app.UseAntiforgeryWithErrorPage();
         app.MapStaticAssets();
         app.MapHealthEndpoints();
+        app.MapMetrics();
         app.MapPublicApis();
         app.MapStripeWebhook();
         app.MapDashboardShell();

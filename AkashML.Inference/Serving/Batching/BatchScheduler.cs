@@ -55,6 +55,10 @@ internal sealed class BatchScheduler : IDisposable
     private long _prefillChunks;
     private long _stepsDuringChunkedPrefills;
     private int _maxBatch;
+    // Live load, written by the loop thread once per iteration and read by metrics scrapes (no lock on either side).
+    private int _pendingCount;
+    private int _batchSize;
+    private int _slotsInUse;
 
     /// <param name="model">A model <see cref="BatchDecoder.Supports"/> accepts.</param>
     /// <param name="maxBatchSize">KV slots: sequences decoding (or being prefilled) at once.</param>
@@ -81,6 +85,13 @@ internal sealed class BatchScheduler : IDisposable
         Interlocked.Read(ref _chunkedPrompts),
         Interlocked.Read(ref _prefillChunks),
         Interlocked.Read(ref _stepsDuringChunkedPrefills));
+
+    /// <summary>What the scheduler holds now: sequences waiting for a slot, the decoding batch, KV slots taken.</summary>
+    public BatchingLoad Load => new(
+        _waiting.Count + Volatile.Read(ref _pendingCount),
+        Volatile.Read(ref _batchSize),
+        Volatile.Read(ref _slotsInUse),
+        _decoder.Slots);
 
     /// <summary>The slot a chunked prompt is prefilled in: the top one, so the decoding prefix below it is untouched.</summary>
     private int ChunkSlot => _decoder.Slots - 1;
@@ -173,9 +184,11 @@ internal sealed class BatchScheduler : IDisposable
                 }
 
                 Admit(budget, chunkRan);
+                PublishLoad();
                 if (_active.Count > 0)
                 {
                     Step(stop);
+                    PublishLoad();
                 }
                 else if (_chunked is null && _pending.Count == 0)
                 {
@@ -215,6 +228,13 @@ internal sealed class BatchScheduler : IDisposable
         {
             sequence.Owner.Fail(unloaded);
         }
+    }
+
+    private void PublishLoad()
+    {
+        Volatile.Write(ref _pendingCount, _pending.Count);
+        Volatile.Write(ref _batchSize, _active.Count);
+        Volatile.Write(ref _slotsInUse, Occupied);
     }
 
     private void DropClosed()

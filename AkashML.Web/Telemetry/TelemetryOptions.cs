@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AkashML.Web.Telemetry;
+
+/// <summary>Settings of the <c>Telemetry</c> section: who reads <c>/metrics</c>, and where traces go.</summary>
+public sealed class TelemetryOptions : IValidatableObject
+{
+    public const string SectionName = "Telemetry";
+
+    /// <summary>Who may read <c>/metrics</c> (Prometheus text). Administrators only unless set.</summary>
+    [EnumDataType(typeof(MetricsAccess))]
+    public MetricsAccess Metrics { get; set; } = MetricsAccess.Admins;
+
+    /// <summary>OTLP collector (gRPC, e.g. <c>http://collector:4317</c>) for traces and metrics; empty exports nothing.</summary>
+    public string OtlpEndpoint { get; set; } = "";
+
+    /// <summary>The endpoint as a URI, or null when none is configured.</summary>
+    public Uri? OtlpUri => OtlpEndpoint.Length == 0 ? null : new Uri(OtlpEndpoint, UriKind.Absolute);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (OtlpEndpoint.Length > 0
+            && (!Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            yield return new ValidationResult($"Telemetry:OtlpEndpoint must be an absolute http(s) address, not '{OtlpEndpoint}'.", [nameof(OtlpEndpoint)]);
+        }
+    }
+}
