@@ -14,9 +14,6 @@ public sealed class TelemetryOptions : IValidatableObject
     /// <summary>OTLP collector (gRPC, e.g. <c>http://collector:4317</c>) for traces and metrics; empty exports nothing.</summary>
     public string OtlpEndpoint { get; set; } = "";
 
-    /// <summary>The endpoint as a URI, or null when none is configured.</summary>
-    public Uri? OtlpUri => OtlpEndpoint.Length == 0 ? null : new Uri(OtlpEndpoint, UriKind.Absolute);
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (OtlpEndpoint.Length > 0

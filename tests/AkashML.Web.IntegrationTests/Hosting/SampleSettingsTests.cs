@@ -34,6 +34,7 @@ public sealed class SampleSettingsTests
         { "Authentication:Google", typeof(ExternalProviderOptions), [nameof(ExternalProviderOptions.UserEmailsEndpoint)] },
         { ApiKeyOptions.SectionName, typeof(ApiKeyOptions), [] },
         { Limits.LimitOptions.SectionName, typeof(Limits.LimitOptions), [] },
+        { Web.Telemetry.TelemetryOptions.SectionName, typeof(Web.Telemetry.TelemetryOptions), [] },
         { ApiOptions.SectionName, typeof(ApiOptions), [] },
         { BillingOptions.SectionName, typeof(BillingOptions), [] },
         { Shell.DashboardOptions.SectionName, typeof(Shell.DashboardOptions), [] },

@@ -1,0 +1,129 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net;
+using AkashML.Billing.Ledger;
+using AkashML.Data.Billing;
+using AkashML.Web.Accounts;
+using AkashML.Web.IntegrationTests.Infrastructure;
+using AkashML.Web.Keys;
+using Microsoft.Extensions.DependencyInjection;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace AkashML.Web.IntegrationTests.Telemetry;
+
+/// <summary>
+/// <c>GET /metrics</c> on a real host: Prometheus text with the gateway's per-model counters and ASP.NET Core's HTTP
+/// metrics for administrators by default, a 404 for everyone else; <c>Anyone</c> opens it, <c>Off</c> closes it.
+/// </summary>
+public sealed class MetricsEndpointTests(HostPool hosts) : IClassFixture<HostPool>
+{
+    private const string Model = "akashml/tiny-random";
+
+    [Theory, SqliteData, PostgresData]
+    public async Task After_a_completion_an_administrator_reads_per_model_counters_and_http_metrics(DatabaseKind kind)
+    {
+        var host = await hosts.GetAsync(kind);
+        var completion = await CompleteAsync(host);
+        Assert.True(completion.Usage.OutputTokenCount > 0);
+
+        using var admin = await SignInAsync(host, admin: true);
+        var text = await ScrapeUntilAsync(admin, "/v1/chat/completions");
+
+        Assert.True(HasSeries(text, "akashml_requests_total", $"model=\"{Model}\"", "surface=\"openai\"", "status=\"ok\""), text);
+        Assert.True(HasSeries(text, "akashml_prompt_tokens_total", $"model=\"{Model}\""), text);
+        Assert.True(HasSeries(text, "akashml_completion_tokens_total", $"model=\"{Model}\""), text);
+        Assert.True(HasSeries(text, "akashml_time_to_first_token_seconds_count", $"model=\"{Model}\""), text);
+        Assert.True(HasSeries(text, "akashml_model_loaded", $"model=\"{Model}\""), text);
+        Assert.True(HasSeries(text, "http_server_request_duration_seconds_count", "http_route=\"/v1/chat/completions\""), text);
+    }
+
+    [Theory, SqliteData]
+    public async Task Anonymous_callers_and_signed_in_users_who_are_not_administrators_get_404(DatabaseKind kind)
+    {
+        var host = await hosts.GetAsync(kind);
+        using var anonymous = host.CreateClient();
+        using var anonymousResponse = await anonymous.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, anonymousResponse.StatusCode);
+
+        using var user = await SignInAsync(host, admin: false);
+        using var userResponse = await user.SendOnceAsync(HttpMethod.Get, new Uri(AkashWebHost.BaseAddress, "metrics"));
+        Assert.Equal(HttpStatusCode.NotFound, userResponse.StatusCode);
+        Assert.DoesNotContain("akashml_", await userResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory, SqliteData]
+    public async Task With_Anyone_an_anonymous_scraper_reads_the_metrics(DatabaseKind kind)
+    {
+        await using var host = await AkashWebHost.StartAsync(kind, new Dictionary<string, string?> { ["Telemetry:Metrics"] = "Anyone" });
+        await CompleteAsync(host);
+        using var scraper = host.CreateClient();
+        using var response = await scraper.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        Assert.True(HasSeries(await response.Content.ReadAsStringAsync(), "akashml_completion_tokens_total", $"model=\"{Model}\""));
+    }
+
+    [Theory, SqliteData]
+    public async Task With_Off_nobody_reads_the_metrics_not_even_an_administrator(DatabaseKind kind)
+    {
+        await using var host = await AkashWebHost.StartAsync(kind, new Dictionary<string, string?> { ["Telemetry:Metrics"] = "Off" });
+        using var anonymous = host.CreateClient();
+        using var anonymousResponse = await anonymous.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, anonymousResponse.StatusCode);
+
+        using var admin = await SignInAsync(host, admin: true);
+        using var adminResponse = await admin.SendOnceAsync(HttpMethod.Get, new Uri(AkashWebHost.BaseAddress, "metrics"));
+        Assert.Equal(HttpStatusCode.NotFound, adminResponse.StatusCode);
+    }
+
+    /// <summary>True when a sample of <paramref name="metric"/> with a value above zero carries every one of <paramref name="labels"/>.</summary>
+    private static bool HasSeries(string text, string metric, params string[] labels) =>
+        text.Split('\n').Any(line => line.StartsWith(metric + "{", StringComparison.Ordinal)
+            && labels.All(label => line.Contains(label, StringComparison.Ordinal))
+            && double.TryParse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0);
+
+    /// <summary>One chat completion with the official OpenAI SDK, under a fresh account's key.</summary>
+    private static async Task<ChatCompletion> CompleteAsync(AkashWebHost host)
+    {
+        var secret = await host.WithServicesAsync(async services =>
+        {
+            var user = await services.GetRequiredService<AccountProvisioning>().CreateConfirmedUserAsync(AccountFlows.NewEmail("metrics"), AccountFlows.GoodPassword, admin: false);
+            await services.GetRequiredService<CreditLedger>().GrantAsync(user.Id, CreditSource.AdminGrant, 10_000_000, null, "metrics test", null, CancellationToken.None);
+            return (await services.GetRequiredService<ApiKeyService>().CreateAsync(user.Id, "metrics", ApiKeyLimits.None, CancellationToken.None)).Secret;
+        });
+        var client = new OpenAIClient(new ApiKeyCredential(secret), new OpenAIClientOptions
+        {
+            Endpoint = new Uri(AkashWebHost.BaseAddress, "v1"),
+            Transport = new HttpClientPipelineTransport(host.CreateClient()),
+            RetryPolicy = new ClientRetryPolicy(0),
+        });
+        return (await client.GetChatClient(Model).CompleteChatAsync([new UserChatMessage("hello")], new ChatCompletionOptions { MaxOutputTokenCount = 5 })).Value;
+    }
+
+    private static async Task<BrowserSession> SignInAsync(AkashWebHost host, bool admin)
+    {
+        var email = AccountFlows.NewEmail(admin ? "metrics-admin" : "metrics-user");
+        await host.WithServicesAsync(sp => sp.GetRequiredService<AccountProvisioning>().CreateConfirmedUserAsync(email, AccountFlows.GoodPassword, admin));
+        var browser = host.NewBrowser();
+        await AccountFlows.SignInAsync(browser, email, AccountFlows.GoodPassword);
+        return browser;
+    }
+
+    /// <summary>
+    /// Scrapes until <paramref name="expected"/> shows up: ASP.NET Core records a request's duration once its response
+    /// has completed, which may be just after the client read it. Bounded by attempts, not time.
+    /// </summary>
+    private static async Task<string> ScrapeUntilAsync(BrowserSession admin, string expected)
+    {
+        var text = "";
+        for (var attempt = 0; attempt < 20 && !text.Contains(expected, StringComparison.Ordinal); attempt++)
+        {
+            using var response = await admin.SendOnceAsync(HttpMethod.Get, new Uri(AkashWebHost.BaseAddress, "metrics"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            text = await response.Content.ReadAsStringAsync();
+        }
+
+        return text;
+    }
+}
