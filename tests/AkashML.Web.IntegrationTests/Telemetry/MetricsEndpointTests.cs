@@ -30,12 +30,20 @@ public sealed class MetricsEndpointTests(HostPool hosts) : IClassFixture<HostPoo
         using var admin = await SignInAsync(host, admin: true);
         var text = await ScrapeUntilAsync(admin, "/v1/chat/completions");
 
-        Assert.True(HasSeries(text, "akashml_requests_total", $"model=\"{Model}\"", "surface=\"openai\"", "status=\"ok\""), text);
-        Assert.True(HasSeries(text, "akashml_prompt_tokens_total", $"model=\"{Model}\""), text);
-        Assert.True(HasSeries(text, "akashml_completion_tokens_total", $"model=\"{Model}\""), text);
-        Assert.True(HasSeries(text, "akashml_time_to_first_token_seconds_count", $"model=\"{Model}\""), text);
-        Assert.True(HasSeries(text, "akashml_model_loaded", $"model=\"{Model}\""), text);
-        Assert.True(HasSeries(text, "http_server_request_duration_seconds_count", "http_route=\"/v1/chat/completions\""), text);
+        var model = $"model=\"{Model}\"";
+        Assert.True(Sample(text, "akashml_requests_total", model, "surface=\"openai\"", "status=\"ok\"") >= 1, text);
+        Assert.True(Sample(text, "akashml_prompt_tokens_total", model) > 0, text);
+        Assert.Equal(completion.Usage.OutputTokenCount, Sample(text, "akashml_completion_tokens_total", model));
+        Assert.True(Sample(text, "akashml_time_to_first_token_seconds_count", model) >= 1, text);
+        Assert.True(Sample(text, "akashml_inter_token_latency_seconds_count", model) >= 1, text);
+        Assert.Equal(1, Sample(text, "akashml_model_loaded", model));
+        Assert.Equal(8, Sample(text, "akashml_batch_kv_slots", model));
+        foreach (var gauge in new[] { "akashml_batch_kv_slots_in_use", "akashml_batch_queue_depth", "akashml_batch_size", "akashml_in_flight" })
+        {
+            Assert.True(Sample(text, gauge, model) is not null, gauge + " is missing");
+        }
+
+        Assert.True(Sample(text, "http_server_request_duration_seconds_count", "http_route=\"/v1/chat/completions\"") >= 1, text);
     }
 
     [Theory, SqliteData]
@@ -61,7 +69,7 @@ public sealed class MetricsEndpointTests(HostPool hosts) : IClassFixture<HostPoo
         using var response = await scraper.GetAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
-        Assert.True(HasSeries(await response.Content.ReadAsStringAsync(), "akashml_completion_tokens_total", $"model=\"{Model}\""));
+        Assert.True(Sample(await response.Content.ReadAsStringAsync(), "akashml_completion_tokens_total", $"model=\"{Model}\"") > 0);
     }
 
     [Theory, SqliteData]
@@ -77,11 +85,40 @@ public sealed class MetricsEndpointTests(HostPool hosts) : IClassFixture<HostPoo
         Assert.Equal(HttpStatusCode.NotFound, adminResponse.StatusCode);
     }
 
-    /// <summary>True when a sample of <paramref name="metric"/> with a value above zero carries every one of <paramref name="labels"/>.</summary>
-    private static bool HasSeries(string text, string metric, params string[] labels) =>
-        text.Split('\n').Any(line => line.StartsWith(metric + "{", StringComparison.Ordinal)
-            && labels.All(label => line.Contains(label, StringComparison.Ordinal))
-            && double.TryParse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0);
+    [Fact]
+    public async Task Invalid_telemetry_settings_stop_the_host_at_start_naming_them()
+    {
+        var badEndpoint = await Assert.ThrowsAnyAsync<Exception>(() => AkashWebHost.StartAsync(DatabaseKind.Sqlite,
+            new Dictionary<string, string?> { ["Telemetry:OtlpEndpoint"] = "collector:4317" }));
+        Assert.Contains("Telemetry:OtlpEndpoint must be an absolute http(s) address", Messages(badEndpoint), StringComparison.Ordinal);
+
+        var badAccess = await Assert.ThrowsAnyAsync<Exception>(() => AkashWebHost.StartAsync(DatabaseKind.Sqlite,
+            new Dictionary<string, string?> { ["Telemetry:Metrics"] = "Everyone" }));
+        Assert.Contains("Telemetry:Metrics", Messages(badAccess), StringComparison.Ordinal);
+    }
+
+    private static string Messages(Exception failure)
+    {
+        var messages = new List<string>();
+        for (Exception? e = failure; e is not null; e = e.InnerException)
+        {
+            messages.Add(e.Message);
+            if (e is AggregateException aggregate)
+            {
+                messages.AddRange(aggregate.InnerExceptions.Select(inner => Messages(inner)));
+            }
+        }
+
+        return string.Join("\n", messages);
+    }
+
+    /// <summary>The value of the first sample of <paramref name="metric"/> carrying every one of <paramref name="labels"/>, or null.</summary>
+    private static double? Sample(string text, string metric, params string[] labels)
+    {
+        var line = text.Split('\n').FirstOrDefault(line => line.StartsWith(metric + "{", StringComparison.Ordinal)
+            && labels.All(label => line.Contains(label, StringComparison.Ordinal)));
+        return line is null ? null : double.Parse(line.Split('}')[^1].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>One chat completion with the official OpenAI SDK, under a fresh account's key.</summary>
     private static async Task<ChatCompletion> CompleteAsync(AkashWebHost host)
