@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using AkashML.Inference.Serving;
+using AkashML.Inference.Serving.Batching;
 using AkashML.Web.Gateway;
 
 namespace AkashML.Web.Telemetry;
@@ -84,7 +85,7 @@ public sealed class InferenceMetrics
         _ => "openai",
     };
 
-    private static IEnumerable<Measurement<int>> Loads(ModelHost models, Func<Inference.Serving.Batching.BatchingLoad, int> read)
+    private static IEnumerable<Measurement<int>> Loads(ModelHost models, Func<BatchingLoad, int> read)
     {
         foreach (var model in models.Loaded())
         {

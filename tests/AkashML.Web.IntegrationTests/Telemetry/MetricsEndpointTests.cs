@@ -9,6 +9,7 @@ using AkashML.Web.Keys;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.Chat;
+using OpenTelemetry.Trace;
 
 namespace AkashML.Web.IntegrationTests.Telemetry;
 
@@ -83,6 +84,18 @@ public sealed class MetricsEndpointTests(HostPool hosts) : IClassFixture<HostPoo
         using var admin = await SignInAsync(host, admin: true);
         using var adminResponse = await admin.SendOnceAsync(HttpMethod.Get, new Uri(AkashWebHost.BaseAddress, "metrics"));
         Assert.Equal(HttpStatusCode.NotFound, adminResponse.StatusCode);
+    }
+
+    [Theory, SqliteData]
+    public async Task Traces_are_exported_only_when_an_OTLP_endpoint_is_configured(DatabaseKind kind)
+    {
+        var plain = await hosts.GetAsync(kind);
+        Assert.Null(plain.Services.GetService<TracerProvider>());
+
+        // Nothing listens there: export failures are the exporter's business, serving goes on.
+        await using var host = await AkashWebHost.StartAsync(kind, new Dictionary<string, string?> { ["Telemetry:OtlpEndpoint"] = "http://127.0.0.1:9" });
+        Assert.NotNull(host.Services.GetService<TracerProvider>());
+        Assert.True((await CompleteAsync(host)).Usage.OutputTokenCount > 0);
     }
 
     [Fact]
