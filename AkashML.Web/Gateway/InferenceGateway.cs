@@ -1,7 +1,6 @@
 using AkashML.Inference.Serving;
 using AkashML.Web.Keys;
 using AkashML.Web.Limits;
-using AkashML.Web.Telemetry;
 
 namespace AkashML.Web.Gateway;
 

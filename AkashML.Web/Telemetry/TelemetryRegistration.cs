@@ -1,4 +1,5 @@
 using AkashML.Web.Accounts;
+using AkashML.Web.Gateway;
 using AkashML.Web.Limits;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;

@@ -1,9 +1,8 @@
 using System.Diagnostics.Metrics;
 using AkashML.Inference.Serving;
 using AkashML.Inference.Serving.Batching;
-using AkashML.Web.Gateway;
 
-namespace AkashML.Web.Telemetry;
+namespace AkashML.Web.Gateway;
 
 /// <summary>
 /// Meter <c>AkashML.Inference</c>: what the gateway served, per model (recorded once per call when it settles, see
