@@ -19,6 +19,9 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 /// </summary>
 internal static class HostCli
 {
+    /// <summary>The exit code reported for a run this class killed.</summary>
+    public const int KilledExitCode = 137;
+
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
 
     public static string HostDll { get; } = Path.Combine(AppContext.BaseDirectory, "AkashML.Web.dll");
@@ -32,7 +35,11 @@ internal static class HostCli
     public static Task<CliResult> RunAsync(string dataDirectory, params string[] args) => RunAsync(dataDirectory, null, args);
 
     /// <summary>Runs another build of the host than the one beside these tests (one without the benchmarks).</summary>
-    public static async Task<CliResult> RunHostAsync(string hostDll, string dataDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static Task<CliResult> RunHostAsync(string hostDll, string dataDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
+        RunHostAsync(hostDll, dataDirectory, environment, killAfter: null, args);
+
+    /// <summary>Runs a verb and, when it is still running after <paramref name="killAfter"/>, kills it (SIGKILL), as a crash or an OOM kill would.</summary>
+    public static async Task<CliResult> RunHostAsync(string hostDll, string dataDirectory, IReadOnlyDictionary<string, string?>? environment, TimeSpan? killAfter, params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
@@ -60,7 +67,7 @@ internal static class HostCli
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Limit);
+        using var timeout = new CancellationTokenSource(killAfter ?? Limit);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -68,7 +75,13 @@ internal static class HostCli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"`{string.Join(' ', args)}` did not finish within {Limit.TotalMinutes} minutes");
+            if (killAfter is null)
+            {
+                Assert.Fail($"`{string.Join(' ', args)}` did not finish within {Limit.TotalMinutes} minutes");
+            }
+
+            await process.WaitForExitAsync();
+            return new CliResult(KilledExitCode, await stdout, await stderr);
         }
 
         return new CliResult(process.ExitCode, await stdout, await stderr);

@@ -1,0 +1,39 @@
+using System.Globalization;
+using AkashML.Web.IntegrationTests.Cli;
+using AkashML.Web.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace AkashML.Web.IntegrationTests.Faults;
+
+/// <summary>
+/// <c>migrate</c> killed (SIGKILL) at points spread over its run: the next <c>migrate</c> completes, a third finds
+/// nothing to do, and the database takes an account, whichever migration the kill interrupted.
+/// </summary>
+public sealed class MigrationKillTests(ITestOutputHelper output)
+{
+    // From before the process has opened the database to after it has finished, on this and the CI machine.
+    private static readonly int[] KillAfterMilliseconds = [400, 800, 1200, 1700, 2500];
+
+    [Theory, SqliteData, PostgresData]
+    public async Task A_migration_killed_at_any_point_completes_on_the_next_run(DatabaseKind kind)
+    {
+        var killedMidway = 0;
+        foreach (var delay in KillAfterMilliseconds)
+        {
+            await using var database = await TestDatabase.CreateAsync(kind);
+            var environment = new Dictionary<string, string?> { ["ConnectionStrings__Postgres"] = database.ConnectionString ?? "" };
+
+            var first = await HostCli.RunHostAsync(HostCli.HostDll, database.DataDirectory, environment, TimeSpan.FromMilliseconds(delay), "migrate");
+            killedMidway += first.ExitCode == HostCli.KilledExitCode ? 1 : 0;
+            var second = await HostCli.RunAsync(database.DataDirectory, environment, "migrate");
+            Assert.True(second.ExitCode == 0, $"after a kill at {delay} ms: {second}");
+            var third = await HostCli.RunAsync(database.DataDirectory, environment, "migrate");
+            Assert.Contains("database is up to date", third.Stdout, StringComparison.Ordinal);
+            var user = await HostCli.RunAsync(database.DataDirectory, environment, "users", "create", "--email", AccountFlows.NewEmail("migrated"), "--password", AccountFlows.GoodPassword);
+            Assert.True(user.ExitCode == 0, $"after a kill at {delay} ms: {user}");
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kind}: {killedMidway} of {KillAfterMilliseconds.Length} first runs were killed before they finished"));
+        Assert.True(killedMidway > 0, "no run was killed: the delays no longer reach into the migration");
+    }
+}
