@@ -16,7 +16,10 @@ namespace AkashML.Web.IntegrationTests.Telemetry;
 /// <summary>
 /// <c>GET /metrics</c> on a real host: Prometheus text with the gateway's per-model counters and ASP.NET Core's HTTP
 /// metrics for administrators by default, a 404 for everyone else; <c>Anyone</c> opens it, <c>Off</c> closes it.
+/// Meters are found by name across the process, so with other in-process hosts alive a scrape would also show their
+/// models: these tests run alone (<see cref="Faults.AloneCollection"/>).
 /// </summary>
+[Collection(Faults.AloneCollection.Name)]
 public sealed class MetricsEndpointTests(HostPool hosts) : IClassFixture<HostPool>
 {
     private const string Model = "akashml/tiny-random";
