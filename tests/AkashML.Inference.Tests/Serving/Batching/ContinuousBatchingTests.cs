@@ -65,9 +65,16 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
             GenerationTranscript.Append(choices, update);
             if (update.CompletionTokens == 1 && joined is null)
             {
+                // The scheduler waits at the gate while the joiner is queued (collecting queues it before its first
+                // await), then runs one iteration: the joiner's prefill and a step the two share.
                 joinedAt = update.CompletionTokens;
-                joined = Task.Run(() => GenerationTranscript.CollectAsync(fixture.Batched, joiner, timeout.Token));
-                await WaitForSharedStepAsync(before, timeout.Token);
+                using (var gate = fixture.Batched.GateBatching())
+                {
+                    joined = GenerationTranscript.CollectAsync(fixture.Batched, joiner, timeout.Token);
+                    gate.Advance();
+                }
+
+                Assert.True(SharedAStep(before, fixture.Batched.Batching!), "the joining request shared a step with the running one");
             }
         }
 
@@ -254,15 +261,4 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
     /// <summary>True when some step since <paramref name="before"/> decoded more than one sequence.</summary>
     private static bool SharedAStep(BatchingStatistics before, BatchingStatistics after) =>
         after.DecodedRows - before.DecodedRows > after.SharedSteps - before.SharedSteps;
-
-    /// <summary>Waits (bounded) until a step since <paramref name="before"/> decoded more than one sequence.</summary>
-    private async Task WaitForSharedStepAsync(BatchingStatistics before, CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < 500 && !SharedAStep(before, fixture.Batched.Batching!); i++)
-        {
-            await Task.Delay(10, cancellationToken);
-        }
-
-        Assert.True(SharedAStep(before, fixture.Batched.Batching!), "the joining request shared a step with the running one");
-    }
 }
