@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using AkashML.Billing.Ledger;
@@ -59,7 +58,7 @@ public sealed class BackupRestoreTests
         var copy = "akashml_restored_" + Guid.NewGuid().ToString("N");
         try
         {
-            await RunAsync("pg_dump", "--format=custom", "--file=" + dump, Libpq(original.Database.ConnectionString!, null));
+            await ThrowawayPostgres.RunToolAsync("pg_dump", ["--format=custom", "--file=" + dump, Libpq(original.Database.ConnectionString!, null)]);
             await using (var connection = new NpgsqlConnection(admin))
             {
                 await connection.OpenAsync();
@@ -67,7 +66,7 @@ public sealed class BackupRestoreTests
                 await create.ExecuteNonQueryAsync();
             }
 
-            await RunAsync("pg_restore", "--no-owner", "--dbname=" + Libpq(admin, copy), dump);
+            await ThrowawayPostgres.RunToolAsync("pg_restore", ["--no-owner", "--dbname=" + Libpq(admin, copy), dump]);
             settings["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(admin) { Database = copy }.ConnectionString;
             await using var host = await AkashWebHost.StartAsync(DatabaseKind.Postgres, settings);
             await AssertServesAsync(host, userId, key);
@@ -105,20 +104,5 @@ public sealed class BackupRestoreTests
     {
         var builder = new NpgsqlConnectionStringBuilder(npgsql);
         return $"host={builder.Host} port={builder.Port} user={builder.Username} dbname={database ?? builder.Database}";
-    }
-
-    private static async Task RunAsync(string tool, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Path.Combine(ThrowawayPostgres.Binaries, tool)) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.True(process.ExitCode == 0, $"{tool} exited {process.ExitCode}: {await output}{await errors}");
     }
 }

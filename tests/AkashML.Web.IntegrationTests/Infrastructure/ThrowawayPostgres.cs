@@ -88,6 +88,9 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     private Task StartServerAsync() =>
         RunAsPostgresAsync("pg_ctl", ["-D", DataFolder, "-w", "-t", "60", "-o", ServerOptions, "-l", LogFile, "start"]);
 
+    /// <summary>Runs a client tool of the same PostgreSQL build (pg_dump, pg_restore…) as the current user; throws with its output on failure.</summary>
+    public static Task RunToolAsync(string tool, IReadOnlyList<string> arguments) => RunAsync(Path.Combine(Binaries, tool), arguments);
+
     private Task RunAsPostgresAsync(string tool, IReadOnlyList<string> arguments)
     {
         var path = Path.Combine(_bin, tool);
