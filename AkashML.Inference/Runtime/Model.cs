@@ -226,6 +226,10 @@ public sealed class Model : IDisposable
             {
                 sessionOptions.SetIntraOpThreads(options.IntraOpThreads);
             }
+            else if (!config.Model!.Decoder!.SessionOptions.ContainsKey("intra_op_num_threads"))
+            {
+                sessionOptions.SetIntraOpThreads(ModelOptions.DefaultIntraOpThreads);
+            }
 
             if (options.InterOpThreads > 0)
             {

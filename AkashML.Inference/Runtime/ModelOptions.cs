@@ -11,8 +11,15 @@ public sealed class ModelOptions
     /// <summary>Extra provider options (e.g. "device_id" for CUDA), merged over the config's provider_options entry.</summary>
     public IReadOnlyDictionary<string, string> ProviderOptions { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Threads inside one operator; 0 keeps the config's value or ORT's default.</summary>
+    /// <summary>Threads inside one operator; 0 keeps the config's value or else <see cref="DefaultIntraOpThreads"/>.</summary>
     public int IntraOpThreads { get; init; }
+
+    /// <summary>
+    /// Half the logical processors (one per physical core where cores run two hardware threads), 1 to 16: the rule
+    /// ORT GenAI applies. ORT's own default takes every logical processor, which on a small machine leaves the serving
+    /// threads none and makes each short operator pay a hand-off between threads that costs more than it saves.
+    /// </summary>
+    public static int DefaultIntraOpThreads { get; } = Math.Clamp(Environment.ProcessorCount / 2, 1, 16);
 
     /// <summary>Threads across operators; 0 keeps the config's value or ORT's default.</summary>
     public int InterOpThreads { get; init; }

@@ -28,7 +28,7 @@ public sealed class InferenceOptions
     /// <summary>Per-model execution provider, keyed by model id.</summary>
     public Dictionary<string, ExecutionProvider> ModelExecutionProviders { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Threads ORT uses inside one operator (0 = ORT's default: one per core).</summary>
+    /// <summary>Threads ORT uses inside one operator (0 = the model config's value, else half the logical processors, 1 to 16).</summary>
     [Range(0, 1024)]
     public int IntraOpThreads { get; set; }
 
