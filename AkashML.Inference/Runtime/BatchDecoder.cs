@@ -8,10 +8,13 @@ namespace AkashML.Inference.Runtime;
 /// a prefill that runs one prompt (or one chunk of it) into one slot, and a decode step that runs one token for each of the first B slots.
 /// </summary>
 /// <remarks>
-/// This relies on GroupQueryAttention with a shared past/present buffer: each row's new key/value is written at that
-/// row's own past length (seqlens_k = sum(attention_mask) - 1), so rows of different lengths share one run. Batch is the
+/// With GroupQueryAttention and a shared past/present buffer, each row's new key/value is written at that row's own
+/// past length (seqlens_k = sum(attention_mask) - 1), so rows of different lengths share one run. Batch is the
 /// outermost dimension, so a slot is one contiguous block and a batch of the first B slots is a prefix of the buffer:
-/// both are passed to ORT as tensors over that memory (nothing is copied). Only the scheduler's thread may call this.
+/// both are passed to ORT as tensors over that memory (nothing is copied).
+/// Graphs whose present is past and new tokens concatenated (MultiHeadAttention and the like) batch as padded rows
+/// instead (<see cref="PaddedPast"/>): the rows' caches are packed to the longest row's width with masked gaps, and each
+/// row's new key/value is copied back from the end of the present. Only the scheduler's thread may call this.
 /// </remarks>
 internal sealed unsafe class BatchDecoder : IDisposable
 {
@@ -32,6 +35,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
     private byte[] _ids = [];
     private byte[] _positions = [];
     private byte[] _mask = [];
+    private readonly PaddedPast? _padded;
     private int _capacity;
     private bool _disposed;
 
@@ -39,7 +43,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
     {
         if (!Supports(model))
         {
-            throw new InvalidOperationException($"The model '{model.Folder}' cannot be batched: it needs a GroupQueryAttention graph with a shared past/present buffer.");
+            throw new InvalidOperationException($"The model '{model.Folder}' cannot be batched: it needs separate key/value caches, an attention mask and no n-gram ban.");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 1);
@@ -60,6 +64,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
         _lengths = new int[slots];
         _inputs = new IntPtr[model.InputNames.Length];
         _outputs = new IntPtr[model.OutputNames.Length];
+        _padded = model.Config.Search.PastPresentShareBuffer ? null : new PaddedPast(_signature);
     }
 
     /// <summary>Positions each slot can hold now; it grows on demand up to the model's context_length.</summary>
@@ -68,16 +73,15 @@ internal sealed unsafe class BatchDecoder : IDisposable
     internal int Slots => _slots;
 
     /// <summary>
-    /// True when rows of different lengths can share a decode step: the search config shares past and present (which
-    /// this runtime only does for GroupQueryAttention graphs), separate key/value tensors, an attention mask to derive
-    /// seqlens_k from, and no n-gram ban (the per-request path applies that inside its generator).
+    /// True when rows of different lengths can share a decode step: separate key/value tensors, an attention mask (it
+    /// gives GroupQueryAttention its seqlens_k and masks the gaps of padded rows), and no n-gram ban (the per-request
+    /// path applies that inside its generator).
     /// </summary>
     internal static bool Supports(Model model)
     {
         var signature = model.Signature;
         var search = model.Config.Search;
-        return search.PastPresentShareBuffer
-            && search.NoRepeatNgramSize == 0
+        return search.NoRepeatNgramSize == 0
             && !signature.CombinedKv
             && signature.PastNames.Length > 0
             && signature.AttentionMask is not null;
@@ -223,7 +227,16 @@ internal sealed unsafe class BatchDecoder : IDisposable
             }
         }
 
-        Run(slot, 1, chunk, total, cancellationToken);
+        var ranChunk = chunk;
+        if (_padded is not null)
+        {
+            ranChunk = AppendPadded(slot, tokens, past, cancellationToken);
+        }
+        else
+        {
+            Run(slot, 1, chunk, total, cancellationToken);
+        }
+
         _lengths[slot] = total;
         if (logits.IsEmpty)
         {
@@ -232,7 +245,8 @@ internal sealed unsafe class BatchDecoder : IDisposable
             return;
         }
 
-        ReadLogits(1, chunk, last, logits);
+        // Token by token, the logits are the last run's, as a single-row generator's are then.
+        ReadLogits(1, ranChunk, ranChunk == chunk ? last : 0, logits);
     }
 
     /// <summary>
@@ -264,15 +278,25 @@ internal sealed unsafe class BatchDecoder : IDisposable
             WriteInteger(_ids, _signature.InputIdsType, b, tokens[b]);
             WriteInteger(_positions, _signature.PositionIdsType, b, _lengths[b]);
 
-            // Ones over the row's own past and new token; the rest of the common width is padding the graph ignores
-            // (seqlens_k and cumsum positions only count the ones).
+            // GroupQueryAttention: ones over the row's own past and new token; the rest of the common width is padding
+            // the graph ignores (seqlens_k and cumsum positions only count the ones). Padded rows: the past is packed to
+            // width - 1 and the new token comes last, so the gap between the row's end and the last column is masked.
             for (var t = 0; t < width; t++)
             {
-                WriteInteger(_mask, _signature.AttentionMaskType, (b * width) + t, t <= _lengths[b] ? 1 : 0);
+                var one = _padded is null ? t <= _lengths[b] : t < _lengths[b] || t == width - 1;
+                WriteInteger(_mask, _signature.AttentionMaskType, (b * width) + t, one ? 1 : 0);
             }
         }
 
-        Run(0, rows, 1, width, cancellationToken);
+        if (_padded is not null)
+        {
+            RunPadded(0, rows, 1, width - 1, cancellationToken);
+        }
+        else
+        {
+            Run(0, rows, 1, width, cancellationToken);
+        }
+
         for (var b = 0; b < rows; b++)
         {
             _lengths[b]++;
@@ -355,6 +379,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
             _buffers[i] = IntPtr.Zero;
         }
 
+        _padded?.Dispose();
         _runOptions.Dispose();
     }
 
@@ -410,6 +435,123 @@ internal sealed unsafe class BatchDecoder : IDisposable
         }
     }
 
+
+    /// <summary>
+    /// A padded-row append: the chunk in one run on top of the slot's packed past, or, where the graph refuses several
+    /// new tokens on a non-empty past, one run per token (the last run's logits are what a single-row generator reads
+    /// then too).
+    /// </summary>
+    /// <returns>The number of tokens the last run took: the chunk, or 1.</returns>
+    private int AppendPadded(int slot, ReadOnlySpan<int> tokens, int past, CancellationToken cancellationToken)
+    {
+        var chunk = tokens.Length;
+        if (chunk == 1 || past == 0 || !_model.MultiTokenContinuationFails)
+        {
+            try
+            {
+                RunPadded(slot, 1, chunk, past, cancellationToken);
+                return chunk;
+            }
+            catch (OnnxRuntimeException) when (chunk > 1 && past > 0 && !cancellationToken.IsCancellationRequested)
+            {
+                _model.MultiTokenContinuationFails = true;
+            }
+        }
+
+        try
+        {
+            for (var j = 0; j < chunk; j++)
+            {
+                var length = past + j;
+                WriteInteger(_ids, _signature.InputIdsType, 0, tokens[j]);
+                WriteInteger(_positions, _signature.PositionIdsType, 0, length);
+                for (var t = 0; t <= length; t++)
+                {
+                    WriteInteger(_mask, _signature.AttentionMaskType, t, 1);
+                }
+
+                if (j > 0)
+                {
+                    OrtTensor.Release(_outputs[0]);
+                    _outputs[0] = IntPtr.Zero;
+                }
+
+                // Each run writes its key/value at the slot's length, so the slot grows token by token here.
+                _lengths[slot] = length;
+                RunPadded(slot, 1, 1, length, cancellationToken);
+            }
+        }
+        finally
+        {
+            // Append sets the new length once the whole chunk has run; a failure leaves the slot as it was.
+            _lengths[slot] = past;
+        }
+
+        return 1;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="rows"/> slots from <paramref name="firstSlot"/> over their caches packed to
+    /// <paramref name="pastWidth"/> positions, then copies each row's <paramref name="chunk"/> new keys/values from the
+    /// end of the presents into its slot at its own length. The caller has written ids, positions and the mask.
+    /// </summary>
+    private void RunPadded(int firstSlot, int rows, int chunk, int pastWidth, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var signature = _signature;
+        var padded = _padded!;
+        var owned = 0;
+        var outputs = _outputs.AsSpan();
+        outputs.Clear();
+        var width = pastWidth + chunk;
+        fixed (byte* ids = _ids)
+        fixed (byte* positions = _positions)
+        fixed (byte* mask = _mask)
+        {
+            try
+            {
+                Span<long> shape = [rows, chunk];
+                _inputs[owned++] = OrtTensor.Wrap(ids, (long)rows * chunk * OrtTensor.ElementSize(signature.InputIdsType), signature.InputIdsType, shape);
+                Span<long> maskShape = [rows, width];
+                _inputs[owned++] = OrtTensor.Wrap(mask, (long)rows * width * OrtTensor.ElementSize(signature.AttentionMaskType), signature.AttentionMaskType, maskShape);
+                if (signature.PositionIds is not null)
+                {
+                    _inputs[owned++] = OrtTensor.Wrap(positions, (long)rows * chunk * OrtTensor.ElementSize(signature.PositionIdsType), signature.PositionIdsType, shape);
+                }
+
+                for (var i = 0; i < _buffers.Length; i++)
+                {
+                    _inputs[owned++] = padded.Pack(i, _buffers[i], _capacity, firstSlot, rows, _lengths, pastWidth);
+                }
+
+                _model.Run(_runOptions, _inputs, outputs, cancellationToken);
+                for (var i = 0; i < _buffers.Length; i++)
+                {
+                    padded.Unpack(outputs[1 + i], _buffers[i], _capacity, firstSlot, rows, _lengths, pastWidth, chunk);
+                }
+            }
+            catch
+            {
+                OrtTensor.Release(outputs[0]);
+                outputs[0] = IntPtr.Zero;
+                throw;
+            }
+            finally
+            {
+                for (var i = 0; i < owned; i++)
+                {
+                    OrtTensor.Release(_inputs[i]);
+                    _inputs[i] = IntPtr.Zero;
+                }
+
+                for (var i = 1; i < outputs.Length; i++)
+                {
+                    OrtTensor.Release(outputs[i]);
+                    outputs[i] = IntPtr.Zero;
+                }
+            }
+        }
+    }
 
     /// <summary>Copies row b's logits at token <paramref name="index"/> of the run to <paramref name="destination"/>, then releases the output.</summary>
     private void ReadLogits(int rows, int chunk, int index, Span<float> destination)

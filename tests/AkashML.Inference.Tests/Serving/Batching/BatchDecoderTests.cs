@@ -25,8 +25,42 @@ public sealed class BatchDecoderTests(BatchingFixture fixture) : IClassFixture<B
         StepsMatchSingleRowGenerators(model);
     }
 
+    /// <summary>
+    /// A MultiHeadAttention graph (no shared buffer: its present is the past with the new token appended) batches as
+    /// padded rows; the masked gaps must not change a single logit bit.
+    /// </summary>
+    [NeedsSharedFact("models/tiny-random-LlamaForCausalLM-fp16")]
+    public void A_graph_without_a_shared_buffer_batches_exactly_as_padded_rows()
+    {
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-LlamaForCausalLM-fp16"), new ModelOptions { IntraOpThreads = 1 });
+        Assert.False(model.Config.Search.PastPresentShareBuffer);
+        StepsMatchSingleRowGenerators(model);
+    }
+
+    /// <summary>
+    /// A chunked prompt on a padded slot gives the logits of a generator fed the same chunks (this graph refuses several
+    /// new tokens on a non-empty past, so both feed continuations token by token).
+    /// </summary>
+    [NeedsSharedFact("models/tiny-random-LlamaForCausalLM-fp16")]
+    public void A_padded_slot_takes_its_prompt_in_chunks()
+    {
+        using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-LlamaForCausalLM-fp16"), new ModelOptions { IntraOpThreads = 1 });
+        int[] prompt = [3, 14, 15, 92, 65, 35, 89, 79, 32, 38, 46, 26, 43];
+        using var generator = new Generator(model, new GeneratorParams(model) { MaxLength = 64 });
+        generator.AppendTokens(prompt.AsSpan(0, 5));
+        generator.AppendTokens(prompt.AsSpan(5, 6));
+        generator.AppendTokens(prompt.AsSpan(11));
+        using var decoder = new BatchDecoder(model, slots: 2);
+        var logits = new float[model.VocabSize];
+        decoder.Append(1, prompt.AsSpan(0, 5), [], CancellationToken.None);
+        decoder.Append(1, prompt.AsSpan(5, 6), [], CancellationToken.None);
+        decoder.Append(1, prompt.AsSpan(11), logits, CancellationToken.None);
+        Assert.Equal(prompt.Length, decoder.Length(1));
+        Assert.Equal(generator.GetLogits().ToArray(), logits);
+    }
+
     [NeedsSharedFact("models/tiny-random-gpt2-fp32")]
-    public void Models_without_a_shared_buffer_keep_the_per_request_path()
+    public void Models_with_a_combined_key_value_cache_keep_the_per_request_path()
     {
         using var model = Model.Load(SharedTestData.PathOf("models/tiny-random-gpt2-fp32"));
         Assert.False(BatchDecoder.Supports(model));
