@@ -68,16 +68,19 @@ public static class AnthropicMessages
                 continue;
             }
 
-            result.Add(new JsonObject
+            var function = new JsonObject
             {
-                ["type"] = "function",
-                ["function"] = new JsonObject
-                {
-                    ["name"] = name.DeepClone(),
-                    ["description"] = tool["description"]?.DeepClone() ?? "",
-                    ["parameters"] = tool["input_schema"]?.DeepClone() ?? new JsonObject { ["type"] = "object" },
-                },
-            });
+                ["name"] = name.DeepClone(),
+                ["description"] = tool["description"]?.DeepClone() ?? "",
+                ["parameters"] = tool["input_schema"]?.DeepClone() ?? new JsonObject { ["type"] = "object" },
+            };
+            if (tool["strict"] is { } strict)
+            {
+                // Strict tools get arguments constrained to their input_schema (the grammar reads function.strict).
+                function["strict"] = strict.DeepClone();
+            }
+
+            result.Add(new JsonObject { ["type"] = "function", ["function"] = function });
         }
 
         return result;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkashML.Inference.Serving;
@@ -36,6 +37,8 @@ public static class MessagesApi
         var maxTokens = JsonBody.InRange(messages.MaxTokens, "max_tokens", 1, int.MaxValue) ?? throw ApiException.InvalidParameter("max_tokens", "'max_tokens' is required.");
         var prompt = Prompt(messages, model);
         var stream = messages.Stream ?? false;
+        var tools = model.SupportsTools ? AnthropicMessages.ToTemplateTools(messages.Tools) : null;
+        var grammar = AnthropicStructuredOutput.Read(messages, tools);
         var request = new GenerationRequest
         {
             PromptTokens = prompt,
@@ -45,12 +48,15 @@ public static class MessagesApi
             TopP = JsonBody.InRange(messages.TopP, "top_p", 0, 1) ?? 1.0,
             TopK = JsonBody.InRange(messages.TopK, "top_k", 0, 1_000_000) ?? 0,
             StopSequences = ReadStopSequences(messages.StopSequences),
+            Grammar = grammar,
         };
+        CheckGrammarFits(request, messages);
+        GenerationGuard.CheckSupported(model, request);
+
         // Hitting a limit the server imposed (the model's context or output cap) is the end of the model's turn; only the
         // client's own max_tokens is reported as "max_tokens" (Claude Code retries that as an over-long answer).
         var clamped = request.MaxNewTokens < maxTokens;
         await call.ReserveAsync(model, prompt.Count, request.MaxNewTokens, stream, cancellationToken);
-        var tools = model.SupportsTools ? AnthropicMessages.ToTemplateTools(messages.Tools) : null;
         var id = "msg_" + call.InferenceId[4..];
         var modelId = body.RequiredString("model");
 
@@ -122,6 +128,26 @@ public static class MessagesApi
         return TypedResults.Json(
             new AnthropicMessage(id, modelId, content, StopReason(final, usedTools, clamped), choice.MatchedStopSequence, new AnthropicUsage(prompt.Count, call.CompletionTokens)),
             ApiJsonContext.Api.AnthropicMessage);
+    }
+
+    /// <summary>A schema's document must be able to close within the answer, and no stop sequence may cut it.</summary>
+    private static void CheckGrammarFits(GenerationRequest request, MessagesBody body)
+    {
+        if (request.Grammar is not { } grammar)
+        {
+            return;
+        }
+
+        if (request.StopSequences.Count > 0 && (body.OutputConfig is not null || body.OutputFormat is not null))
+        {
+            throw ApiException.InvalidParameter("stop_sequences", "'stop_sequences' cannot be combined with a json_schema output format: a stop sequence could cut the document short.");
+        }
+
+        if (grammar.MinLength > request.MaxNewTokens)
+        {
+            throw ApiException.InvalidParameter("max_tokens", string.Create(CultureInfo.InvariantCulture,
+                $"The shortest output that satisfies '{grammar.Parameter}' needs up to {grammar.MinLength} tokens, but only {request.MaxNewTokens} may be generated ('max_tokens' or the context left)."));
+        }
     }
 
     private static IReadOnlyList<int> Prompt(MessagesBody body, ITextModel model)

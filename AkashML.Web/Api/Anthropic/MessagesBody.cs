@@ -25,4 +25,13 @@ public sealed record MessagesBody
     public int? TopK { get; init; }
 
     public JsonNode? StopSequences { get; init; }
+
+    /// <summary><c>{"type":"auto"|"any"|"none"}</c> or <c>{"type":"tool","name":…}</c>.</summary>
+    public JsonNode? ToolChoice { get; init; }
+
+    /// <summary>Structured outputs (GA): <c>{"format":{"type":"json_schema","schema":{…}}}</c>.</summary>
+    public JsonNode? OutputConfig { get; init; }
+
+    /// <summary>Structured outputs (the beta's name): <c>{"type":"json_schema","schema":{…}}</c>.</summary>
+    public JsonNode? OutputFormat { get; init; }
 }
