@@ -1,6 +1,7 @@
 using AkashML.Data;
 using AkashML.Data.Keys;
 using AkashML.Inference.Serving;
+using AkashML.Web.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,7 @@ public sealed class ApiKeyService(
     IOptions<ApiKeyOptions> options,
     SqliteWriteGate sqliteGate,
     IModelProvider models,
+    UsageWriter usage,
     TimeProvider clock)
 {
     public const int MaxNameLength = 100;
@@ -148,6 +150,7 @@ public sealed class ApiKeyService(
         problems.AddRange(limits.Validate(clock.GetUtcNow()));
         var allowed = CheckModels(limits, problems);
         ThrowIfAny(problems);
+        await FlushUsageBeforeBudgetAsync(limits, cancellationToken);
         return await UpdateAsync(keyId, ownerId, key =>
         {
             key.Name = name.Trim();
@@ -165,6 +168,7 @@ public sealed class ApiKeyService(
         var problems = new List<string>(limits.Validate(clock.GetUtcNow()));
         var allowed = CheckModels(limits, problems);
         ThrowIfAny(problems);
+        await FlushUsageBeforeBudgetAsync(limits, cancellationToken);
         return await UpdateAsync(keyId, ownerId, key => Apply(key, limits, allowed), cancellationToken);
     }
 
@@ -326,10 +330,60 @@ public sealed class ApiKeyService(
             return false;
         }
 
+        var hadBudget = key.BudgetMicros is not null;
         change(key);
+        if (!hadBudget && key.BudgetMicros is not null)
+        {
+            await CountSpendSoFarAsync(key.Id, cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         Forget([key.SecretHash, key.PreviousSecretHash]);
         return true;
+    }
+
+    /// <summary>A budget counts what the key already spent, so the usage records it reads must be written first.</summary>
+    private async Task FlushUsageBeforeBudgetAsync(ApiKeyLimits limits, CancellationToken cancellationToken)
+    {
+        if (limits.BudgetMicros is not null)
+        {
+            await usage.FlushAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A key that gets a budget: its spend so far, day by day from its usage records, becomes the spend the budget
+    /// counts (saved with the budget itself). Without a budget nothing tracked the key's spend, so a budget set mid-month
+    /// would otherwise start from zero. Requests already running when the budget is set are not counted.
+    /// </summary>
+    private async Task CountSpendSoFarAsync(Guid keyId, CancellationToken cancellationToken)
+    {
+        var perDay = new Dictionary<int, long>();
+        await foreach (var record in db.UsageRecords.AsNoTracking().Where(u => u.ApiKeyId == keyId && u.CostMicros > 0)
+            .Select(u => new { u.CreatedAt, u.CostMicros }).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            var day = BudgetCalendar.Day(record.CreatedAt);
+            perDay[day] = perDay.GetValueOrDefault(day) + record.CostMicros;
+        }
+
+        // Rows left from an earlier budget are replaced (updated in place: a row deleted and added again in one save
+        // would be two instances of one key).
+        foreach (var row in await db.ApiKeySpend.Where(s => s.KeyId == keyId).ToListAsync(cancellationToken))
+        {
+            if (perDay.Remove(row.Day, out var spent))
+            {
+                row.SpentMicros = spent;
+            }
+            else
+            {
+                db.ApiKeySpend.Remove(row);
+            }
+        }
+
+        foreach (var (day, spent) in perDay)
+        {
+            db.ApiKeySpend.Add(new ApiKeySpend { KeyId = keyId, Day = day, SpentMicros = spent });
+        }
     }
 
     private void Forget(IEnumerable<string?> hashes)

@@ -155,6 +155,41 @@ public sealed class KeyBudgetTests(KeyBudgetHostPool hosts) : IClassFixture<KeyB
     }
 
     [Theory, SqliteData, PostgresData]
+    public async Task A_budget_set_on_a_key_that_already_spent_counts_that_spend(DatabaseKind kind)
+    {
+        var (host, clock) = await hosts.GetAsync(kind);
+        clock.AdvanceToMinuteOffset(TimeSpan.FromSeconds(1));
+        var account = await NewAccountAsync(host, ApiKeyLimits.None);
+        using var http = Http(host, account.Secret);
+
+        // Two dollars spent before the key had a budget.
+        using (var before = await PostAsync(http, "v1/chat/completions", Allowed, maxTokens: 2))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        Assert.Equal(0, await SpentTodayAsync(host, account.KeyId, clock));
+        await host.WithServicesAsync(sp => sp.GetRequiredService<ApiKeyService>().UpdateLimitsAsync(account.KeyId, account.UserId,
+            ApiKeyLimits.None with { BudgetMicros = 3_000_000, BudgetPeriod = ApiKeyBudgetPeriod.Monthly }, CancellationToken.None));
+
+        // Three dollars a month with two spent: one more token fits, two do not.
+        Assert.Equal(2_000_000, await SpentTodayAsync(host, account.KeyId, clock));
+        var overBudget = await ErrorAsync(http, "v1/chat/completions", Allowed, HttpStatusCode.PaymentRequired, maxTokens: 2);
+        Assert.Contains("$1.00 of it is left", overBudget["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        using (var fits = await PostAsync(http, "v1/chat/completions", Allowed, maxTokens: 1))
+        {
+            Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+        }
+
+        var shown = await host.WithServicesAsync(async sp =>
+        {
+            var keys = sp.GetRequiredService<ApiKeyService>();
+            return await keys.SpentThisPeriodAsync(await keys.ListAsync(account.UserId, CancellationToken.None), CancellationToken.None);
+        });
+        Assert.Equal(3_000_000, shown[account.KeyId]);
+    }
+
+    [Theory, SqliteData, PostgresData]
     public async Task A_hundred_parallel_requests_never_take_a_key_past_its_budget(DatabaseKind kind)
     {
         var (host, clock) = await hosts.GetAsync(kind);
