@@ -6,6 +6,10 @@ namespace AkashML.Web.Nodes;
 /// <c>POST /internal/v1/generate</c>'s body: the model and a <see cref="GenerationRequest"/> in token space. Grammars
 /// are not carried; a gateway refuses them before calling (see <see cref="NodeTextModel.EnsureSupported"/>).
 /// </summary>
+/// <remarks>
+/// Optional fields have setters, not init accessors: the JSON source generator sets every init-only property, so an
+/// absent one would get its type's default instead of the initializer's (top_p 0 instead of 1).
+/// </remarks>
 public sealed record NodeGenerateBody
 {
     public required string Model { get; init; }
@@ -14,33 +18,33 @@ public sealed record NodeGenerateBody
 
     public required int MaxNewTokens { get; init; }
 
-    public double Temperature { get; init; } = 1.0;
+    public double Temperature { get; set; } = 1.0;
 
-    public double TopP { get; init; } = 1.0;
+    public double TopP { get; set; } = 1.0;
 
-    public int TopK { get; init; }
+    public int TopK { get; set; }
 
-    public double MinP { get; init; }
+    public double MinP { get; set; }
 
-    public double FrequencyPenalty { get; init; }
+    public double FrequencyPenalty { get; set; }
 
-    public double PresencePenalty { get; init; }
+    public double PresencePenalty { get; set; }
 
-    public double RepetitionPenalty { get; init; } = 1.0;
+    public double RepetitionPenalty { get; set; } = 1.0;
 
-    public Dictionary<int, double>? LogitBias { get; init; }
+    public Dictionary<int, double>? LogitBias { get; set; }
 
-    public long? Seed { get; init; }
+    public long? Seed { get; set; }
 
-    public IReadOnlyList<string> StopSequences { get; init; } = [];
+    public IReadOnlyList<string> StopSequences { get; set; } = [];
 
-    public int N { get; init; } = 1;
+    public int N { get; set; } = 1;
 
-    public int BestOf { get; init; } = 1;
+    public int BestOf { get; set; } = 1;
 
-    public int? TopLogprobs { get; init; }
+    public int? TopLogprobs { get; set; }
 
-    public bool JsonObject { get; init; }
+    public bool JsonObject { get; set; }
 
     public static NodeGenerateBody From(string model, GenerationRequest request)
     {
@@ -99,7 +103,7 @@ public sealed record NodeGenerateBody
         : MinP is < 0 or > 1 || double.IsNaN(MinP) ? ("min_p", "min_p must be in [0, 1]")
         : RepetitionPenalty <= 0 || double.IsNaN(RepetitionPenalty) ? ("repetition_penalty", "repetition_penalty must be above 0")
         : N < 1 ? ("n", "n must be at least 1")
-        : BestOf < N ? ("best_of", "best_of must be at least n")
+        : BestOf < 1 ? ("best_of", "best_of must be at least 1")
         : TopLogprobs < 0 ? ("top_logprobs", "top_logprobs must be 0 or more")
         : StopSequences is null || StopSequences.Any(string.IsNullOrEmpty) ? ("stop_sequences", "stop_sequences must be non-empty strings")
         : null;

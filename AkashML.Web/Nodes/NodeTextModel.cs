@@ -102,6 +102,8 @@ public sealed class NodeTextModel : ITextModel
             NodeUsage? usage = null;
             while (usage is null)
             {
+                // Lines already buffered come back without looking at the token.
+                cancellationToken.ThrowIfCancellationRequested();
                 string? text;
                 try
                 {
