@@ -28,7 +28,7 @@ public static class CommandLine
         {
             if (rest[i] == "--role")
             {
-                var role = i + 1 < rest.Length ? rest[++i] : throw new CommandLineException("--role needs a value: all, gateway or inference");
+                var role = i + 1 < rest.Length && !rest[i + 1].StartsWith('-') ? rest[++i] : throw new CommandLineException("--role needs a value: all, gateway or inference");
                 result.Add($"--{HostRoleOptions.RoleKey}={role}");
             }
             else if (rest[i].StartsWith("--role=", StringComparison.Ordinal))

@@ -31,8 +31,8 @@ public static class NodeEndpoints
         return endpoints;
     }
 
-    private static Ok<NodeHealth> Health(IModelProvider models, ModelHost host, NodeLoad load) =>
-        TypedResults.Ok(new NodeHealth("ok", models.List().Select(m => m.Id).ToList(), host.LoadedModels, load.InFlight, load.Cancelled));
+    private static JsonHttpResult<NodeHealth> Health(IModelProvider models, ModelHost host, NodeLoad load) =>
+        TypedResults.Json(new NodeHealth("ok", models.List().Select(m => m.Id).ToList(), host.LoadedModels, load.InFlight, load.Cancelled), NodeJsonContext.Wire.NodeHealth);
 
     private static async Task<IResult> GenerateAsync(HttpContext context, IModelProvider models, NodeLoad load, ILogger<NodeLoad> logger)
     {

@@ -87,16 +87,20 @@ public sealed class NodeProtocolTests(InferenceNodeFixture fixture) : IClassFixt
 
         using var cancellation = new CancellationTokenSource();
         var received = 0;
+        var inFlightWhileStreaming = -1;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
             await foreach (var update in node.GenerateAsync(request, cancellation.Token))
             {
                 if (++received == 3)
                 {
+                    // The node cannot finish on its own (no end token, the whole context to fill): it is still running.
+                    inFlightWhileStreaming = (await fixture.HealthAsync()).InFlight;
                     await cancellation.CancelAsync();
                 }
             }
         });
+        Assert.Equal(1, inFlightWhileStreaming);
 
         // The node notices the dropped connection at its next write; wait for its counters to say so.
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -87,4 +87,13 @@ public sealed class RoleTests
     [InlineData(new[] { "--urls=http://127.0.0.1:5000" }, new[] { "--urls=http://127.0.0.1:5000" })]
     public void Serve_arguments_turn_role_into_the_host_role_setting(string[] args, string[] expected) =>
         Assert.Equal(expected, CommandLine.ServeArguments(args));
+
+    [Theory]
+    [InlineData("serve", "--role")]
+    [InlineData("--role", "--urls=http://127.0.0.1:5000")]
+    public void A_role_flag_without_a_value_is_refused(params string[] args)
+    {
+        var error = Assert.Throws<CommandLineException>(() => CommandLine.ServeArguments(args));
+        Assert.Contains("--role needs a value", error.Message, StringComparison.Ordinal);
+    }
 }
