@@ -77,6 +77,11 @@ public static class NodeEndpoints
             return Error(StatusCodes.Status400BadRequest, "invalid_request_error", $"prompt_tokens holds {unknown}, which is not in the model's vocabulary", "prompt_tokens");
         }
 
+        if (body.LogitBias?.Keys.FirstOrDefault(t => model.Tokenizer.IdToToken(t) is null, -1) is var unknownBias and >= 0)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request_error", $"logit_bias names {unknownBias}, which is not in the model's vocabulary", "logit_bias");
+        }
+
         var room = model.Descriptor.ContextLength - body.PromptTokens.Count;
         if (room < 1)
         {

@@ -147,6 +147,8 @@ public sealed class NodeProtocolTests(InferenceNodeFixture fixture) : IClassFixt
     [InlineData("""{"model":"akashml/tiny-random","prompt_tokens":[1],"max_new_tokens":4,"n":0}""", 400, "n")]
     [InlineData("""{"model":"akashml/tiny-random","prompt_tokens":[1],"max_new_tokens":0}""", 400, "max_new_tokens")]
     [InlineData("""{"model":"akashml/tiny-random","prompt_tokens":[99999999],"max_new_tokens":4}""", 400, "prompt_tokens")]
+    [InlineData("""{"model":"akashml/tiny-random","prompt_tokens":[1],"max_new_tokens":4,"logit_bias":{"99999999":5}}""", 400, "logit_bias")]
+    [InlineData("""{"model":"akashml/tiny-random","prompt_tokens":[1],"max_new_tokens":4,"top_p":0}""", 400, "top_p")]
     [InlineData("""{"model":"akashml/tiny-random","prompt_tokens":"abc","max_new_tokens":4}""", 400, null)]
     [InlineData("""not json""", 400, null)]
     [InlineData("""{"model":"nobody/none","prompt_tokens":[1],"max_new_tokens":4}""", 404, null)]

@@ -55,6 +55,24 @@ public sealed class RoleTests
     }
 
     [Fact]
+    public async Task The_all_role_serves_the_node_protocol_beside_the_dashboard()
+    {
+        await using var host = await AkashWebHost.StartAsync(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["Nodes:SharedSecret"] = InferenceNodeFixture.Secret }, realHttp: true);
+        using var http = new HttpClient { BaseAddress = host.RealAddress };
+        var descriptor = host.Services.GetRequiredService<IModelProvider>().Find(InferenceNodeFixture.Model)!;
+        var node = new Web.Nodes.NodeTextModel(http, host.RealAddress!, InferenceNodeFixture.Secret, descriptor, ChatPrompt.FromDirectory(descriptor.Path));
+        var tokens = 0;
+        await foreach (var update in node.GenerateAsync(new GenerationRequest { PromptTokens = node.EncodePrompt("hello", false), MaxNewTokens = 5, Temperature = 0 }, CancellationToken.None))
+        {
+            tokens += update.TokenIds.Count;
+        }
+
+        Assert.Equal(5, tokens);
+        using var login = await http.GetAsync(new Uri("/Account/Login", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
+    [Fact]
     public async Task An_unknown_role_stops_the_start_naming_the_roles()
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
