@@ -18,6 +18,7 @@ using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
 using AkashML.Web.Shell;
 using AkashML.Web.Telemetry;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -44,6 +45,8 @@ public static class HostSetup
         // Streams still running when SIGTERM comes get this long to finish (Kestrel refuses new connections meanwhile).
         services.AddOptions<HostOptions>().Configure<IOptions<HostRoleOptions>>((stop, roles) => stop.ShutdownTimeout = roles.Value.ShutdownTimeout);
         services.AddAkashMLData(builder.Configuration.GetConnectionString("Postgres"), hostOptions.SqlitePath);
+        // Cookie and antiforgery keys live in the database, so any gateway replica reads what another one wrote.
+        services.AddDataProtection().SetApplicationName("AkashML").PersistKeysToDbContext<AkashDbContext>();
 
         services.AddTransient<IStartupFilter, SecurityHeaders>();
         services.AddRazorComponents().AddInteractiveServerComponents();
