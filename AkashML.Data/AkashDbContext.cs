@@ -4,6 +4,7 @@ using AkashML.Data.Inferences;
 using AkashML.Data.Keys;
 using AkashML.Data.Presets;
 using AkashML.Data.Usage;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -20,8 +21,11 @@ namespace AkashML.Data;
 /// dotnet ef migrations add NAME --project AkashML.Data --context SqliteAkashDbContext --output-dir Migrations/Sqlite
 /// </code>
 /// </remarks>
-public abstract class AkashDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
+public abstract class AkashDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Core's Data Protection key ring, shared by every replica (cookies and antiforgery tokens).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<ApiKeySpend> ApiKeySpend => Set<ApiKeySpend>();
@@ -54,6 +58,7 @@ public abstract class AkashDbContext(DbContextOptions options) : IdentityDbConte
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AkashDbContext).Assembly);
+        builder.Entity<DataProtectionKey>().ToTable("DataProtectionKeys");
     }
 }
 

@@ -12,7 +12,17 @@ internal static class HostEntry
     public static async Task<int> RunAsync(string[] args)
     {
         var verb = CommandLine.HasVerb(args);
-        var hostArguments = verb ? CommandLine.HostArguments(args) : args;
+        string[] hostArguments;
+        try
+        {
+            hostArguments = verb ? CommandLine.HostArguments(args) : CommandLine.ServeArguments(args);
+        }
+        catch (CommandLineException ex)
+        {
+            await Console.Error.WriteLineAsync("error: " + ex.Message);
+            return 2;
+        }
+
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = hostArguments,

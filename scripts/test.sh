@@ -102,6 +102,15 @@ prepare_reference_data() {
   fi
 }
 
+validate_deploy() {
+  # deploy/ without a Docker engine or a cluster: the image's publish (the Dockerfile's own script, which fails without
+  # libonnxruntime.so), then the Akash SDL through Akash's SDL parser and the Kubernetes manifests (npm).
+  log "checking deploy/: container publish, Kubernetes manifests, Akash SDL"
+  bash deploy/publish.sh "$work/publish" || return 1
+  npm ci --prefix deploy/validate --no-audit --no-fund --loglevel=error >/dev/null || return 1
+  node deploy/validate/validate.mjs "$work/publish" | tee "$work/deploy.log"
+}
+
 list_skipped() {
   # Prints every skipped test with its reason from the runs' trx files; fails when shared data is present and a test
   # still skipped for want of it.
@@ -161,6 +170,8 @@ log "restoring tools and building ($configuration)"
 dotnet tool restore >/dev/null
 dotnet build AkashML.sln -c "$configuration" -nologo -v:q -clp:ErrorsOnly
 prepare_reference_data
+deploy_status=0
+validate_deploy || deploy_status=1
 start_postgres
 
 export AKASHML_ARTIFACTS_DIR="$results/artifacts"
@@ -170,7 +181,11 @@ rm -rf "$AKASHML_HOST_LOG_DIR"
 mkdir -p "$results" "$AKASHML_ARTIFACTS_DIR" "$AKASHML_HOST_LOG_DIR"
 summary="$work/summary.txt"
 : >"$summary"
-status=0
+status=$deploy_status
+# The deploy checks count with the tests: "deploy: N passed, N failed".
+if [ -f "$work/deploy.log" ]; then
+  tail -1 "$work/deploy.log" | awk '{print $2, $4, 0}' >>"$summary"
+fi
 trx_files=()
 projects=(tests/*/*.csproj e2e/*/*.csproj)
 for project in "${projects[@]}"; do

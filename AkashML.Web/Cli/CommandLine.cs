@@ -16,6 +16,35 @@ public static class CommandLine
     public static bool HasVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
     /// <summary>
+    /// The arguments of <c>serve</c> (or no verb) as configuration sees them: the <c>serve</c> word dropped and
+    /// <c>--role X</c> (or <c>--role=X</c>) written as the <c>Host:Role</c> setting.
+    /// </summary>
+    public static string[] ServeArguments(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var rest = args.Length > 0 && args[0] == "serve" ? args[1..] : args;
+        var result = new List<string>(rest.Length);
+        for (var i = 0; i < rest.Length; i++)
+        {
+            if (rest[i] == "--role")
+            {
+                var role = i + 1 < rest.Length && !rest[i + 1].StartsWith('-') ? rest[++i] : throw new CommandLineException("--role needs a value: all, gateway or inference");
+                result.Add($"--{HostRoleOptions.RoleKey}={role}");
+            }
+            else if (rest[i].StartsWith("--role=", StringComparison.Ordinal))
+            {
+                result.Add($"--{HostRoleOptions.RoleKey}={rest[i]["--role=".Length..]}");
+            }
+            else
+            {
+                result.Add(rest[i]);
+            }
+        }
+
+        return [.. result];
+    }
+
+    /// <summary>
     /// The arguments meant for the host's configuration: settings written as <c>--Section:Key=value</c> or
     /// <c>--urls</c>/<c>--environment</c>; the verb's own options are left out so they do not leak into configuration.
     /// </summary>

@@ -12,6 +12,8 @@ internal static class VerbCatalog
 
     public static readonly IReadOnlyList<VerbUsage> All =
     [
+        // Serving is what runs without a verb; listed so help shows the roles.
+        new("serve", null, "serve [--role all|gateway|inference] [--urls URL]", ["role", "urls"]),
         new("migrate", null, "migrate", []),
         new("backup", null, "backup --to DIR", ["to"]),
         new("restore", null, "restore --from DIR [--force]", ["from", "force"]),

@@ -10,6 +10,7 @@ using AkashML.Web.Gateway;
 using AkashML.Web.Inferences;
 using AkashML.Web.Keys;
 using AkashML.Web.Limits;
+using AkashML.Web.Nodes;
 using AkashML.Web.Playground;
 using AkashML.Web.Presets;
 using AkashML.Web.Usage;
@@ -17,6 +18,7 @@ using AkashML.Web.Components;
 using AkashML.Web.Components.Account;
 using AkashML.Web.Shell;
 using AkashML.Web.Telemetry;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -38,7 +40,13 @@ public static class HostSetup
             .ValidateOnStart();
 
         var hostOptions = builder.Configuration.GetSection(AkashMLOptions.SectionName).Get<AkashMLOptions>() ?? new AkashMLOptions();
+        var role = HostRoleOptions.ReadRole(builder.Configuration);
+        services.AddOptions<HostRoleOptions>().Bind(builder.Configuration.GetSection(HostRoleOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        // Streams still running when SIGTERM comes get this long to finish (Kestrel refuses new connections meanwhile).
+        services.AddOptions<HostOptions>().Configure<IOptions<HostRoleOptions>>((stop, roles) => stop.ShutdownTimeout = roles.Value.ShutdownTimeout);
         services.AddAkashMLData(builder.Configuration.GetConnectionString("Postgres"), hostOptions.SqlitePath);
+        // Cookie and antiforgery keys live in the database, so any gateway replica reads what another one wrote.
+        services.AddDataProtection().SetApplicationName("AkashML").PersistKeysToDbContext<AkashDbContext>();
 
         services.AddTransient<IStartupFilter, SecurityHeaders>();
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -61,6 +69,13 @@ public static class HostSetup
             ? configured
             : Path.Combine(Path.GetFullPath(hostOptions.DataDirectory), "models");
         services.AddAkashMLInference(builder.Configuration, modelsDirectory);
+        if (role == HostRole.Gateway)
+        {
+            // The catalog stays readable (tokenizers, templates, prices); nothing loads an ONNX session here.
+            services.AddSingleton<IModelProvider, GatewayModelProvider>();
+        }
+
+        services.AddNodeProtocol(builder.Configuration);
         services.AddAkashMLBilling(builder.Configuration);
         services.AddDashboardShell().AddBillingPages().AddAdminPages();
         return builder;
@@ -84,6 +99,17 @@ public static class HostSetup
 
     public static WebApplication UseAkashMLPipeline(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        var role = app.Services.GetRequiredService<IOptions<HostRoleOptions>>().Value.Role;
+        if (role == HostRole.Inference)
+        {
+            // A node answers its peers only: no dashboard, no public APIs, no webhooks.
+            app.MapHealthEndpoints();
+            app.MapMetrics();
+            app.MapNodeProtocol();
+            return app;
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -104,6 +130,11 @@ public static class HostSetup
         // SecurityHeaders sends the whole policy (frame-ancestors 'none'); Blazor's own frame-ancestors header would be a second one.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
+        if (role == HostRole.All)
+        {
+            app.MapNodeProtocol();
+        }
+
         return app;
     }
 }

@@ -43,6 +43,8 @@ public sealed class SampleSettingsTests
             [nameof(Microsoft.AspNetCore.Components.Server.CircuitOptions.HybridPersistenceCache)] },
         { SignupCreditsOptions.SectionName, typeof(SignupCreditsOptions), [] },
         { SupportOptions.SectionName, typeof(SupportOptions), [] },
+        { HostRoleOptions.SectionName, typeof(HostRoleOptions), [] },
+        { Web.Nodes.NodeOptions.SectionName, typeof(Web.Nodes.NodeOptions), [] },
     };
 
     [Theory]
