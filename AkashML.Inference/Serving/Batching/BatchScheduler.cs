@@ -376,9 +376,20 @@ internal sealed class BatchScheduler : IDisposable
         }
     }
 
-    /// <summary>The cached blocks <paramref name="sequence"/>'s prompt starts with, looked up on its first turn in the queue.</summary>
-    private IReadOnlyList<PrefixBlock> CachedBlocks(BatchSequence sequence) =>
-        sequence.CachedBlocks ??= _cache?.Match(sequence.Prompt) ?? [];
+    /// <summary>
+    /// The cached blocks <paramref name="sequence"/>'s prompt starts with. A match is kept while the sequence waits for a
+    /// slot (its blocks stay valid even if evicted); a miss is looked up again on its next turn, since a prompt that
+    /// arrived with it (the same system prompt, sent by many clients at once) may have been cached meanwhile.
+    /// </summary>
+    private IReadOnlyList<PrefixBlock> CachedBlocks(BatchSequence sequence)
+    {
+        if (sequence.CachedBlocks is not { Count: > 0 } && _cache is not null)
+        {
+            sequence.CachedBlocks = _cache.Match(sequence.Prompt);
+        }
+
+        return sequence.CachedBlocks ?? [];
+    }
 
     /// <summary>Caches the whole blocks of the prompt just prefilled into <paramref name="slot"/>.</summary>
     private void CachePrompt(BatchSequence sequence, int slot)

@@ -14,7 +14,7 @@ internal sealed class BatchSequence(BatchRequest owner, int[] prompt, SelectionR
 
     public int LastToken { get; private set; }
 
-    /// <summary>The cached prompt blocks it starts from, looked up once (a sequence may wait several iterations for a slot).</summary>
+    /// <summary>The cached prompt blocks it starts from, kept while it waits for a slot (see the scheduler's lookup).</summary>
     public IReadOnlyList<PrefixBlock>? CachedBlocks { get; set; }
 
     /// <summary>Prompt tokens its prefill reused from the prefix cache (reported with each of its updates).</summary>
