@@ -32,9 +32,12 @@ public sealed record ModelDescriptor
     /// </summary>
     public decimal? CachedInputPricePerMillion { get; init; }
 
-    /// <summary>The cached-input price that applies: <see cref="CachedInputPricePerMillion"/> or its default, at most the input price.</summary>
+    /// <summary>
+    /// The cached-input price that applies: <see cref="CachedInputPricePerMillion"/> or its default, kept between 0 and
+    /// the input price (a cached token never costs more than an uncached one).
+    /// </summary>
     public decimal EffectiveCachedInputPricePerMillion =>
-        Math.Min(CachedInputPricePerMillion ?? InputPricePerMillion * DefaultCachedInputPriceFraction, InputPricePerMillion);
+        Math.Max(0, Math.Min(CachedInputPricePerMillion ?? InputPricePerMillion * DefaultCachedInputPriceFraction, InputPricePerMillion));
 
     /// <summary>A generated random-weights model that proves the plumbing, not a useful model.</summary>
     public bool IsSmokeTest { get; init; }
