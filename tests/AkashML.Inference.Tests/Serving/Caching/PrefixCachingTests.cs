@@ -16,18 +16,24 @@ public sealed class PrefixCachingTests(BatchingFixture fixture) : IClassFixture<
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
     private static readonly PrefixCacheOptions Cache = new() { MaxMegabytes = 64, BlockTokens = Block };
 
-    public static TheoryData<int, int> Paths => new()
+    /// <summary>Without a shared buffer the model cannot batch, and each generator's past tensors are ORT's presents.</summary>
+    private const string NoSharedBuffer = "{\"search\":{\"past_present_share_buffer\":false}}";
+
+    /// <summary>Batched (prompts whole, or in chunks), per-request generators over a shared KV buffer, and over ORT's presents.</summary>
+    public static TheoryData<int, int, string?> Paths => new()
     {
-        { BatchingFixture.MaxBatchSize, InferenceOptions.DefaultPrefillChunkTokens },
-        { BatchingFixture.MaxBatchSize, Block },
-        { 1, InferenceOptions.DefaultPrefillChunkTokens },
+        { BatchingFixture.MaxBatchSize, InferenceOptions.DefaultPrefillChunkTokens, null },
+        { BatchingFixture.MaxBatchSize, Block, null },
+        { 1, InferenceOptions.DefaultPrefillChunkTokens, null },
+        { BatchingFixture.MaxBatchSize, InferenceOptions.DefaultPrefillChunkTokens, NoSharedBuffer },
     };
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public async Task A_prompt_sharing_a_long_prefix_reuses_its_blocks_and_streams_what_an_uncached_model_streams(int maxBatchSize, int chunk)
+    public async Task A_prompt_sharing_a_long_prefix_reuses_its_blocks_and_streams_what_an_uncached_model_streams(int maxBatchSize, int chunk, string? overlay)
     {
-        using var model = fixture.Load(maxBatchSize, prefillChunkTokens: chunk, prefixCache: Cache);
+        using var model = fixture.Load(maxBatchSize, overlay, chunk, Cache);
+        Assert.Equal(maxBatchSize > 1 && overlay is null, model.Batching is not null);
         using var timeout = new CancellationTokenSource(Limit);
         var first = Prompt(120, 1);
         int[] second = [.. first.Take(90), .. Prompt(40, 2)];
