@@ -148,6 +148,42 @@ public sealed class PrefixCachingTests(BatchingFixture fixture) : IClassFixture<
         Assert.Equal(8, model.PrefixCaching!.Blocks);
     }
 
+    [Theory]
+    [InlineData(BatchingFixture.MaxBatchSize)]
+    [InlineData(1)]
+    public async Task Under_its_memory_budget_the_cache_evicts_the_least_recently_used_prompt_and_outputs_stay_exact(int maxBatchSize)
+    {
+        var budget = new PrefixCacheOptions { MaxMegabytes = 1, BlockTokens = Block };
+        using var model = fixture.Load(maxBatchSize, prefixCache: budget);
+        using var timeout = new CancellationTokenSource(Limit);
+
+        // Two whole blocks tell a block's size, and so how many blocks a mebibyte holds.
+        await CollectAsync(model, Request(Prompt((2 * Block) + 1, 20), 0), timeout.Token);
+        var probe = model.PrefixCaching!;
+        var capacity = (int)(budget.MaxBytes / (probe.Bytes / probe.Blocks));
+
+        // Two prompts of two thirds of that each do not fit together: the second pushes out the end of the first. At
+        // ~1,400 tokens the attention sums of a short chunk after a long cached past and of the whole prompt in one run
+        // differ in the last bits of the logprobs, so the transcripts compare tokens and text only.
+        var length = (capacity * 2 / 3 * Block) + 1;
+        var first = Request(Prompt(length, 21), 0) with { TopLogprobs = null };
+        var second = Request(Prompt(length, 22), 0.7) with { TopLogprobs = null };
+        var whole = length - 1;
+        await CollectAsync(model, first, timeout.Token);
+        await CollectAsync(model, second, timeout.Token);
+        var statistics = model.PrefixCaching!;
+        Assert.True(statistics.Evictions > 0);
+        Assert.True(statistics.Bytes <= budget.MaxBytes, $"{statistics.Bytes} bytes cached");
+
+        var (secondAgain, secondCached) = await CollectAsync(model, second, timeout.Token);
+        Assert.Equal(whole, secondCached);
+        Assert.Equal(await GenerationTranscript.CollectAsync(fixture.Alone, second, timeout.Token), secondAgain);
+        var (firstAgain, firstCached) = await CollectAsync(model, first, timeout.Token);
+        Assert.True(firstCached < whole, $"{firstCached} of {whole} tokens still cached");
+        Assert.Equal(0, firstCached % Block);
+        Assert.Equal(await GenerationTranscript.CollectAsync(fixture.Alone, first, timeout.Token), firstAgain);
+    }
+
     [Fact]
     public async Task A_model_without_a_cache_reports_no_cached_tokens()
     {
