@@ -175,12 +175,14 @@ public sealed class TextModel : ITextModel, IDisposable
                     finished.Add((sum / count, updates));
                 }
 
+                // The prompt counts once: as cached as it was for the first candidate (the later ones reuse its blocks).
+                var cached = finished[0].Updates[^1].CachedPromptTokens;
                 var index = 0;
                 foreach (var (_, updates) in finished.OrderByDescending(f => f.Score).Take(request.N))
                 {
                     foreach (var update in updates)
                     {
-                        yield return update with { ChoiceIndex = index, Logprobs = request.TopLogprobs is null ? null : update.Logprobs };
+                        yield return update with { ChoiceIndex = index, Logprobs = request.TopLogprobs is null ? null : update.Logprobs, CachedPromptTokens = cached };
                     }
 
                     index++;

@@ -185,6 +185,21 @@ public sealed class PrefixCachingTests(BatchingFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Best_of_counts_the_prompt_once_as_cached_as_it_was_for_its_first_candidate()
+    {
+        using var model = fixture.Load(BatchingFixture.MaxBatchSize, prefixCache: Cache);
+        using var timeout = new CancellationTokenSource(Limit);
+        var request = Request(Prompt(70, 8), 0.9) with { BestOf = 3, N = 2 };
+
+        // The later candidates reuse the first one's blocks, but the prompt was new: nothing counts as cached.
+        var (cold, coldCached) = await CollectAsync(model, request, timeout.Token);
+        Assert.Equal(0, coldCached);
+        Assert.Equal(await GenerationTranscript.CollectAsync(fixture.Alone, request, timeout.Token), cold);
+        var (_, warmCached) = await CollectAsync(model, request, timeout.Token);
+        Assert.Equal(64, warmCached);
+    }
+
+    [Fact]
     public async Task A_model_without_a_cache_reports_no_cached_tokens()
     {
         using var timeout = new CancellationTokenSource(Limit);
