@@ -74,10 +74,10 @@ internal sealed class BatchScheduler : IDisposable
     /// <param name="cache">The model's prefix cache, or null to run every prompt whole.</param>
     internal BatchScheduler(Model model, int maxBatchSize, string name, int prefillChunkTokens = 0, PrefixCache? cache = null)
     {
-        _cache = cache;
         ArgumentOutOfRangeException.ThrowIfNegative(prefillChunkTokens);
         _decoder = new BatchDecoder(model, maxBatchSize);
         _chunkTokens = prefillChunkTokens;
+        _cache = cache;
         _name = name;
         _vocabSize = model.VocabSize;
         _prefillLogits = new float[_vocabSize];
