@@ -15,10 +15,14 @@ public sealed class RequestBilling(CreditReservations reservations)
         ReserveAsync(userId, keyId: null, inferenceId, promptTokens, maxNewTokens, inputPricePerMillion, outputPricePerMillion, cancellationToken);
 
     /// <summary>As the other overload, within the budget of key <paramref name="keyId"/> as well (when it has one).</summary>
+    public Task<RequestReservationResult> ReserveAsync(string userId, Guid? keyId, string inferenceId, int promptTokens, int maxNewTokens,
+        decimal inputPricePerMillion, decimal outputPricePerMillion, CancellationToken cancellationToken) =>
+        ReserveAsync(userId, keyId, inferenceId, promptTokens, maxNewTokens, new TokenPrice(inputPricePerMillion, outputPricePerMillion), cancellationToken);
+
+    /// <summary>As the other overloads, at <paramref name="price"/> (which can carry a cached-input price); the hold assumes nothing is cached.</summary>
     public async Task<RequestReservationResult> ReserveAsync(string userId, Guid? keyId, string inferenceId, int promptTokens, int maxNewTokens,
-        decimal inputPricePerMillion, decimal outputPricePerMillion, CancellationToken cancellationToken)
+        TokenPrice price, CancellationToken cancellationToken)
     {
-        var price = new TokenPrice(inputPricePerMillion, outputPricePerMillion);
         var maxCost = price.CostMicros(promptTokens, maxNewTokens);
         var result = await reservations.ReserveAsync(userId, keyId, inferenceId, maxCost, cancellationToken);
         return new RequestReservationResult(
@@ -33,6 +37,16 @@ public sealed class RequestBilling(CreditReservations reservations)
     {
         ArgumentNullException.ThrowIfNull(reservation);
         return reservations.SettleAsync(reservation.Hold, reservation.Price.CostMicros(promptTokens, completionTokens), cancellationToken);
+    }
+
+    /// <summary>
+    /// Charges <paramref name="promptTokens"/>, of which <paramref name="cachedPromptTokens"/> came from the prefix cache
+    /// (at the cached-input price), and <paramref name="completionTokens"/>, at the reserved price.
+    /// </summary>
+    public Task<SettlementResult> SettleAsync(RequestReservation reservation, int promptTokens, int cachedPromptTokens, int completionTokens, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        return reservations.SettleAsync(reservation.Hold, reservation.Price.CostMicros(promptTokens, completionTokens, cachedPromptTokens), cancellationToken);
     }
 
     public Task<SettlementResult> ReleaseAsync(RequestReservation reservation, CancellationToken cancellationToken)

@@ -21,6 +21,9 @@ public sealed class UsageRecord
 
     public int CompletionTokens { get; set; }
 
+    /// <summary>Of <see cref="PromptTokens"/>, those reused from the model's prefix cache (charged at the cached-input price).</summary>
+    public int CachedPromptTokens { get; set; }
+
     /// <summary>Cost in micro-dollars (1 USD = 1,000,000).</summary>
     public long CostMicros { get; set; }
 

@@ -111,6 +111,8 @@ public sealed class ModelCatalog(IOptions<ModelCatalogOptions> options, ModelDir
             MaxOutputTokens = entry?.MaxOutputTokens ?? (smoke ? SmokeTestMaxOutputTokens : null),
             InputPricePerMillion = entry?.InputPricePerMillion ?? options.Value.DefaultInputPricePerMillion,
             OutputPricePerMillion = entry?.OutputPricePerMillion ?? options.Value.DefaultOutputPricePerMillion,
+            CachedInputPricePerMillion = entry?.CachedInputPricePerMillion
+                ?? (entry?.InputPricePerMillion ?? options.Value.DefaultInputPricePerMillion) * options.Value.DefaultCachedInputPriceFraction,
             IsSmokeTest = smoke,
             Quantization = entry?.Quantization ?? GuessQuantization(id, model),
             CreatedAt = new DateTimeOffset(File.GetLastWriteTimeUtc(configPath), TimeSpan.Zero),

@@ -17,6 +17,12 @@ public sealed class ModelCatalogOptions
     /// <summary>USD per million output tokens for models without a configured price.</summary>
     public decimal DefaultOutputPricePerMillion { get; set; } = 0.20m;
 
+    /// <summary>
+    /// Cached input (prompt tokens reused from the prefix cache) costs this fraction of a model's input price, for models
+    /// without their own cached-input price.
+    /// </summary>
+    public decimal DefaultCachedInputPriceFraction { get; set; } = ModelDescriptor.DefaultCachedInputPriceFraction;
+
     /// <summary>Build the offline smoke-test model <c>akashml/tiny-random</c> when the catalog is otherwise empty.</summary>
     public bool BuildTinyRandomWhenEmpty { get; set; } = true;
 
@@ -39,6 +45,9 @@ public sealed class ModelEntryOptions
     public decimal? InputPricePerMillion { get; set; }
 
     public decimal? OutputPricePerMillion { get; set; }
+
+    /// <summary>USD per million cached input tokens; absent: the input price × <see cref="ModelCatalogOptions.DefaultCachedInputPriceFraction"/>.</summary>
+    public decimal? CachedInputPricePerMillion { get; set; }
 
     public string? Quantization { get; set; }
 

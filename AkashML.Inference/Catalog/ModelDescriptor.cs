@@ -23,6 +23,22 @@ public sealed record ModelDescriptor
     /// <summary>USD per million output tokens.</summary>
     public decimal OutputPricePerMillion { get; init; }
 
+    /// <summary>Cached input costs this fraction of the input price unless the catalog says otherwise.</summary>
+    public const decimal DefaultCachedInputPriceFraction = 0.10m;
+
+    /// <summary>
+    /// USD per million cached input tokens (prompt tokens whose keys and values came from the prefix cache); unset: the
+    /// input price × <see cref="DefaultCachedInputPriceFraction"/>. Never above the input price when charged.
+    /// </summary>
+    public decimal? CachedInputPricePerMillion { get; init; }
+
+    /// <summary>
+    /// The cached-input price that applies: <see cref="CachedInputPricePerMillion"/> or its default, kept between 0 and
+    /// the input price (a cached token never costs more than an uncached one).
+    /// </summary>
+    public decimal EffectiveCachedInputPricePerMillion =>
+        Math.Max(0, Math.Min(CachedInputPricePerMillion ?? InputPricePerMillion * DefaultCachedInputPriceFraction, InputPricePerMillion));
+
     /// <summary>A generated random-weights model that proves the plumbing, not a useful model.</summary>
     public bool IsSmokeTest { get; init; }
 

@@ -1,4 +1,5 @@
 using AkashML.Inference.Runtime;
+using AkashML.Inference.Runtime.Caching;
 
 namespace AkashML.Inference.Generation;
 
@@ -188,6 +189,34 @@ public sealed class Generator : IDisposable
         _rewound = false;
         _beamIndicesPending = false;
         ResetDone();
+    }
+
+    /// <summary>
+    /// Appends a first prompt like <see cref="AppendTokens"/>, starting from the longest cached block prefix of it and
+    /// running only the rest, then caches the prompt's whole blocks. Returns the prompt tokens reused. A generator with
+    /// several rows, or a model with combined KV tensors, runs the whole prompt and reuses nothing.
+    /// </summary>
+    internal int AppendPrompt(int[] prompt, PrefixCache? cache, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cache is null || _length != 0 || _rows != 1 || !_state.CanReusePrefix || prompt.Length > _maxLength)
+        {
+            AppendTokens(prompt, cancellationToken);
+            return 0;
+        }
+
+        var blocks = cache.Match(prompt);
+        var cached = blocks.Count * cache.BlockTokens;
+        if (cached > 0)
+        {
+            _state.LoadPrefix(blocks, cache);
+            prompt.AsSpan(0, cached).CopyTo(_sequences);
+            _length = cached;
+        }
+
+        AppendTokens(prompt.AsSpan(cached), cancellationToken);
+        cache.Insert(prompt, prompt.Length, (start, block) => _state.CopyBlock(start, block, cache));
+        return cached;
     }
 
     /// <summary>Computes logits if needed, applies min_length / penalties and appends the next token of every row.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using AkashML.Inference.Native;
+using AkashML.Inference.Runtime.Caching;
 
 namespace AkashML.Inference.Runtime;
 
@@ -345,6 +346,48 @@ internal sealed unsafe class BatchDecoder : IDisposable
         _lengths[to] = _lengths[from];
     }
 
+    /// <summary>
+    /// Fills the empty <paramref name="slot"/> with cached prompt blocks (positions 0 .. blocks × block size), so the rest
+    /// of the prompt is appended on top of them as if the slot had run the whole prefix itself.
+    /// </summary>
+    internal void LoadPrefix(int slot, IReadOnlyList<PrefixBlock> blocks, PrefixCache cache)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_lengths[slot] != 0)
+        {
+            throw new InvalidOperationException($"Slot {slot} is occupied.");
+        }
+
+        var blockTokens = cache.BlockTokens;
+        var length = blocks.Count * blockTokens;
+        EnsureCapacity(length);
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            var row = SlotStart(i, slot);
+            for (var b = 0; b < blocks.Count; b++)
+            {
+                cache.Layout.CopyToTensor(blocks[b].Kv, blockTokens, i, row, _capacity, b * blockTokens);
+            }
+        }
+
+        _lengths[slot] = length;
+    }
+
+    /// <summary>Copies one block of <paramref name="slot"/>'s cache, positions <paramref name="start"/>.., into a prefix-cache block.</summary>
+    internal void CopyBlock(int slot, int start, Span<byte> block, PrefixCache cache)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (start + cache.BlockTokens > _lengths[slot])
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), start, $"Slot {slot} holds {_lengths[slot]} positions.");
+        }
+
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            cache.Layout.CopyFromTensor(SlotStart(i, slot), _capacity, i, start, cache.BlockTokens, block, cache.BlockTokens, 0);
+        }
+    }
+
     /// <summary>Empties a slot; stale data beyond a row's length is never read.</summary>
     internal void Release(int slot) => _lengths[slot] = 0;
 
@@ -582,6 +625,9 @@ internal sealed unsafe class BatchDecoder : IDisposable
             OrtTensor.Release(value);
         }
     }
+
+    private byte* SlotStart(int tensor, int slot) =>
+        (byte*)_buffers[tensor] + ((long)slot * _signature.KvHeads * _capacity * _signature.HeadSize * _elementSize);
 
     private static void WriteInteger(byte[] buffer, TensorElementType type, int index, long value)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using AkashML.Inference.Native;
+using AkashML.Inference.Runtime.Caching;
 
 namespace AkashML.Inference.Runtime;
 
@@ -117,6 +118,73 @@ internal sealed unsafe class DecoderState : IDisposable
         {
             _model.MultiTokenContinuationFails = true;
             RunOneByOne(tokens, chunk, logits, cancellationToken);
+        }
+    }
+
+    /// <summary>A single row with separate key and value tensors: what prefix-cache blocks can be loaded into and copied from.</summary>
+    internal bool CanReusePrefix => _rows == 1 && !_signature.CombinedKv && _past.Length > 0;
+
+    /// <summary>
+    /// Starts the empty cache from cached prompt blocks (positions 0 .. blocks × block size): the next run continues
+    /// after them with the positions and mask it would have after running those tokens itself.
+    /// </summary>
+    internal void LoadPrefix(IReadOnlyList<PrefixBlock> blocks, PrefixCache cache)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!CanReusePrefix || _kvLength != 0)
+        {
+            throw new InvalidOperationException("Cached blocks load only into an empty single-row cache with separate keys and values.");
+        }
+
+        var blockTokens = cache.BlockTokens;
+        var length = blocks.Count * blockTokens;
+        if (length == 0)
+        {
+            return;
+        }
+
+        if (length >= _maxLength)
+        {
+            throw new InvalidOperationException($"{length} cached positions leave no room under max_length {_maxLength}.");
+        }
+
+        for (var i = 0; i < _past.Length; i++)
+        {
+            var capacity = _sharedBuffer ? _maxLength : length;
+            var target = _sharedBuffer ? _past[i]! : AllocatePast(length);
+            var row = (byte*)OrtTensor.Data(target.DangerousGetHandle());
+            for (var b = 0; b < blocks.Count; b++)
+            {
+                cache.Layout.CopyToTensor(blocks[b].Kv, blockTokens, i, row, capacity, b * blockTokens);
+            }
+
+            if (!_sharedBuffer)
+            {
+                _past[i]?.Dispose();
+                _past[i] = target;
+            }
+        }
+
+        _maskBits.AsSpan(0, length).Fill(1);
+        _nextPosition[0] = length;
+        _kvLength = length;
+    }
+
+    /// <summary>Copies positions <paramref name="start"/>.. of the cache into a prefix-cache block.</summary>
+    internal void CopyBlock(int start, Span<byte> block, PrefixCache cache)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!CanReusePrefix || start + cache.BlockTokens > _kvLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), start, $"The cache holds {_kvLength} positions.");
+        }
+
+        Span<long> shape = stackalloc long[5];
+        for (var i = 0; i < _past.Length; i++)
+        {
+            var value = _past[i]!.DangerousGetHandle();
+            var rank = OrtTensor.Shape(value, shape, out _);
+            cache.Layout.CopyFromTensor((byte*)OrtTensor.Data(value), (int)shape[rank - 2], i, start, cache.BlockTokens, block, cache.BlockTokens, 0);
         }
     }
 
@@ -517,6 +585,13 @@ internal sealed unsafe class DecoderState : IDisposable
         }
 
         return target;
+    }
+
+    private OrtValueHandle AllocatePast(int length)
+    {
+        var shape = (long[])_kvShape.Clone();
+        shape[^2] = length;
+        return OrtTensor.Allocate(_signature.KvType, shape);
     }
 
     private static void Grow(ref byte[] buffer, int bytes)

@@ -23,6 +23,9 @@ internal sealed class ChoiceOutput(
 
     public bool IsFinished { get; private set; }
 
+    /// <summary>Prompt tokens the choice's prefill reused from the prefix cache; every update carries it.</summary>
+    public int CachedPromptTokens { get; set; }
+
     /// <summary>Accepts the next selected token and hands out the updates it completes (none, one or two).</summary>
     public void Accept(TokenChoice choice, Action<GenerationUpdate> emit)
     {
@@ -43,7 +46,7 @@ internal sealed class ChoiceOutput(
         if (match.Stopped)
         {
             IsFinished = true;
-            emit(new GenerationUpdate(choiceIndex, match.Text, [choice.TokenId], logprobs, FinishReason.Stop, Produced, match.StopSequence));
+            emit(new GenerationUpdate(choiceIndex, match.Text, [choice.TokenId], logprobs, FinishReason.Stop, Produced, match.StopSequence, CachedPromptTokens));
             return;
         }
 
@@ -59,7 +62,7 @@ internal sealed class ChoiceOutput(
             finish = FinishReason.Length;
         }
 
-        emit(new GenerationUpdate(choiceIndex, match.Text, [choice.TokenId], logprobs, null, Produced));
+        emit(new GenerationUpdate(choiceIndex, match.Text, [choice.TokenId], logprobs, null, Produced, CachedPromptTokens: CachedPromptTokens));
         if (finish is { } reason)
         {
             emit(Finish(reason));
@@ -72,6 +75,6 @@ internal sealed class ChoiceOutput(
         IsFinished = true;
         var tail = _stops.Append(decoder.Flush());
         var rest = tail.Stopped ? tail.Text : tail.Text + _stops.Flush();
-        return new GenerationUpdate(choiceIndex, rest, [], null, reason, Produced, tail.StopSequence);
+        return new GenerationUpdate(choiceIndex, rest, [], null, reason, Produced, tail.StopSequence, CachedPromptTokens);
     }
 }

@@ -74,4 +74,7 @@ public sealed class InferenceOptions
     /// </summary>
     [Range(0, 1 << 20)]
     public int PrefillChunkTokens { get; set; } = DefaultPrefillChunkTokens;
+
+    /// <summary>The prefix cache: KV blocks of recent prompt prefixes each model keeps and reuses (see <see cref="PrefixCacheOptions"/>).</summary>
+    public PrefixCacheOptions PrefixCache { get; set; } = new();
 }

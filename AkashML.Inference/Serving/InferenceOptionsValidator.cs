@@ -33,6 +33,19 @@ internal sealed class InferenceOptionsValidator : IValidateOptions<InferenceOpti
             }
         }
 
+        // Data annotations do not reach into the nested section, so its ranges are checked here.
+        var prefix = options.PrefixCache;
+        var prefixResults = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (prefix is null)
+        {
+            problems.Add($"{InferenceOptions.SectionName}:{nameof(InferenceOptions.PrefixCache)} is missing.");
+        }
+        else if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(prefix, new(prefix), prefixResults, validateAllProperties: true))
+        {
+            problems.AddRange(prefixResults.Select(r =>
+                $"{InferenceOptions.SectionName}:{nameof(InferenceOptions.PrefixCache)}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -88,7 +88,7 @@ public sealed class ModelHost(ModelCatalog catalog, IOptions<InferenceOptions> o
 
             try
             {
-                var model = TextModel.Load(descriptor, modelOptions, settings.MaxConcurrentRequestsPerModel, settings.MaxBatchSize, settings.PrefillChunkTokens);
+                var model = TextModel.Load(descriptor, modelOptions, settings.MaxConcurrentRequestsPerModel, settings.MaxBatchSize, settings.PrefillChunkTokens, settings.PrefixCache);
                 logger.LogInformation("Loaded model {Model} on {Provider} in {Elapsed} ms; batch slots: {BatchSlots} (0 = every request on its own generator)", descriptor.Id, provider,
                     (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, model.Batching is null ? 0 : settings.MaxBatchSize);
                 return model;

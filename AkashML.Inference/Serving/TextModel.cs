@@ -8,6 +8,7 @@ using AkashML.Inference.Generation;
 using AkashML.Inference.Generation.Sampling;
 using AkashML.Inference.Generation.Structured;
 using AkashML.Inference.Runtime;
+using AkashML.Inference.Runtime.Caching;
 using AkashML.Inference.Serving.Batching;
 using AkashML.Inference.Tokenizers;
 
@@ -34,8 +35,9 @@ public sealed class TextModel : ITextModel, IDisposable
     private readonly Lazy<JsonVocabulary> _vocabulary;
     private readonly ConcurrentDictionary<string, GrammarMasks> _grammars = new(StringComparer.Ordinal);
     private readonly BatchScheduler? _batch;
+    private readonly PrefixCache? _cache;
 
-    private TextModel(ModelDescriptor descriptor, Model model, ChatPrompt prompt, int maxConcurrency, int maxBatchSize, int prefillChunkTokens)
+    private TextModel(ModelDescriptor descriptor, Model model, ChatPrompt prompt, int maxConcurrency, int maxBatchSize, int prefillChunkTokens, PrefixCacheOptions? prefixCache)
     {
         Descriptor = descriptor;
         _model = model;
@@ -44,7 +46,8 @@ public sealed class TextModel : ITextModel, IDisposable
         _eosTokenIds = model.Config.Model?.EosTokenId ?? [];
         _tokenTexts = new Lazy<string?[]>(BuildTokenTexts);
         _vocabulary = new Lazy<JsonVocabulary>(() => new JsonVocabulary(_tokenTexts.Value, _eosTokenIds));
-        _batch = maxBatchSize > 1 && BatchDecoder.Supports(model) ? new BatchScheduler(model, maxBatchSize, descriptor.Id, prefillChunkTokens) : null;
+        _cache = prefixCache is null ? null : PrefixCache.For(model, prefixCache.BlockTokens, prefixCache.MaxBytes);
+        _batch = maxBatchSize > 1 && BatchDecoder.Supports(model) ? new BatchScheduler(model, maxBatchSize, descriptor.Id, prefillChunkTokens, _cache) : null;
     }
 
     public ModelDescriptor Descriptor { get; }
@@ -56,6 +59,9 @@ public sealed class TextModel : ITextModel, IDisposable
     /// <summary>The batch scheduler's counters, or null when this model serves every request on its own generator.</summary>
     public BatchingStatistics? Batching => _batch?.Statistics;
 
+    /// <summary>The prefix cache's counters, or null when this model caches no prompt prefixes.</summary>
+    public PrefixCacheStatistics? PrefixCaching => _cache?.Statistics;
+
     /// <summary>The batch scheduler's live load (queue, batch, KV slots), or null when this model does not batch.</summary>
     public BatchingLoad? BatchLoad => _batch?.Load;
 
@@ -66,16 +72,18 @@ public sealed class TextModel : ITextModel, IDisposable
     /// <summary>
     /// Loads the folder named by <paramref name="descriptor"/>; throws the runtime's load exceptions on bad folders.
     /// <paramref name="maxBatchSize"/> &gt; 1 turns on continuous batching where the model allows it; batched prompts
-    /// longer than <paramref name="prefillChunkTokens"/> are then prefilled in chunks of that size (0: never).
+    /// longer than <paramref name="prefillChunkTokens"/> are then prefilled in chunks of that size (0: never). With
+    /// <paramref name="prefixCache"/> both paths reuse the cached blocks of prompt prefixes seen before.
     /// </summary>
-    public static TextModel Load(ModelDescriptor descriptor, ModelOptions options, int maxConcurrency, int maxBatchSize = 1, int prefillChunkTokens = InferenceOptions.DefaultPrefillChunkTokens)
+    public static TextModel Load(ModelDescriptor descriptor, ModelOptions options, int maxConcurrency, int maxBatchSize = 1,
+        int prefillChunkTokens = InferenceOptions.DefaultPrefillChunkTokens, PrefixCacheOptions? prefixCache = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(prefillChunkTokens);
         var model = Model.Load(descriptor.Path, options);
         try
         {
             return new TextModel(descriptor with { ContextLength = Math.Min(descriptor.ContextLength, model.ContextLength) }, model,
-                ChatPrompt.FromDirectory(descriptor.Path), maxConcurrency, maxBatchSize, prefillChunkTokens);
+                ChatPrompt.FromDirectory(descriptor.Path), maxConcurrency, maxBatchSize, prefillChunkTokens, prefixCache);
         }
         catch
         {
@@ -167,12 +175,14 @@ public sealed class TextModel : ITextModel, IDisposable
                     finished.Add((sum / count, updates));
                 }
 
+                // The prompt counts once: as cached as it was for the first candidate (the later ones reuse its blocks).
+                var cached = finished[0].Updates[^1].CachedPromptTokens;
                 var index = 0;
                 foreach (var (_, updates) in finished.OrderByDescending(f => f.Score).Take(request.N))
                 {
                     foreach (var update in updates)
                     {
-                        yield return update with { ChoiceIndex = index, Logprobs = request.TopLogprobs is null ? null : update.Logprobs };
+                        yield return update with { ChoiceIndex = index, Logprobs = request.TopLogprobs is null ? null : update.Logprobs, CachedPromptTokens = cached };
                     }
 
                     index++;
@@ -292,7 +302,7 @@ public sealed class TextModel : ITextModel, IDisposable
         var (recorder, text) = CreateChoice(request, sampling, prompt, choiceIndex, stream);
         var outputs = new List<GenerationUpdate>(2);
         generator.SetTokenSelector(0, recorder);
-        generator.AppendTokens(prompt, cancellationToken);
+        text.CachedPromptTokens = generator.AppendPrompt(prompt, _cache, cancellationToken);
 
         while (!text.IsFinished)
         {

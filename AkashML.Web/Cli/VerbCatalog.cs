@@ -41,6 +41,8 @@ internal static class VerbCatalog
         new("bench", "usage", "bench usage [--rows 1000000] [--days 90] [--runs 5] [--postgres CONN]", ["rows", "days", "runs", "postgres"]),
         new("bench", "binding", "bench binding --model DIR|ID [--steps 255] [--rounds 15] [--json]", ["model", "steps", "rounds", "json"]),
         new("bench", "tokenizer", "bench tokenizer --tokenizer DIR|FILE [--chars 50000] [--runs 5] [--json]", ["tokenizer", "chars", "runs", "json"]),
+        new("bench", "prefix", "bench prefix --model DIR|ID [--request FILE | --request-tokens 2000] [--prefix-tokens 2000] [--streams 8] [--gen-tokens 32] [--runs 3] [--max-batch 8] [--block 16] [--json]",
+            ["model", "request", "request-tokens", "prefix-tokens", "streams", "gen-tokens", "runs", "max-batch", "block", "json"]),
     ];
 
     /// <summary>"usage: " and the lines of <paramref name="verb"/> (every verb when null), joined by " | ".</summary>

@@ -1,3 +1,4 @@
+using AkashML.Billing.Prices;
 using AkashML.Billing.Reservations;
 using AkashML.Inference.Catalog;
 using AkashML.Web.Keys;
@@ -22,22 +23,25 @@ public sealed class CreditMetering(IServiceScopeFactory scopes, AccountChanges c
         ArgumentNullException.ThrowIfNull(model);
         await using var scope = scopes.CreateAsyncScope();
         var billing = scope.ServiceProvider.GetRequiredService<RequestBilling>();
-        var result = await billing.ReserveAsync(key.UserId, key.KeyId, inferenceId, promptTokens, checked((int)maxNewTokens),
-            model.InputPricePerMillion, model.OutputPricePerMillion, cancellationToken);
+        var price = new TokenPrice(model.InputPricePerMillion, model.OutputPricePerMillion, model.EffectiveCachedInputPricePerMillion);
+        var result = await billing.ReserveAsync(key.UserId, key.KeyId, inferenceId, promptTokens, checked((int)maxNewTokens), price, cancellationToken);
         return result.IsReserved ? result.Reservation!
             : result.Budget is not null
                 ? throw new ApiException(StatusCodes.Status402PaymentRequired, ApiErrorKind.InsufficientCredits, result.OverBudgetMessage(key.Name), code: "key_budget_exceeded")
                 : throw new ApiException(StatusCodes.Status402PaymentRequired, ApiErrorKind.InsufficientCredits, result.InsufficientMessage, code: "insufficient_credits");
     }
 
-    /// <summary>Charges the tokens produced (releases the hold when there were none); returns the charge in micro-dollars.</summary>
-    public async Task<long> SettleAsync(RequestReservation reservation, string userId, int promptTokens, int completionTokens)
+    /// <summary>
+    /// Charges the tokens produced, <paramref name="cachedPromptTokens"/> of the prompt at the cached-input price (releases
+    /// the hold when there were none); returns the charge in micro-dollars.
+    /// </summary>
+    public async Task<long> SettleAsync(RequestReservation reservation, string userId, int promptTokens, int cachedPromptTokens, int completionTokens)
     {
         ArgumentNullException.ThrowIfNull(reservation);
         await using var scope = scopes.CreateAsyncScope();
         var billing = scope.ServiceProvider.GetRequiredService<RequestBilling>();
         var settled = promptTokens + completionTokens > 0
-            ? await billing.SettleAsync(reservation, promptTokens, completionTokens, CancellationToken.None)
+            ? await billing.SettleAsync(reservation, promptTokens, Math.Min(cachedPromptTokens, promptTokens), completionTokens, CancellationToken.None)
             : await billing.ReleaseAsync(reservation, CancellationToken.None);
         // Open dashboards of the key's owner show the new balance at once (their own poll covers other replicas).
         changes.Publish(userId);

@@ -34,6 +34,7 @@ public sealed class GatewayCall : IAsyncDisposable
     private StringBuilder? _output;
     private int[] _choiceTokens = [];
     private int _finishedGenerationTokens;
+    private int _finishedGenerationCached;
     private int _streams;
     private long _firstTokenAt;
     private long _lastTokenAt;
@@ -73,6 +74,12 @@ public sealed class GatewayCall : IAsyncDisposable
     public bool Streamed { get; private set; }
 
     public int PromptTokens { get; private set; }
+
+    /// <summary>
+    /// Of <see cref="PromptTokens"/>, those the model reused from its prefix cache, across prompts (a prompt counts once:
+    /// what its first choice reused); current on every update.
+    /// </summary>
+    public int CachedPromptTokens { get; private set; }
 
     /// <summary>Every completion token produced so far, across choices and prompts; current on every update.</summary>
     public int CompletionTokens { get; private set; }
@@ -170,6 +177,7 @@ public sealed class GatewayCall : IAsyncDisposable
         finally
         {
             _finishedGenerationTokens = CompletionTokens;
+            _finishedGenerationCached = CachedPromptTokens;
             Array.Clear(_choiceTokens);
         }
     }
@@ -227,6 +235,11 @@ public sealed class GatewayCall : IAsyncDisposable
         }
 
         _choiceTokens[index] = update.CompletionTokens;
+        if (index == 0)
+        {
+            CachedPromptTokens = Math.Min(_finishedGenerationCached + update.CachedPromptTokens, PromptTokens);
+        }
+
         var produced = _finishedGenerationTokens;
         foreach (var tokens in _choiceTokens)
         {
@@ -274,7 +287,7 @@ public sealed class GatewayCall : IAsyncDisposable
             }
         }
 
-        Outcome = new GatewayOutcome(InferenceId, Model, _status, PromptTokens, CompletionTokens, cost, ElapsedMs, TimeToFirstTokenMs, _error, unsettled);
+        Outcome = new GatewayOutcome(InferenceId, Model, _status, PromptTokens, CompletionTokens, cost, ElapsedMs, TimeToFirstTokenMs, _error, unsettled, CachedPromptTokens);
         _gateway.Telemetry.Settled(Outcome, Surface, _counted, InterTokenLatency());
         if (Metered || _failedStatus is not null)
         {
@@ -303,7 +316,7 @@ public sealed class GatewayCall : IAsyncDisposable
         {
             try
             {
-                return (await _gateway.Metering.SettleAsync(reservation, Key.UserId, PromptTokens, CompletionTokens), false);
+                return (await _gateway.Metering.SettleAsync(reservation, Key.UserId, PromptTokens, CachedPromptTokens, CompletionTokens), false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -2,7 +2,7 @@ namespace AkashML.Web.Gateway;
 
 /// <summary>
 /// How a gateway call ended, once settled: what its usage record says (status <c>ok</c>, <c>cancelled</c> or
-/// <c>error</c>; tokens; the cost charged in micro-dollars; timings). <paramref name="Unsettled"/>: the charge could
+/// <c>error</c>; tokens, of the prompt's those reused from the prefix cache; the cost charged in micro-dollars; timings). <paramref name="Unsettled"/>: the charge could
 /// not be committed (the database stayed away), so the answer must not be given as a success.
 /// </summary>
 public sealed record GatewayOutcome(
@@ -15,4 +15,5 @@ public sealed record GatewayOutcome(
     int LatencyMs,
     int? TimeToFirstTokenMs,
     string? Error,
-    bool Unsettled = false);
+    bool Unsettled = false,
+    int CachedPromptTokens = 0);

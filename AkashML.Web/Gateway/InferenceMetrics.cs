@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AkashML.Inference.Runtime.Caching;
 using AkashML.Inference.Serving;
 using AkashML.Inference.Serving.Batching;
 
@@ -18,6 +19,7 @@ public sealed class InferenceMetrics
     private readonly Counter<long> _requests;
     private readonly Counter<long> _promptTokens;
     private readonly Counter<long> _completionTokens;
+    private readonly Counter<long> _cachedPromptTokens;
     private readonly Histogram<double> _timeToFirstToken;
     private readonly Histogram<double> _interTokenLatency;
     private readonly UpDownCounter<long> _inFlight;
@@ -28,6 +30,7 @@ public sealed class InferenceMetrics
         var meter = meters.Create(MeterName);
         _requests = meter.CreateCounter<long>("akashml.requests", "{request}", "Inference calls settled by the gateway, by model, surface and status");
         _promptTokens = meter.CreateCounter<long>("akashml.prompt_tokens", "{token}", "Prompt tokens of settled calls");
+        _cachedPromptTokens = meter.CreateCounter<long>("akashml.cached_prompt_tokens", "{token}", "Prompt tokens of settled calls reused from the model's prefix cache");
         _completionTokens = meter.CreateCounter<long>("akashml.completion_tokens", "{token}", "Completion tokens produced by settled calls");
         _timeToFirstToken = meter.CreateHistogram<double>("akashml.time_to_first_token", "s", "From the call's start to its first generated token");
         _interTokenLatency = meter.CreateHistogram<double>("akashml.inter_token_latency", "s", "Mean time between a call's generated tokens after the first, per choice stream");
@@ -36,6 +39,8 @@ public sealed class InferenceMetrics
         meter.CreateObservableGauge("akashml.batch.size", () => Loads(models, l => l.BatchSize), "{sequence}", "Sequences in the model's shared decode step");
         meter.CreateObservableGauge("akashml.batch.kv_slots_in_use", () => Loads(models, l => l.SlotsInUse), "{slot}", "KV slots taken in the model's batch scheduler");
         meter.CreateObservableGauge("akashml.batch.kv_slots", () => Loads(models, l => l.Slots), "{slot}", "KV slots of the model's batch scheduler");
+        meter.CreateObservableGauge("akashml.prefix_cache.bytes", () => PrefixCaches(models, s => s.Bytes), "By", "KV bytes the model's prefix cache holds");
+        meter.CreateObservableGauge("akashml.prefix_cache.blocks", () => PrefixCaches(models, s => s.Blocks), "{block}", "Blocks the model's prefix cache holds");
         meter.CreateObservableGauge("akashml.model.loaded", () => Health(models), "{model}", "Per model and engine: 1 while loaded and serving, 0 while not loaded (yet, or it failed to load)");
     }
 
@@ -59,6 +64,11 @@ public sealed class InferenceMetrics
         if (outcome.PromptTokens > 0)
         {
             _promptTokens.Add(outcome.PromptTokens, model);
+        }
+
+        if (outcome.CachedPromptTokens > 0)
+        {
+            _cachedPromptTokens.Add(outcome.CachedPromptTokens, model);
         }
 
         if (outcome.CompletionTokens > 0)
@@ -91,6 +101,17 @@ public sealed class InferenceMetrics
             if (model is TextModel { BatchLoad: { } load })
             {
                 yield return new Measurement<int>(read(load), new KeyValuePair<string, object?>("model", model.Descriptor.Id));
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> PrefixCaches(ModelHost models, Func<PrefixCacheStatistics, long> read)
+    {
+        foreach (var model in models.Loaded())
+        {
+            if (model is TextModel { PrefixCaching: { } statistics })
+            {
+                yield return new Measurement<long>(read(statistics), new KeyValuePair<string, object?>("model", model.Descriptor.Id));
             }
         }
     }

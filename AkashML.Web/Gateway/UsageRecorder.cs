@@ -38,6 +38,7 @@ public sealed class UsageRecorder(UsageWriter writer, TimeProvider clock, ILogge
                     _ => "openai",
                 },
                 PromptTokens = outcome.PromptTokens,
+                CachedPromptTokens = outcome.CachedPromptTokens,
                 CompletionTokens = outcome.CompletionTokens,
                 CostMicros = outcome.CostMicros,
                 LatencyMs = outcome.LatencyMs,

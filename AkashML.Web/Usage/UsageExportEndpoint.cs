@@ -10,7 +10,7 @@ namespace AkashML.Web.Usage;
 /// </summary>
 public static class UsageExportEndpoint
 {
-    public const string Header = "time_utc,inference_id,key_id,key_name,model,surface,prompt_tokens,completion_tokens,cost_usd,latency_ms,ttft_ms,status,http_status,streamed,error";
+    public const string Header = "time_utc,inference_id,key_id,key_name,model,surface,prompt_tokens,completion_tokens,cost_usd,latency_ms,ttft_ms,status,http_status,streamed,cached_prompt_tokens,error";
 
     public static IEndpointRouteBuilder MapUsageExport(this IEndpointRouteBuilder endpoints)
     {
@@ -55,6 +55,7 @@ public static class UsageExportEndpoint
                 .Append(row.Status).Append(',')
                 .Append(row.HttpStatus.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(row.Streamed ? "true" : "false").Append(',')
+                .Append(row.CachedPromptTokens.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(Field(row.Error ?? ""));
             await writer.WriteLineAsync(line);
             if (++count % 1000 == 0)

@@ -8,15 +8,19 @@ public sealed record UsagePoint(DateTimeOffset Bucket, long Requests, long Promp
 /// <summary>One model's share of the range; <see cref="Model"/> is empty for requests that named no known model.</summary>
 public sealed record ModelUsage(string Model, long Requests, long PromptTokens, long CompletionTokens, long CostMicros);
 
-/// <summary>One row of the requests grids (and of the CSV export); <see cref="Model"/> is empty when the request named none.</summary>
+/// <summary>
+/// One row of the requests grids (and of the CSV export); <see cref="Model"/> is empty when the request named none.
+/// <see cref="CachedPromptTokens"/>: of the prompt tokens, those reused from the model's prefix cache.
+/// </summary>
 public sealed record UsageRow(long Id, DateTimeOffset CreatedAt, string InferenceId, Guid? KeyId, string Model, string Surface, int PromptTokens,
-    int CompletionTokens, long CostMicros, int LatencyMs, int? TimeToFirstTokenMs, string Status, int HttpStatus, string? Error, bool Streamed)
+    int CompletionTokens, long CostMicros, int LatencyMs, int? TimeToFirstTokenMs, string Status, int HttpStatus, string? Error, bool Streamed,
+    int CachedPromptTokens)
 {
     public static UsageRow From(UsageRecord r)
     {
         ArgumentNullException.ThrowIfNull(r);
         return new(r.Id, r.CreatedAt, r.InferenceId, r.ApiKeyId, r.Model, r.Surface, r.PromptTokens, r.CompletionTokens, r.CostMicros, r.LatencyMs,
-            r.TimeToFirstTokenMs, r.Status, r.HttpStatus, r.Error, r.Streamed);
+            r.TimeToFirstTokenMs, r.Status, r.HttpStatus, r.Error, r.Streamed, r.CachedPromptTokens);
     }
 }
 

@@ -33,7 +33,7 @@ internal static class UsageRowPaging
 
     public static IQueryable<UsageRow> Project(IQueryable<UsageRecord> records) =>
         records.Select(u => new UsageRow(u.Id, u.CreatedAt, u.InferenceId, u.ApiKeyId, u.Model, u.Surface, u.PromptTokens, u.CompletionTokens,
-            u.CostMicros, u.LatencyMs, u.TimeToFirstTokenMs, u.Status, u.HttpStatus, u.Error, u.Streamed));
+            u.CostMicros, u.LatencyMs, u.TimeToFirstTokenMs, u.Status, u.HttpStatus, u.Error, u.Streamed, u.CachedPromptTokens));
 
     private static IOrderedQueryable<UsageRecord> Order(IQueryable<UsageRecord> records, UsageSort sort, bool descending) => (sort, descending) switch
     {

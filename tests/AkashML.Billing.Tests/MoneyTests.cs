@@ -74,4 +74,34 @@ public sealed class MoneyTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPrice(-0.01m, 1m));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPrice(1m, 1m).CostMicros(-1, 0));
     }
+
+    [Fact]
+    public void Cached_input_is_a_side_of_its_own_and_never_costs_more_than_uncached()
+    {
+        var price = new TokenPrice(0.10m, 0.20m, 0.01m);
+        // 96 of 110 prompt tokens cached: 14 × 0.10 = 1.4 → 2, 96 × 0.01 = 0.96 → 1, 7 × 0.20 = 1.4 → 2.
+        Assert.Equal(2 + 1 + 2, price.CostMicros(110, 7, 96));
+        Assert.Equal(price.CostMicros(110, 7), price.CostMicros(110, 7, 0));
+
+        // Splitting the prompt rounds up twice; the request is then charged what it would cost without the cache.
+        var tight = new TokenPrice(0.10m, 0m, 0.10m);
+        Assert.Equal(1, tight.CostMicros(10, 0));
+        Assert.Equal(1, tight.CostMicros(10, 0, 5));
+        var reserved = price.CostMicros(300, 50);
+        for (var cached = 0; cached <= 300; cached += 16)
+        {
+            Assert.True(price.CostMicros(300, 50, cached) <= reserved);
+        }
+
+        // A price without a cached rate charges cached input as input.
+        Assert.Equal(0.10m, new TokenPrice(0.10m, 0.20m).CachedInputPerMillionUsd);
+    }
+
+    [Fact]
+    public void A_cached_price_above_the_input_price_or_more_cached_tokens_than_prompt_tokens_are_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPrice(0.10m, 0.20m, 0.11m));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPrice(0.10m, 0.20m, -0.01m));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TokenPrice(0.10m, 0.20m, 0.01m).CostMicros(10, 0, 11));
+    }
 }

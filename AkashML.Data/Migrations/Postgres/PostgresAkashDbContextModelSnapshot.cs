@@ -664,6 +664,9 @@ namespace AkashML.Data.Migrations.Postgres
                     b.Property<Guid?>("ApiKeyId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("CachedPromptTokens")
+                        .HasColumnType("integer");
+
                     b.Property<int>("CompletionTokens")
                         .HasColumnType("integer");
 

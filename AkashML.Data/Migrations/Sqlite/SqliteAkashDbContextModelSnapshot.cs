@@ -654,6 +654,9 @@ namespace AkashML.Data.Migrations.Sqlite
                     b.Property<Guid?>("ApiKeyId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("CachedPromptTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("CompletionTokens")
                         .HasColumnType("INTEGER");
 

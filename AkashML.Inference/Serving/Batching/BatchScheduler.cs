@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AkashML.Inference.Runtime;
+using AkashML.Inference.Runtime.Caching;
 
 namespace AkashML.Inference.Serving.Batching;
 
@@ -21,6 +22,11 @@ namespace AkashML.Inference.Serving.Batching;
 /// (bit-identical to a batch-1 generator), one per iteration beside a chunk, more while they fit in one chunk's worth of
 /// tokens: so an iteration reads at most about two chunks, and a new short request never waits for a long prompt.
 /// </para>
+/// <para>
+/// Prefix cache: a prompt starts from the cached blocks of its longest known prefix (loaded into its slot) and runs only
+/// the rest, in one go or in chunks by what is left; once its prefill is done its whole blocks are cached for the next
+/// prompts. A prefill that is cancelled or fails caches nothing.
+/// </para>
 /// </remarks>
 internal sealed class BatchScheduler : IDisposable
 {
@@ -41,6 +47,7 @@ internal sealed class BatchScheduler : IDisposable
     private readonly float[] _stepLogits;
     private readonly int[] _tokens;
     private readonly int _chunkTokens;
+    private readonly PrefixCache? _cache;
     private Thread? _thread;
     private volatile IterationGate? _gate;
     private BatchSequence? _prefilled;
@@ -64,11 +71,13 @@ internal sealed class BatchScheduler : IDisposable
     /// <param name="maxBatchSize">KV slots: sequences decoding (or being prefilled) at once.</param>
     /// <param name="name">Names the scheduler's thread.</param>
     /// <param name="prefillChunkTokens">Prompts longer than this are prefilled in chunks of this size; 0 never chunks.</param>
-    internal BatchScheduler(Model model, int maxBatchSize, string name, int prefillChunkTokens = 0)
+    /// <param name="cache">The model's prefix cache, or null to run every prompt whole.</param>
+    internal BatchScheduler(Model model, int maxBatchSize, string name, int prefillChunkTokens = 0, PrefixCache? cache = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(prefillChunkTokens);
         _decoder = new BatchDecoder(model, maxBatchSize);
         _chunkTokens = prefillChunkTokens;
+        _cache = cache;
         _name = name;
         _vocabSize = model.VocabSize;
         _prefillLogits = new float[_vocabSize];
@@ -278,8 +287,10 @@ internal sealed class BatchScheduler : IDisposable
                 continue;
             }
 
-            var length = sequence.Prompt.Length;
             var shares = SharesPrefill(sequence);
+            var cached = shares is null ? CachedBlocks(sequence) : [];
+            var reused = cached.Count * (_cache?.BlockTokens ?? 0);
+            var length = sequence.Prompt.Length - reused;
             if (shares is null && _chunkTokens > 0 && length > _chunkTokens)
             {
                 if (_chunked is not null)
@@ -290,6 +301,12 @@ internal sealed class BatchScheduler : IDisposable
 
                 _pending.RemoveAt(index);
                 StartChunked(sequence);
+                if (reused > 0)
+                {
+                    _decoder.LoadPrefix(ChunkSlot, cached, _cache!);
+                    sequence.CachedPromptTokens = reused;
+                }
+
                 if (!chunkRan && !shortRan)
                 {
                     budget -= PrefillNextChunk();
@@ -313,12 +330,20 @@ internal sealed class BatchScheduler : IDisposable
                 if (shares is { } source)
                 {
                     _decoder.Copy(source, slot);
+                    sequence.CachedPromptTokens = _prefilled!.CachedPromptTokens;
                     Interlocked.Increment(ref _sharedPrefills);
                 }
                 else
                 {
                     _prefilled = null;
-                    _decoder.Prefill(slot, sequence.Prompt, _prefillLogits, owner.CancellationToken);
+                    if (reused > 0)
+                    {
+                        _decoder.LoadPrefix(slot, cached, _cache!);
+                    }
+
+                    _decoder.Append(slot, sequence.Prompt.AsSpan(reused), _prefillLogits, owner.CancellationToken);
+                    sequence.CachedPromptTokens = reused;
+                    CachePrompt(sequence, slot);
                     _prefilled = sequence;
                     shortRan = true;
                     budget -= Math.Min(budget, length);
@@ -349,6 +374,28 @@ internal sealed class BatchScheduler : IDisposable
                 _active.Add(sequence);
             }
         }
+    }
+
+    /// <summary>
+    /// The cached blocks <paramref name="sequence"/>'s prompt starts with. A match is kept while the sequence waits for a
+    /// slot (its blocks stay valid even if evicted); a miss is looked up again on its next turn, since a prompt that
+    /// arrived with it (the same system prompt, sent by many clients at once) may have been cached meanwhile.
+    /// </summary>
+    private IReadOnlyList<PrefixBlock> CachedBlocks(BatchSequence sequence)
+    {
+        if (sequence.CachedBlocks is not { Count: > 0 } && _cache is not null)
+        {
+            sequence.CachedBlocks = _cache.Match(sequence.Prompt);
+        }
+
+        return sequence.CachedBlocks ?? [];
+    }
+
+    /// <summary>Caches the whole blocks of the prompt just prefilled into <paramref name="slot"/>.</summary>
+    private void CachePrompt(BatchSequence sequence, int slot)
+    {
+        sequence.CachedBlocks = null;
+        _cache?.Insert(sequence.Prompt, sequence.Prompt.Length, (start, block) => _decoder.CopyBlock(slot, start, block, _cache));
     }
 
     private void StartChunked(BatchSequence sequence)
@@ -382,6 +429,8 @@ internal sealed class BatchScheduler : IDisposable
             {
                 return chunk;
             }
+
+            CachePrompt(sequence, slot);
 
             _chunked = null;
             Interlocked.Add(ref _stepsDuringChunkedPrefills, Interlocked.Read(ref _steps) - _chunkedSince);

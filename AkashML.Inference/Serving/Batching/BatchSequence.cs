@@ -1,3 +1,5 @@
+using AkashML.Inference.Runtime.Caching;
+
 namespace AkashML.Inference.Serving.Batching;
 
 /// <summary>
@@ -11,6 +13,16 @@ internal sealed class BatchSequence(BatchRequest owner, int[] prompt, SelectionR
     public int[] Prompt => prompt;
 
     public int LastToken { get; private set; }
+
+    /// <summary>The cached prompt blocks it starts from, kept while it waits for a slot (see the scheduler's lookup).</summary>
+    public IReadOnlyList<PrefixBlock>? CachedBlocks { get; set; }
+
+    /// <summary>Prompt tokens its prefill reused from the prefix cache (reported with each of its updates).</summary>
+    public int CachedPromptTokens
+    {
+        get => output.CachedPromptTokens;
+        set => output.CachedPromptTokens = value;
+    }
 
     /// <summary>Selects the next token from <paramref name="logits"/> and emits its text; true when the choice finished.</summary>
     public bool Accept(ReadOnlySpan<float> logits)

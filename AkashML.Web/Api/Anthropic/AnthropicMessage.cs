@@ -13,12 +13,18 @@ public sealed record AnthropicMessage(string Id, string Model, JsonArray Content
     public string Role => "assistant";
 }
 
-/// <summary>Anthropic's <c>usage</c>; there is no prompt cache, so its counters are zero.</summary>
-public sealed record AnthropicUsage(int InputTokens, int OutputTokens)
+/// <summary>
+/// Anthropic's <c>usage</c>. As Anthropic counts them, <c>input_tokens</c> are the prompt tokens that were not read from
+/// the cache and <c>cache_read_input_tokens</c> those that were (the model's prefix cache), so the prompt is their sum.
+/// Caching is automatic, so nothing is ever written to the cache on request: <c>cache_creation_input_tokens</c> is 0.
+/// </summary>
+public sealed record AnthropicUsage(int InputTokens, int OutputTokens, int CacheReadInputTokens = 0)
 {
     public int CacheCreationInputTokens => 0;
 
-    public int CacheReadInputTokens => 0;
+    /// <summary>The usage of a prompt of <paramref name="promptTokens"/>, <paramref name="cachedTokens"/> of them cached.</summary>
+    public static AnthropicUsage Of(int promptTokens, int cachedTokens, int outputTokens) =>
+        new(promptTokens - cachedTokens, outputTokens, cachedTokens);
 }
 
 /// <summary>The streamed <c>content_block_delta</c> event of a text block: one per piece of generated text.</summary>

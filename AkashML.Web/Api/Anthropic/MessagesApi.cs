@@ -92,7 +92,7 @@ public static class MessagesApi
             {
                 ["type"] = "message_delta",
                 ["delta"] = new JsonObject { ["stop_reason"] = StopReason(last, toolUse: false, clamped), ["stop_sequence"] = last?.MatchedStopSequence },
-                ["usage"] = JsonSerializer.SerializeToNode(new AnthropicUsage(prompt.Count, call.CompletionTokens), ApiJsonContext.Api.AnthropicUsage),
+                ["usage"] = JsonSerializer.SerializeToNode(AnthropicUsage.Of(prompt.Count, call.CachedPromptTokens, call.CompletionTokens), ApiJsonContext.Api.AnthropicUsage),
             }, cancellationToken);
             await ServerSentEvents.WriteEventAsync(http.Response, "message_stop", new JsonObject { ["type"] = "message_stop" }, cancellationToken);
             return TypedResults.Empty;
@@ -126,7 +126,7 @@ public static class MessagesApi
 
         var final = new GenerationUpdate(0, "", [], null, choice.FinishReason, choice.CompletionTokens, choice.MatchedStopSequence);
         return TypedResults.Json(
-            new AnthropicMessage(id, modelId, content, StopReason(final, usedTools, clamped), choice.MatchedStopSequence, new AnthropicUsage(prompt.Count, call.CompletionTokens)),
+            new AnthropicMessage(id, modelId, content, StopReason(final, usedTools, clamped), choice.MatchedStopSequence, AnthropicUsage.Of(prompt.Count, call.CachedPromptTokens, call.CompletionTokens)),
             ApiJsonContext.Api.AnthropicMessage);
     }
 

@@ -73,7 +73,7 @@ public static class ChatCompletionsApi
             if (chat.IncludeUsage)
             {
                 await ServerSentEvents.WriteDataAsync(http.Response,
-                    new OpenAiResponse<ChatChunkChoice>(id, "chat.completion.chunk", created, modelId, [], new OpenAiUsage(call.PromptTokens, call.CompletionTokens)),
+                    new OpenAiResponse<ChatChunkChoice>(id, "chat.completion.chunk", created, modelId, [], new OpenAiUsage(call.PromptTokens, call.CompletionTokens, call.CachedPromptTokens)),
                     chunks, cancellationToken);
             }
 
@@ -103,7 +103,7 @@ public static class ChatCompletionsApi
         }
 
         return TypedResults.Json(
-            new OpenAiResponse<ChatChoice>(id, "chat.completion", created, modelId, choices, new OpenAiUsage(call.PromptTokens, call.CompletionTokens)),
+            new OpenAiResponse<ChatChoice>(id, "chat.completion", created, modelId, choices, new OpenAiUsage(call.PromptTokens, call.CompletionTokens, call.CachedPromptTokens)),
             ApiJsonContext.Api.OpenAiResponseChatChoice);
     }
 

@@ -100,7 +100,7 @@ public static class CompletionsApi
             if (includeUsage)
             {
                 await ServerSentEvents.WriteDataAsync(http.Response,
-                    new OpenAiResponse<TextChoice>(id, "text_completion", created, modelId, [], new OpenAiUsage(call.PromptTokens, call.CompletionTokens)), typeInfo, cancellationToken);
+                    new OpenAiResponse<TextChoice>(id, "text_completion", created, modelId, [], new OpenAiUsage(call.PromptTokens, call.CompletionTokens, call.CachedPromptTokens)), typeInfo, cancellationToken);
             }
 
             await ServerSentEvents.WriteDoneAsync(http.Response, cancellationToken);
@@ -126,7 +126,7 @@ public static class CompletionsApi
         }
 
         return TypedResults.Json(
-            new OpenAiResponse<TextChoice>(id, "text_completion", created, modelId, choices, new OpenAiUsage(call.PromptTokens, call.CompletionTokens)), typeInfo);
+            new OpenAiResponse<TextChoice>(id, "text_completion", created, modelId, choices, new OpenAiUsage(call.PromptTokens, call.CompletionTokens, call.CachedPromptTokens)), typeInfo);
     }
 
     private static OpenAiResponse<TextChoice> Chunk(string id, long created, string model, TextChoice choice) =>

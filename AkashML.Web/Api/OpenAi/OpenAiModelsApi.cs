@@ -46,8 +46,10 @@ public static class OpenAiModelsApi
             // Per token, as strings: the market's convention (exact decimals, no float rounding).
             ["prompt"] = PerToken(model.InputPricePerMillion),
             ["completion"] = PerToken(model.OutputPricePerMillion),
+            ["input_cache_read"] = PerToken(model.EffectiveCachedInputPricePerMillion),
             ["input_per_million"] = model.InputPricePerMillion.ToString(CultureInfo.InvariantCulture),
             ["output_per_million"] = model.OutputPricePerMillion.ToString(CultureInfo.InvariantCulture),
+            ["cached_input_per_million"] = model.EffectiveCachedInputPricePerMillion.ToString(CultureInfo.InvariantCulture),
         },
         ["quantization"] = model.Quantization,
         // Which runtime serves it: ours, or the official ONNX Runtime GenAI for architectures ours does not implement.

@@ -11,7 +11,7 @@ namespace AkashML.Bench.Cli;
 /// the run time settles), and the process's peak resident memory; with
 /// <c>--streams</c> see <see cref="ConcurrencyBench"/>, with <c>--long-prompt</c> too see <see cref="PrefillStallBench"/>,
 /// with <c>--reference ortgenai</c> (single stream or <c>--streams</c>) see <see cref="ReferenceBench"/>; <c>bench tokenizer</c>
-/// see <see cref="TokenizerBench"/>, <c>bench binding</c> <see cref="BindingBench"/>.
+/// see <see cref="TokenizerBench"/>, <c>bench binding</c> <see cref="BindingBench"/>, <c>bench prefix</c> <see cref="PrefixBench"/>.
 /// </summary>
 internal static class BenchCommands
 {
@@ -38,6 +38,12 @@ internal static class BenchCommands
         {
             var (binding, _) = ResolveModel(app.Services.GetRequiredService<ModelCatalog>(), arguments.Required("model"));
             return Task.FromResult(BindingBench.Run(arguments, binding));
+        }
+
+        if (arguments.Sub == "prefix" && arguments.Positional.Count == 0)
+        {
+            var (prefixFolder, prefixId) = ResolveModel(app.Services.GetRequiredService<ModelCatalog>(), arguments.Required("model"));
+            return Task.FromResult(PrefixBench.Run(arguments, prefixFolder, prefixId, ModelCommands.RuntimeOptions(app.Services, prefixId)));
         }
 
         if (arguments.Sub != "engine" || arguments.Positional.Count != 0)

@@ -140,6 +140,23 @@ public sealed class UsagePageTests(DashboardHost host) : DashboardTest(host)
     }
 
     [Fact]
+    public async Task The_grid_shows_each_requests_cached_prompt_tokens()
+    {
+        var user = await SignInNewUserAsync();
+        var now = DateTimeOffset.UtcNow;
+        var cached = UsageData.Record(user.Id, 2000, now.AddMinutes(-1));
+        cached.CachedPromptTokens = 1984;
+        var cold = UsageData.Record(user.Id, 3, now.AddMinutes(-2));
+        await UsageData.SeedAsync(Host, [cached, cold]);
+
+        var page = Render<UsagePage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=row-cached]").Count), Wait);
+        // Newest first.
+        Assert.Equal(["1,984", "0"], page.FindAll("[data-testid=row-cached]").Select(c => c.TextContent.Trim()));
+    }
+
+    [Fact]
     public async Task Live_follows_new_requests_when_the_account_changes()
     {
         var user = await SignInNewUserAsync();

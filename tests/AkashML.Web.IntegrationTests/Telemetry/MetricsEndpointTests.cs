@@ -42,7 +42,7 @@ public sealed class MetricsEndpointTests(HostPool hosts) : IClassFixture<HostPoo
         Assert.True(Sample(text, "akashml_inter_token_latency_seconds_count", model) >= 1, text);
         Assert.Equal(1, Sample(text, "akashml_model_loaded", model));
         Assert.Equal(8, Sample(text, "akashml_batch_kv_slots", model));
-        foreach (var gauge in new[] { "akashml_batch_kv_slots_in_use", "akashml_batch_queue_depth", "akashml_batch_size", "akashml_in_flight" })
+        foreach (var gauge in new[] { "akashml_batch_kv_slots_in_use", "akashml_batch_queue_depth", "akashml_batch_size", "akashml_in_flight", "akashml_prefix_cache_bytes", "akashml_prefix_cache_blocks" })
         {
             Assert.True(Sample(text, gauge, model) is not null, gauge + " is missing");
         }

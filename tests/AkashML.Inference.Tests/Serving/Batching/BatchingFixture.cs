@@ -36,15 +36,15 @@ public sealed class BatchingFixture : IAsyncLifetime
         };
     }
 
-    /// <summary>Loads the built folder again, optionally with a genai_config overlay and another prefill chunk size.</summary>
-    public TextModel Load(int maxBatchSize, string? configOverlay = null, int prefillChunkTokens = InferenceOptions.DefaultPrefillChunkTokens) =>
+    /// <summary>Loads the built folder again, optionally with a genai_config overlay, another prefill chunk size and a prefix cache.</summary>
+    public TextModel Load(int maxBatchSize, string? configOverlay = null, int prefillChunkTokens = InferenceOptions.DefaultPrefillChunkTokens, PrefixCacheOptions? prefixCache = null) =>
         TextModel.Load(new ModelDescriptor
         {
             Id = TinyRandomModel.Id,
             DisplayName = "tiny",
             Path = Folder,
             ContextLength = TinyRandomModel.ContextLength,
-        }, new ModelOptions { IntraOpThreads = 1, ConfigOverlay = configOverlay }, maxConcurrency: 4, maxBatchSize, prefillChunkTokens);
+        }, new ModelOptions { IntraOpThreads = 1, ConfigOverlay = configOverlay }, maxConcurrency: 4, maxBatchSize, prefillChunkTokens, prefixCache);
 
     public Task DisposeAsync()
     {
