@@ -20,7 +20,8 @@ public sealed record TokenAlternative(int TokenId, string Text, double Logprob);
 
 /// <summary>
 /// A piece of a choice's output: text that is safe to show (never half a character, never part of a stop sequence),
-/// the token ids behind it, and, on the last update of the choice, why it finished.
+/// the token ids behind it, and, on the last update of the choice, why it finished. <paramref name="PromptTokens"/> is set
+/// only by an engine that counts the prompt itself (another server behind an OpenAI-compatible API): its count wins.
 /// </summary>
 public sealed record GenerationUpdate(
     int ChoiceIndex,
@@ -29,4 +30,5 @@ public sealed record GenerationUpdate(
     IReadOnlyList<TokenLogprob>? Logprobs,
     FinishReason? FinishReason,
     int CompletionTokens,
-    string? MatchedStopSequence = null);
+    string? MatchedStopSequence = null,
+    int? PromptTokens = null);

@@ -15,4 +15,8 @@ public sealed record GatewayOutcome(
     int LatencyMs,
     int? TimeToFirstTokenMs,
     string? Error,
-    bool Unsettled = false);
+    bool Unsettled = false)
+{
+    /// <summary>Time spent waiting for a backend slot of a routed model; null when the call was not routed.</summary>
+    public int? QueueMs { get; init; }
+}
