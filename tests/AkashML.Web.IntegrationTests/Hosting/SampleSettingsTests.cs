@@ -43,6 +43,7 @@ public sealed class SampleSettingsTests
             [nameof(Microsoft.AspNetCore.Components.Server.CircuitOptions.HybridPersistenceCache)] },
         { SignupCreditsOptions.SectionName, typeof(SignupCreditsOptions), [] },
         { SupportOptions.SectionName, typeof(SupportOptions), [] },
+        { Backends.BackendsOptions.SectionName, typeof(Backends.BackendsOptions), [] },
     };
 
     [Theory]
@@ -83,6 +84,18 @@ public sealed class SampleSettingsTests
                     CompareKnownOnly(path + ":" + property.Name + ":" + entry.Name, valueType, entry.Value, unknown);
                 }
             }
+            else if (DictionaryValueType(propertyType) is { } listType && ListItemType(listType) is { } itemType && IsSection(itemType) && value.ValueKind == JsonValueKind.Object)
+            {
+                // Keyed lists of entries (e.g. a model's backends): each example item may only name settings the item type binds.
+                foreach (var entry in value.EnumerateObject().Where(e => e.Value.ValueKind == JsonValueKind.Array))
+                {
+                    var index = 0;
+                    foreach (var item in entry.Value.EnumerateArray())
+                    {
+                        CompareKnownOnly(path + ":" + property.Name + ":" + entry.Name + ":" + index++, itemType, item, unknown);
+                    }
+                }
+            }
             else if (IsSection(propertyType) && value.ValueKind == JsonValueKind.Object)
             {
                 Compare(path + ":" + property.Name, propertyType, value, missing, unknown);
@@ -119,6 +132,10 @@ public sealed class SampleSettingsTests
     /// <summary>A class the binder fills member by member (not a value, string, collection or dictionary).</summary>
     private static bool IsSection(Type type) =>
         type.IsClass && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type);
+
+    private static Type? ListItemType(Type type) =>
+        type.GetInterfaces().Append(type)
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IList<>))?.GetGenericArguments()[0];
 
     private static Type? DictionaryValueType(Type type) =>
         type.GetInterfaces().Append(type)
