@@ -59,7 +59,7 @@ public sealed class BackendPool
 
             if (PickLocked(exclude: null) is { } free)
             {
-                free.InFlight++;
+                Take(free);
                 return new BackendLease(this, free, 0);
             }
 
@@ -106,7 +106,7 @@ public sealed class BackendPool
             Release(failed, dispatch: true);
             if (PickLocked(tried) is { } next)
             {
-                next.InFlight++;
+                Take(next);
                 return next;
             }
 
@@ -190,6 +190,12 @@ public sealed class BackendPool
         Changed?.Invoke();
     }
 
+    private static void Take(BackendState state)
+    {
+        state.InFlight++;
+        state.Served++;
+    }
+
     private void Release(BackendState state, bool dispatch)
     {
         state.InFlight--;
@@ -204,7 +210,7 @@ public sealed class BackendPool
         while (_waiters.First is { } first && PickLocked(exclude: null) is { } free)
         {
             _waiters.RemoveFirst();
-            free.InFlight++;
+            Take(free);
             first.Value.TrySetResult(free);
         }
 

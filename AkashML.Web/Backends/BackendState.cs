@@ -27,6 +27,9 @@ public sealed class BackendState(IBackend backend, BackendEntryOptions entry, in
 
     public int InFlight { get; internal set; }
 
+    /// <summary>Requests given a slot on this backend since start.</summary>
+    public long Served { get; internal set; }
+
     /// <summary>Why it was last marked unhealthy, for the admin page.</summary>
     public string? LastError { get; internal set; }
 

@@ -43,7 +43,7 @@ public sealed class SampleSettingsTests
             [nameof(Microsoft.AspNetCore.Components.Server.CircuitOptions.HybridPersistenceCache)] },
         { SignupCreditsOptions.SectionName, typeof(SignupCreditsOptions), [] },
         { SupportOptions.SectionName, typeof(SupportOptions), [] },
-        { Backends.BackendsOptions.SectionName, typeof(Backends.BackendsOptions), [] },
+        { Web.Backends.BackendsOptions.SectionName, typeof(Web.Backends.BackendsOptions), [] },
     };
 
     [Theory]
