@@ -102,10 +102,28 @@ public sealed class KeyedHost(AkashWebHost host, string userId, string apiKey) :
     public async Task<long> BalanceMicrosAsync() =>
         (await Host.WithServicesAsync(sp => sp.GetRequiredService<CreditLedger>().GetBalanceAsync(UserId, CancellationToken.None))).UsableMicros;
 
-    /// <summary>The newest usage record of this host's account (inference ids sort by start time), once written.</summary>
-    public async Task<UsageRecord> LatestUsageAsync()
+    /// <summary>How many usage records this host's account has (written ones).</summary>
+    public Task<int> UsageCountAsync() =>
+        Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.CountAsync(u => u.UserId == UserId));
+
+    /// <summary>
+    /// The newest usage record once the account has more than <paramref name="before"/>: a streamed call hands its
+    /// record over after the caller read the end, so the newest one may not exist yet when the response is done.
+    /// </summary>
+    public async Task<UsageRecord> NextUsageAsync(int before)
     {
-        await Host.FlushUsageAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await Host.FlushUsageAsync();
+            if (await UsageCountAsync() > before || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(20);
+        }
+
         return await Host.WithServicesAsync(sp => sp.GetRequiredService<AkashDbContext>().UsageRecords.AsNoTracking()
             .Where(u => u.UserId == UserId).OrderByDescending(u => u.InferenceId).FirstAsync());
     }

@@ -119,12 +119,20 @@ public sealed class BackendRefusalTests
         {
             response.EnsureSuccessStatusCode();
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-            while (await reader.ReadLineAsync() is { } line && !line.Contains("Held", StringComparison.Ordinal))
+            var seen = new List<string>();
+            while (await reader.ReadLineAsync() is { } line)
             {
+                seen.Add(line);
+                if (line.Contains("Held", StringComparison.Ordinal))
+                {
+                    break;
+                }
             }
+
+            Assert.True(seen.Count > 0 && seen[^1].Contains("Held", StringComparison.Ordinal), "The stream ended before the upstream's first piece: " + string.Join(" | ", seen));
         }
 
-        await KeyedHost.UntilAsync(() => upstream.Aborted == 1, "the upstream saw its request aborted");
         await KeyedHost.UntilAsync(() => gateway.Pool.Backends[0].InFlight == 0, "the backend slot was given back");
+        await KeyedHost.UntilAsync(() => upstream.Aborted == 1, "the upstream saw its request aborted");
     }
 }

@@ -62,11 +62,26 @@ public sealed class HeldUpstream : IAsyncDisposable
 
     private async Task CompleteAsync(HttpContext http)
     {
-        Interlocked.Increment(ref _started);
         using var registration = http.RequestAborted.Register(() => Interlocked.Increment(ref _aborted));
+        var body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+        if (body?["stream"]?.GetValue<bool>() != true || body["prompt"]?.GetValue<string>() is not { Length: > 0 })
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        Interlocked.Increment(ref _started);
         http.Response.ContentType = "text/event-stream";
         await WriteAsync(http, new JsonObject { ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["text"] = "Held", ["finish_reason"] = null }) });
-        await _release.Task.WaitAsync(http.RequestAborted);
+        while (!_release.Task.IsCompleted)
+        {
+            // Like a real engine that keeps streaming, it keeps writing (SSE comments) while held: a write is how a
+            // server notices that its caller went away.
+            await Task.WhenAny(_release.Task, Task.Delay(50, http.RequestAborted));
+            await http.Response.WriteAsync(": held\n\n", http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+        }
+
         await WriteAsync(http, new JsonObject { ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["text"] = " free", ["finish_reason"] = "stop" }) });
         await WriteAsync(http, new JsonObject
         {

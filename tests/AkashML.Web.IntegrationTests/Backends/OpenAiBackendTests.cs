@@ -25,8 +25,12 @@ public sealed class OpenAiBackendTests(UpstreamFixture fixture) : IClassFixture<
         var costs = new List<long>();
         var chat = gateway.OpenAi().GetChatClient(KeyedHost.Model);
 
+        var counts = await CountsAsync(gateway);
         var answer = (await chat.CompleteChatAsync([new UserChatMessage("Say hello")], new ChatCompletionOptions { MaxOutputTokenCount = 8 })).Value;
-        costs.Add(await AssertSameUsageAsync(gateway, answer.Usage.InputTokenCount, answer.Usage.OutputTokenCount));
+        costs.Add(await AssertSameUsageAsync(gateway, counts, answer.Usage.InputTokenCount, answer.Usage.OutputTokenCount));
+        Assert.False((await gateway.NextUsageAsync(0)).Streamed);
+
+        counts = await CountsAsync(gateway);
 
         ChatTokenUsage? streamedUsage = null;
         var streamedText = new StringBuilder();
@@ -37,16 +41,18 @@ public sealed class OpenAiBackendTests(UpstreamFixture fixture) : IClassFixture<
         }
 
         Assert.NotNull(streamedUsage);
-        costs.Add(await AssertSameUsageAsync(gateway, streamedUsage.InputTokenCount, streamedUsage.OutputTokenCount));
-        Assert.True((await gateway.LatestUsageAsync()).Streamed);
+        costs.Add(await AssertSameUsageAsync(gateway, counts, streamedUsage.InputTokenCount, streamedUsage.OutputTokenCount));
+        Assert.True((await gateway.NextUsageAsync(0)).Streamed);
         Assert.NotEqual("", streamedText.ToString());
 
         using var http = gateway.Http();
+        counts = await CountsAsync(gateway);
         using var completion = await http.PostAsync("v1/completions", Json(new JsonObject { ["model"] = KeyedHost.Model, ["prompt"] = "Once upon a time", ["max_tokens"] = 6 }));
         completion.EnsureSuccessStatusCode();
         var usage = JsonNode.Parse(await completion.Content.ReadAsStringAsync())!["usage"]!;
-        costs.Add(await AssertSameUsageAsync(gateway, usage["prompt_tokens"]!.GetValue<int>(), usage["completion_tokens"]!.GetValue<int>()));
+        costs.Add(await AssertSameUsageAsync(gateway, counts, usage["prompt_tokens"]!.GetValue<int>(), usage["completion_tokens"]!.GetValue<int>()));
 
+        counts = await CountsAsync(gateway);
         using var streamed = await http.PostAsync("v1/completions", Json(new JsonObject
         {
             ["model"] = KeyedHost.Model, ["prompt"] = "The end", ["max_tokens"] = 6, ["stream"] = true, ["stream_options"] = new JsonObject { ["include_usage"] = true },
@@ -54,7 +60,7 @@ public sealed class OpenAiBackendTests(UpstreamFixture fixture) : IClassFixture<
         streamed.EnsureSuccessStatusCode();
         var events = (await streamed.Content.ReadAsStringAsync()).Split('\n').Where(l => l.StartsWith("data: {", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!).ToList();
         var streamedCompletionUsage = events.Last(e => e["usage"] is JsonObject)["usage"]!;
-        costs.Add(await AssertSameUsageAsync(gateway, streamedCompletionUsage["prompt_tokens"]!.GetValue<int>(), streamedCompletionUsage["completion_tokens"]!.GetValue<int>()));
+        costs.Add(await AssertSameUsageAsync(gateway, counts, streamedCompletionUsage["prompt_tokens"]!.GetValue<int>(), streamedCompletionUsage["completion_tokens"]!.GetValue<int>()));
 
         Assert.Equal(before - costs.Sum(), await gateway.BalanceMicrosAsync());
         Assert.Equal(4, gateway.Pool.Backends[0].Served);
@@ -119,10 +125,10 @@ public sealed class OpenAiBackendTests(UpstreamFixture fixture) : IClassFixture<
     }
 
     /// <summary>The gateway's newest record matches what it answered and the upstream's newest record; returns its cost.</summary>
-    private async Task<long> AssertSameUsageAsync(KeyedHost gateway, int promptTokens, int completionTokens)
+    private async Task<long> AssertSameUsageAsync(KeyedHost gateway, (int Ours, int Theirs) before, int promptTokens, int completionTokens)
     {
-        var ours = await gateway.LatestUsageAsync();
-        var theirs = await Upstream.LatestUsageAsync();
+        var ours = await gateway.NextUsageAsync(before.Ours);
+        var theirs = await Upstream.NextUsageAsync(before.Theirs);
         Assert.Equal((theirs.PromptTokens, theirs.CompletionTokens), (ours.PromptTokens, ours.CompletionTokens));
         Assert.Equal((promptTokens, completionTokens), (ours.PromptTokens, ours.CompletionTokens));
         Assert.Equal("ok", ours.Status);
@@ -130,6 +136,8 @@ public sealed class OpenAiBackendTests(UpstreamFixture fixture) : IClassFixture<
         Assert.True(ours.CostMicros > 0);
         return ours.CostMicros;
     }
+
+    private async Task<(int Ours, int Theirs)> CountsAsync(KeyedHost gateway) => (await gateway.UsageCountAsync(), await Upstream.UsageCountAsync());
 
     private static StringContent Json(JsonObject body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
 }
