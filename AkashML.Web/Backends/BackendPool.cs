@@ -94,9 +94,13 @@ public sealed class BackendPool
     }
 
     /// <summary>Stops sending new requests to a backend; those in flight finish.</summary>
-    public void Drain(int index) => Update(Backends[index], b => b.Drained = true);
+    public void Drain(int index) => Update(Backend(index), b => b.Drained = true);
 
-    public void Undrain(int index) => Update(Backends[index], b => b.Drained = false);
+    public void Undrain(int index) => Update(Backend(index), b => b.Drained = false);
+
+    /// <summary>A backend by its position in the model's configuration list.</summary>
+    public BackendState Backend(int index) =>
+        Backends.FirstOrDefault(b => b.Index == index) ?? throw new ArgumentOutOfRangeException(nameof(index), index, $"The model '{ModelId}' has no backend {index}.");
 
     /// <summary>Another slot for a request whose backend failed before sending anything (no waiting: the request already waited once).</summary>
     internal BackendState Reroute(BackendState failed, IReadOnlyCollection<BackendState> tried)

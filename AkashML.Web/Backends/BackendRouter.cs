@@ -23,9 +23,17 @@ public sealed class BackendRouter
         var byKind = factories.ToDictionary(f => f.Kind, StringComparer.Ordinal);
         _pools = settings.Models.ToDictionary(
             pair => pair.Key,
-            pair => new BackendPool(pair.Key, pair.Value.Select((entry, i) => new BackendState(byKind[entry.Kind].Create(pair.Key, entry), entry, i)).ToList(), settings),
+            pair => new BackendPool(pair.Key, pair.Value.Select((entry, i) => (entry, i)).Where(e => IsValid(byKind, e.entry))
+                .Select(e => new BackendState(byKind[e.entry.Kind].Create(pair.Key, e.entry), e.entry, e.i)).ToList(), settings),
             StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// An entry that fails validation is left out rather than thrown on here: the router may be built before the
+    /// options are validated at start, and that validation reports every problem at once.
+    /// </summary>
+    private static bool IsValid(Dictionary<string, IBackendFactory> byKind, BackendEntryOptions entry) =>
+        byKind.TryGetValue(entry.Kind, out var factory) && !factory.Validate(entry).Any();
 
     public IReadOnlyCollection<BackendPool> Pools => _pools.Values;
 
