@@ -78,6 +78,7 @@ public sealed class OpenAiTextModel(ITextModel template, OpenAiBackend backend, 
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
             using var reader = new StreamReader(stream, Encoding.UTF8);
             JsonNode? usage = null;
+            var done = false;
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
                 if (!line.StartsWith("data:", StringComparison.Ordinal))
@@ -88,6 +89,7 @@ public sealed class OpenAiTextModel(ITextModel template, OpenAiBackend backend, 
                 var data = line.AsSpan(5).Trim();
                 if (data.SequenceEqual("[DONE]"))
                 {
+                    done = true;
                     break;
                 }
 
@@ -130,6 +132,11 @@ public sealed class OpenAiTextModel(ITextModel template, OpenAiBackend backend, 
                         yield return new GenerationUpdate(index, text, [], null, null, choice.Tokens);
                     }
                 }
+            }
+
+            if (!done && choices.Any(c => c.Finish is null))
+            {
+                throw new BackendFailureException($"The upstream {backend.Target} ended its stream before every choice finished.");
             }
 
             foreach (var update in Finish(request, choices, usage))
