@@ -25,7 +25,13 @@ public sealed class HeldUpstream : IAsyncDisposable
     private int _started;
     private int _aborted;
 
-    private HeldUpstream(WebApplication app) => _app = app;
+    private readonly bool _sendsUsage;
+
+    private HeldUpstream(WebApplication app, bool sendsUsage)
+    {
+        _app = app;
+        _sendsUsage = sendsUsage;
+    }
 
     /// <summary>The API base (…/v1) to configure as a backend's BaseUrl.</summary>
     public string BaseUrl { get; private set; } = "";
@@ -36,13 +42,14 @@ public sealed class HeldUpstream : IAsyncDisposable
     /// <summary>Completions whose caller went away while they were held.</summary>
     public int Aborted => Volatile.Read(ref _aborted);
 
-    public static async Task<HeldUpstream> StartAsync()
+    /// <param name="sendsUsage">False: a server that ignores <c>stream_options</c> and never reports usage.</param>
+    public static async Task<HeldUpstream> StartAsync(bool sendsUsage = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var upstream = new HeldUpstream(app);
+        var upstream = new HeldUpstream(app, sendsUsage);
         app.MapGet("/v1/models", () => Results.Json(new JsonObject { ["object"] = "list", ["data"] = new JsonArray() }));
         app.MapPost("/v1/completions", upstream.CompleteAsync);
         await app.StartAsync();
@@ -83,11 +90,15 @@ public sealed class HeldUpstream : IAsyncDisposable
         }
 
         await WriteAsync(http, new JsonObject { ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["text"] = " free", ["finish_reason"] = "stop" }) });
-        await WriteAsync(http, new JsonObject
+        if (_sendsUsage)
         {
-            ["choices"] = new JsonArray(),
-            ["usage"] = new JsonObject { ["prompt_tokens"] = PromptTokens, ["completion_tokens"] = 2, ["total_tokens"] = PromptTokens + 2 },
-        });
+            await WriteAsync(http, new JsonObject
+            {
+                ["choices"] = new JsonArray(),
+                ["usage"] = new JsonObject { ["prompt_tokens"] = PromptTokens, ["completion_tokens"] = 2, ["total_tokens"] = PromptTokens + 2 },
+            });
+        }
+
         await http.Response.WriteAsync("data: [DONE]\n\n", http.RequestAborted);
     }
 
