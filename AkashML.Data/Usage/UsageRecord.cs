@@ -31,6 +31,9 @@ public sealed class UsageRecord
 
     public int? TimeToFirstTokenMs { get; set; }
 
+    /// <summary>How long the call waited for a backend slot of a routed model (null when it was not routed or never queued).</summary>
+    public int? QueueMs { get; set; }
+
     /// <summary><c>ok</c>, <c>error</c> or <c>cancelled</c>.</summary>
     public required string Status { get; set; }
 

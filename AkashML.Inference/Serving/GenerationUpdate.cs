@@ -22,6 +22,8 @@ public sealed record TokenAlternative(int TokenId, string Text, double Logprob);
 /// A piece of a choice's output: text that is safe to show (never half a character, never part of a stop sequence),
 /// the token ids behind it, and, on the last update of the choice, why it finished. <paramref name="CachedPromptTokens"/>:
 /// prompt tokens whose keys and values came from the prefix cache instead of being run (0 where nothing was reused).
+/// <paramref name="PromptTokens"/> is set only by an engine that counts the prompt itself (another server behind an
+/// OpenAI-compatible API): its count wins.
 /// </summary>
 public sealed record GenerationUpdate(
     int ChoiceIndex,
@@ -31,4 +33,5 @@ public sealed record GenerationUpdate(
     FinishReason? FinishReason,
     int CompletionTokens,
     string? MatchedStopSequence = null,
-    int CachedPromptTokens = 0);
+    int CachedPromptTokens = 0,
+    int? PromptTokens = null);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using AkashML.Inference.Serving;
 using AkashML.Web.Keys;
@@ -23,6 +24,12 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
 
     private const string DatabaseRetryAfterSeconds = "2";
 
+    /// <summary>"Overloaded", as Anthropic answers it; OpenAI-shaped routes use it too for a model with no capacity now.</summary>
+    public const int Status529Overloaded = 529;
+
+    /// <summary>How long a caller should wait after a 504: an operator has to configure a backend first.</summary>
+    private const string NoBackendRetryAfterSeconds = "30";
+
     public static ApiException InvalidParameter(string param, string message) =>
         new(StatusCodes.Status400BadRequest, ApiErrorKind.InvalidRequest, message, param, "invalid_parameter");
 
@@ -34,6 +41,28 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
         new(StatusCodes.Status503ServiceUnavailable, ApiErrorKind.Overloaded, "The service's database is unavailable right now; nothing was charged. Retry shortly.")
         {
             Headers = new Dictionary<string, string> { ["Retry-After"] = DatabaseRetryAfterSeconds },
+        };
+
+    /// <summary>The model is routed but has no enabled backend: 504 with Retry-After.</summary>
+    public static ApiException NoBackend(string model) =>
+        new(StatusCodes.Status504GatewayTimeout, ApiErrorKind.Timeout, $"No backend available for the model '{model}'.", "model", "no_backend")
+        {
+            Headers = new Dictionary<string, string> { ["Retry-After"] = NoBackendRetryAfterSeconds },
+        };
+
+    /// <summary>The model's backends are all unhealthy or drained: 529 with Retry-After (about one health-check interval).</summary>
+    public static ApiException NoHealthyBackend(string retryAfterSeconds) =>
+        new(Status529Overloaded, ApiErrorKind.Overloaded, "No healthy backends are available for the requested model.", "model", "no_healthy_backend")
+        {
+            Headers = new Dictionary<string, string> { ["Retry-After"] = retryAfterSeconds },
+        };
+
+    /// <summary>Every backend of the model is busy and its queue is full: 529 at once, never an unbounded wait.</summary>
+    public static ApiException BackendQueueFull(string model, int waiting) =>
+        new(Status529Overloaded, ApiErrorKind.Overloaded,
+            string.Create(CultureInfo.InvariantCulture, $"The model '{model}' is at capacity ({waiting} requests already waiting); retry shortly."), "model", "queue_full")
+        {
+            Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
         };
 
     public static ApiException ModelNotFound(string model) =>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AkashML.Billing.Reservations;
 using AkashML.Inference.Serving;
+using AkashML.Web.Backends;
 using AkashML.Web.Keys;
 using AkashML.Web.Limits;
 using AkashML.Web.Presets;
@@ -31,6 +32,7 @@ public sealed class GatewayCall : IAsyncDisposable
     private readonly TimeSpan _authentication;
     private Task<GatewayOutcome>? _finishing;
     private RequestReservation? _reservation;
+    private BackendLease? _lease;
     private StringBuilder? _output;
     private int[] _choiceTokens = [];
     private int _finishedGenerationTokens;
@@ -86,6 +88,9 @@ public sealed class GatewayCall : IAsyncDisposable
 
     public int? TimeToFirstTokenMs { get; private set; }
 
+    /// <summary>How long the call waited for a backend slot of a routed model; null when the model is not routed.</summary>
+    public int? QueueMs { get; private set; }
+
     public int ElapsedMs => (int)Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
 
     /// <summary>The text generated for the first choice so far, up to <see cref="MaxOutputChars"/>.</summary>
@@ -129,12 +134,14 @@ public sealed class GatewayCall : IAsyncDisposable
             _gateway.Telemetry.Started(Model);
         }
 
-        return await _gateway.Models.GetAsync(descriptor.Id, cancellationToken);
+        return await _gateway.Router.GetAsync(descriptor, cancellationToken);
     }
 
     /// <summary>
-    /// Before generating: reserves the prompt plus the most the call may produce against the key's tokens per minute
-    /// (429) and holds the credits for them at the model's price (402), within the key's budget (402 naming it). Once per call.
+    /// Before generating: takes a backend slot when the model is routed (504 no backend, 529 none healthy or its queue
+    /// full; the wait is the call's <see cref="QueueMs"/>), reserves the prompt plus the most the call may produce against
+    /// the key's tokens per minute (429) and holds the credits for them at the model's price (402), within the key's
+    /// budget (402 naming it). Once per call, before any response is started, so every refusal keeps its status.
     /// </summary>
     public async Task ReserveAsync(ITextModel model, int promptTokens, long maxCompletionTokens, bool streamed, CancellationToken cancellationToken)
     {
@@ -147,6 +154,12 @@ public sealed class GatewayCall : IAsyncDisposable
         Metered = true;
         Streamed = streamed;
         PromptTokens = promptTokens;
+        if (model is RoutedModel routed)
+        {
+            _lease = await routed.Pool.AcquireAsync(cancellationToken);
+            QueueMs = _lease.QueueMs;
+        }
+
         await Limits.ReserveTokensAsync(promptTokens, maxCompletionTokens, cancellationToken);
         _reservation = await _gateway.Metering.ReserveAsync(Key, InferenceId, model.Descriptor, promptTokens, maxCompletionTokens, cancellationToken);
     }
@@ -154,7 +167,8 @@ public sealed class GatewayCall : IAsyncDisposable
     /// <summary>
     /// Streams the model's updates for <paramref name="request"/>, keeping <see cref="CompletionTokens"/> current on every
     /// update so a call stopped half-way is billed for what it produced. A call may generate several times (one per
-    /// prompt of a legacy completion); the counts add up.
+    /// prompt of a legacy completion); the counts add up. A routed model generates on the call's backend slot; an
+    /// upstream that counts the prompt itself corrects <see cref="PromptTokens"/>.
     /// </summary>
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(ITextModel model, GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -168,8 +182,14 @@ public sealed class GatewayCall : IAsyncDisposable
         Array.Clear(_choiceTokens);
         try
         {
-            await foreach (var update in model.GenerateAsync(request, cancellationToken))
+            var updates = _lease is { } lease ? lease.GenerateAsync(request, cancellationToken) : model.GenerateAsync(request, cancellationToken);
+            await foreach (var update in updates)
             {
+                if (update.PromptTokens is { } counted)
+                {
+                    PromptTokens += counted - request.PromptTokens.Count;
+                }
+
                 Count(update);
                 yield return update;
             }
@@ -260,6 +280,7 @@ public sealed class GatewayCall : IAsyncDisposable
     private async Task<GatewayOutcome> SettleAsync()
     {
         var logger = _gateway.Logger;
+        _lease?.Dispose();
         try
         {
             await Limits.FinishAsync(PromptTokens + CompletionTokens);
@@ -287,7 +308,7 @@ public sealed class GatewayCall : IAsyncDisposable
             }
         }
 
-        Outcome = new GatewayOutcome(InferenceId, Model, _status, PromptTokens, CompletionTokens, cost, ElapsedMs, TimeToFirstTokenMs, _error, unsettled, CachedPromptTokens);
+        Outcome = new GatewayOutcome(InferenceId, Model, _status, PromptTokens, CompletionTokens, cost, ElapsedMs, TimeToFirstTokenMs, _error, unsettled, CachedPromptTokens) { QueueMs = QueueMs };
         _gateway.Telemetry.Settled(Outcome, Surface, _counted, InterTokenLatency());
         if (Metered || _failedStatus is not null)
         {

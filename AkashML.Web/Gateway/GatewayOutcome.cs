@@ -16,4 +16,8 @@ public sealed record GatewayOutcome(
     int? TimeToFirstTokenMs,
     string? Error,
     bool Unsettled = false,
-    int CachedPromptTokens = 0);
+    int CachedPromptTokens = 0)
+{
+    /// <summary>Time spent waiting for a backend slot of a routed model; null when the call was not routed.</summary>
+    public int? QueueMs { get; init; }
+}

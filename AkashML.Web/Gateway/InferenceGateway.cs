@@ -1,4 +1,5 @@
 using AkashML.Inference.Serving;
+using AkashML.Web.Backends;
 using AkashML.Web.Keys;
 using AkashML.Web.Limits;
 
@@ -14,6 +15,7 @@ public sealed class InferenceGateway(
     CreditMetering metering,
     UsageRecorder usage,
     IModelProvider models,
+    BackendRouter router,
     PresetDefaults presets,
     GatewayMetrics metrics,
     InferenceMetrics telemetry,
@@ -29,6 +31,8 @@ public sealed class InferenceGateway(
     internal UsageRecorder Usage => usage;
 
     internal IModelProvider Models => models;
+
+    internal BackendRouter Router => router;
 
     internal PresetDefaults Presets => presets;
 

@@ -43,6 +43,7 @@ public sealed class UsageRecorder(UsageWriter writer, TimeProvider clock, ILogge
                 CostMicros = outcome.CostMicros,
                 LatencyMs = outcome.LatencyMs,
                 TimeToFirstTokenMs = outcome.TimeToFirstTokenMs,
+                QueueMs = outcome.QueueMs,
                 Status = outcome.Status,
                 HttpStatus = httpStatus,
                 Error = outcome.Error is { Length: > 2000 } error ? error[..2000] : outcome.Error,

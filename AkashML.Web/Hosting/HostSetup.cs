@@ -5,6 +5,7 @@ using AkashML.Web.Admin;
 using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
 using AkashML.Web.Api;
+using AkashML.Web.Backends;
 using AkashML.Web.Billing;
 using AkashML.Web.Gateway;
 using AkashML.Web.Inferences;
@@ -61,6 +62,7 @@ public static class HostSetup
         services.AddAkashMLTelemetry(builder.Configuration);
         services.AddPublicApis(builder.Configuration);
         services.AddInferenceGateway();
+        services.AddBackends(builder.Configuration);
         services.AddPresets();
         services.AddPlayground();
         services.AddUsageDashboard();

@@ -31,6 +31,28 @@ public sealed partial class ConfigurationTests
     }
 
     [Fact]
+    public async Task Invalid_backend_settings_stop_the_host_at_start_naming_every_problem()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Backends:Models:akashml/tiny-random:0:Kind"] = "carrier-pigeon",
+            ["Backends:Models:akashml/tiny-random:1:Kind"] = "openai",
+            ["Backends:Models:akashml/tiny-random:1:BaseUrl"] = "not a url",
+            ["Backends:Models:akashml/tiny-random:2:Kind"] = "local",
+            ["Backends:Models:akashml/tiny-random:2:MaxInFlight"] = "0",
+            ["Backends:HealthCheck:UnhealthyThreshold"] = "0",
+        };
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => AkashWebHost.StartAsync(DatabaseKind.Sqlite, settings));
+
+        var messages = string.Join("\n", Flatten(failure).OfType<OptionsValidationException>().SelectMany(e => e.Failures));
+        Assert.Contains("Backends:Models:akashml/tiny-random:0:Kind 'carrier-pigeon' is not a backend kind; known kinds: local, openai.", messages, StringComparison.Ordinal);
+        Assert.Contains("Backends:Models:akashml/tiny-random:1: BaseUrl must be an absolute http or https URL", messages, StringComparison.Ordinal);
+        Assert.Contains("Backends:Models:akashml/tiny-random:2:MaxInFlight must be at least 1.", messages, StringComparison.Ordinal);
+        Assert.Contains("Backends:HealthCheck:UnhealthyThreshold and HealthyThreshold must be at least 1.", messages, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_SMTP_configured_the_confirmation_email_is_sent_over_SMTP_and_there_is_no_dev_outbox()
     {
         await using var smtp = new FakeSmtpServer();

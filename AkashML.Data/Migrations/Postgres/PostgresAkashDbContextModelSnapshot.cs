@@ -703,6 +703,9 @@ namespace AkashML.Data.Migrations.Postgres
                     b.Property<int>("PromptTokens")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("QueueMs")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -693,6 +693,9 @@ namespace AkashML.Data.Migrations.Sqlite
                     b.Property<int>("PromptTokens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("QueueMs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -21,7 +21,15 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
         builder.UseSetting("AkashML:DataDirectory", _dataDirectory);
         builder.UseSetting("Models:Directory", ModelsDirectory);
+
+        // A routed model outside the catalog, for the admin's backends view (nothing else asks for it).
+        builder.UseSetting($"Backends:Models:{RoutedModel}:0:Kind", "local");
+        builder.UseSetting($"Backends:Models:{RoutedModel}:1:Kind", "openai");
+        builder.UseSetting($"Backends:Models:{RoutedModel}:1:BaseUrl", "http://127.0.0.1:9/v1");
     }
+
+    /// <summary>The model id whose backends the host is configured with.</summary>
+    public const string RoutedModel = "example/routed";
 
     /// <summary>The password of every account these tests create.</summary>
     public const string Password = "Passw0rd!x";

@@ -45,6 +45,7 @@ public sealed class SampleSettingsTests
         { SupportOptions.SectionName, typeof(SupportOptions), [] },
         { HostRoleOptions.SectionName, typeof(HostRoleOptions), [] },
         { Web.Nodes.NodeOptions.SectionName, typeof(Web.Nodes.NodeOptions), [] },
+        { Web.Backends.BackendsOptions.SectionName, typeof(Web.Backends.BackendsOptions), [] },
     };
 
     [Theory]
@@ -85,6 +86,18 @@ public sealed class SampleSettingsTests
                     CompareKnownOnly(path + ":" + property.Name + ":" + entry.Name, valueType, entry.Value, unknown);
                 }
             }
+            else if (DictionaryValueType(propertyType) is { } listType && ListItemType(listType) is { } itemType && IsSection(itemType) && value.ValueKind == JsonValueKind.Object)
+            {
+                // Keyed lists of entries (e.g. a model's backends): each example item may only name settings the item type binds.
+                foreach (var entry in value.EnumerateObject().Where(e => e.Value.ValueKind == JsonValueKind.Array))
+                {
+                    var index = 0;
+                    foreach (var item in entry.Value.EnumerateArray())
+                    {
+                        CompareKnownOnly(path + ":" + property.Name + ":" + entry.Name + ":" + index++, itemType, item, unknown);
+                    }
+                }
+            }
             else if (IsSection(propertyType) && value.ValueKind == JsonValueKind.Object)
             {
                 Compare(path + ":" + property.Name, propertyType, value, missing, unknown);
@@ -121,6 +134,10 @@ public sealed class SampleSettingsTests
     /// <summary>A class the binder fills member by member (not a value, string, collection or dictionary).</summary>
     private static bool IsSection(Type type) =>
         type.IsClass && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type);
+
+    private static Type? ListItemType(Type type) =>
+        type.GetInterfaces().Append(type)
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IList<>))?.GetGenericArguments()[0];
 
     private static Type? DictionaryValueType(Type type) =>
         type.GetInterfaces().Append(type)
