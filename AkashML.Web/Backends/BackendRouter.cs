@@ -11,13 +11,15 @@ namespace AkashML.Web.Backends;
 public sealed class BackendRouter
 {
     private readonly IModelProvider _models;
+    private readonly PromptTemplates _templates;
     private readonly ILogger<BackendRouter> _logger;
     private readonly Dictionary<string, BackendPool> _pools;
 
-    public BackendRouter(IOptions<BackendsOptions> options, IEnumerable<IBackendFactory> factories, IModelProvider models, ILogger<BackendRouter> logger)
+    public BackendRouter(IOptions<BackendsOptions> options, IEnumerable<IBackendFactory> factories, IModelProvider models, PromptTemplates templates, ILogger<BackendRouter> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _models = models;
+        _templates = templates;
         _logger = logger;
         var settings = options.Value;
         var byKind = factories.ToDictionary(f => f.Kind, StringComparer.Ordinal);
@@ -46,11 +48,12 @@ public sealed class BackendRouter
     public async ValueTask<ITextModel> GetAsync(ModelDescriptor descriptor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        var template = await _models.GetAsync(descriptor.Id, cancellationToken);
         if (Find(descriptor.Id) is not { } pool)
         {
-            return template;
+            return await _models.GetAsync(descriptor.Id, cancellationToken);
         }
+
+        var template = _templates.TemplateFor(descriptor);
 
         foreach (var backend in pool.Backends)
         {

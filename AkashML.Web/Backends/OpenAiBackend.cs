@@ -7,7 +7,7 @@ namespace AkashML.Web.Backends;
 /// Any OpenAI-compatible server (vLLM, llama.cpp's <c>llama-server</c>, another AkashML, a provider) reached at
 /// <see cref="BackendEntryOptions.BaseUrl"/>. Healthy when <c>GET {BaseUrl}/models</c> answers 2xx.
 /// </summary>
-public sealed class OpenAiBackend(IModelProvider models, IHttpClientFactory clients, string modelId, BackendEntryOptions entry) : IBackend
+public sealed class OpenAiBackend(IModelProvider models, PromptTemplates templates, IHttpClientFactory clients, string modelId, BackendEntryOptions entry) : IBackend
 {
     public const string KindName = "openai";
 
@@ -21,16 +21,16 @@ public sealed class OpenAiBackend(IModelProvider models, IHttpClientFactory clie
 
     public string Target => entry.BaseUrl!;
 
-    public async ValueTask<ITextModel> OpenAsync(CancellationToken cancellationToken)
+    public ValueTask<ITextModel> OpenAsync(CancellationToken cancellationToken)
     {
-        if (_model is { } model)
+        if (_model is null)
         {
-            return model;
+            // The local catalog entry of the same id gives the descriptor (prices, context), tokenizer and chat template.
+            var descriptor = models.Find(modelId) ?? throw new BackendFailureException($"The model '{modelId}' is not in this process's catalog.");
+            _model = new OpenAiTextModel(templates.TemplateFor(descriptor), this, entry.UpstreamModel is { Length: > 0 } upstream ? upstream : modelId);
         }
 
-        // The local catalog entry of the same id gives the descriptor (prices, context), tokenizer and chat template.
-        var template = await models.GetAsync(modelId, cancellationToken);
-        return _model = new OpenAiTextModel(template, this, entry.UpstreamModel is { Length: > 0 } upstream ? upstream : modelId);
+        return ValueTask.FromResult<ITextModel>(_model);
     }
 
     public async Task ProbeAsync(CancellationToken cancellationToken)
@@ -60,7 +60,7 @@ public sealed class OpenAiBackend(IModelProvider models, IHttpClientFactory clie
 }
 
 /// <summary>Makes <see cref="OpenAiBackend"/>s; an entry needs an absolute http(s) <c>BaseUrl</c>.</summary>
-public sealed class OpenAiBackendFactory(IModelProvider models, IHttpClientFactory clients) : IBackendFactory
+public sealed class OpenAiBackendFactory(IModelProvider models, PromptTemplates templates, IHttpClientFactory clients) : IBackendFactory
 {
     public string Kind => OpenAiBackend.KindName;
 
@@ -73,5 +73,5 @@ public sealed class OpenAiBackendFactory(IModelProvider models, IHttpClientFacto
         }
     }
 
-    public IBackend Create(string modelId, BackendEntryOptions entry) => new OpenAiBackend(models, clients, modelId, entry);
+    public IBackend Create(string modelId, BackendEntryOptions entry) => new OpenAiBackend(models, templates, clients, modelId, entry);
 }

@@ -15,6 +15,7 @@ public static class Registrations
         services.AddHttpClient(OpenAiBackend.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<IBackendFactory, LocalBackendFactory>();
         services.AddSingleton<IBackendFactory, OpenAiBackendFactory>();
+        services.AddSingleton<PromptTemplates>();
         services.AddSingleton<BackendRouter>();
         services.AddHostedService<BackendHealthChecker>();
         return services;

@@ -13,6 +13,7 @@ public static class NodeRegistration
         services.AddSingleton<NodeLoad>();
         services.AddHttpClient(NodeBackendFactory.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<NodeBackendFactory>();
+        services.AddSingleton<Backends.IBackendFactory>(provider => provider.GetRequiredService<NodeBackendFactory>());
         return services;
     }
 }

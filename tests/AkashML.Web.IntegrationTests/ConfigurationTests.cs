@@ -46,7 +46,7 @@ public sealed partial class ConfigurationTests
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => AkashWebHost.StartAsync(DatabaseKind.Sqlite, settings));
 
         var messages = string.Join("\n", Flatten(failure).OfType<OptionsValidationException>().SelectMany(e => e.Failures));
-        Assert.Contains("Backends:Models:akashml/tiny-random:0:Kind 'carrier-pigeon' is not a backend kind; known kinds: local, openai.", messages, StringComparison.Ordinal);
+        Assert.Contains("Backends:Models:akashml/tiny-random:0:Kind 'carrier-pigeon' is not a backend kind; known kinds: local, node, openai.", messages, StringComparison.Ordinal);
         Assert.Contains("Backends:Models:akashml/tiny-random:1: BaseUrl must be an absolute http or https URL", messages, StringComparison.Ordinal);
         Assert.Contains("Backends:Models:akashml/tiny-random:2:MaxInFlight must be at least 1.", messages, StringComparison.Ordinal);
         Assert.Contains("Backends:HealthCheck:UnhealthyThreshold and HealthyThreshold must be at least 1.", messages, StringComparison.Ordinal);
