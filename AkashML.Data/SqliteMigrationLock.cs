@@ -39,7 +39,12 @@ public sealed class SqliteMigrationLock : IAsyncDisposable
                 // FileShare.None takes an exclusive advisory lock (flock) on Unix and a share lock on Windows.
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
                 var held = new SqliteMigrationLock(stream);
-                await held.ClearStaleEfLockAsync(db, cancellationToken);
+                if (File.Exists(dataSource))
+                {
+                    // Only an existing file can hold a stale row; opening a missing one here would create it untuned.
+                    await held.ClearStaleEfLockAsync(db, cancellationToken);
+                }
+
                 return held;
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
@@ -57,8 +62,28 @@ public sealed class SqliteMigrationLock : IAsyncDisposable
     {
         try
         {
-            // Nobody else holds the file lock, so a row in EF Core's lock table belongs to a process that died.
-            await db.Database.ExecuteSqlRawAsync(ClearEfLock, cancellationToken);
+            // Nobody else holds the file lock, so a row in EF Core's lock table belongs to a process that died. Straight
+            // through the connection: a database never migrated has no lock table, and EF Core would log that as an error.
+            var connection = db.Database.GetDbConnection();
+            var opened = connection.State != System.Data.ConnectionState.Open;
+            if (opened)
+            {
+                await connection.OpenAsync(cancellationToken);
+            }
+
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = ClearEfLock;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            finally
+            {
+                if (opened)
+                {
+                    await connection.CloseAsync();
+                }
+            }
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such table", StringComparison.Ordinal))
         {

@@ -75,14 +75,17 @@ internal sealed unsafe class BatchDecoder : IDisposable
 
     /// <summary>
     /// True when rows of different lengths can share a decode step: separate key/value tensors, an attention mask (it
-    /// gives GroupQueryAttention its seqlens_k and masks the gaps of padded rows), and no n-gram ban (the per-request
-    /// path applies that inside its generator).
+    /// gives GroupQueryAttention its seqlens_k and masks the gaps of padded rows), no n-gram ban (the per-request path
+    /// applies that inside its generator), and either a shared past/present buffer or a graph without
+    /// GroupQueryAttention (which, without a shared buffer, writes each row's new key/value at the row's own length,
+    /// not after the padded past).
     /// </summary>
     internal static bool Supports(Model model)
     {
         var signature = model.Signature;
         var search = model.Config.Search;
-        return search.NoRepeatNgramSize == 0
+        return (search.PastPresentShareBuffer || !model.UsesGroupQueryAttention)
+            && search.NoRepeatNgramSize == 0
             && !signature.CombinedKv
             && signature.PastNames.Length > 0
             && signature.AttentionMask is not null;

@@ -15,6 +15,7 @@ public sealed class Model : IDisposable
     private readonly IntPtr[] _inputNames;
     private readonly IntPtr[] _outputNames;
     private volatile bool _multiTokenContinuationFails;
+    private bool? _usesGroupQueryAttention;
     private bool _disposed;
 
     private Model(string folder, string modelPath, GenAiConfig config, OrtInferenceSession session, DecoderSignature signature, ExecutionProvider provider)
@@ -76,6 +77,9 @@ public sealed class Model : IDisposable
     internal ReadOnlySpan<IntPtr> InputNames => _inputNames;
 
     internal ReadOnlySpan<IntPtr> OutputNames => _outputNames;
+
+    /// <summary>Whether the decoder graph has a GroupQueryAttention node (read from the file once, on first use).</summary>
+    internal bool UsesGroupQueryAttention => _usesGroupQueryAttention ??= GraphOpScan.Contains(ModelPath, "GroupQueryAttention");
 
     /// <summary>
     /// Some graphs (the builder's MultiHeadAttention path) reject a multi-token chunk on top of a non-empty past;

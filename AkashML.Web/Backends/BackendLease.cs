@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using AkashML.Inference.Serving;
-using AkashML.Web.Gateway;
 
 namespace AkashML.Web.Backends;
 
@@ -109,7 +108,7 @@ public sealed class BackendLease : IDisposable
     /// <summary>The backend's trouble, not the request's (a refused parameter) nor the caller's (it went away).</summary>
     private static bool IsBackendFailure(Exception ex, CancellationToken cancellationToken) => ex switch
     {
-        ApiException or UnsupportedGenerationFeatureException or ArgumentException => false,
+        BackendRefusedException or UnsupportedGenerationFeatureException or ArgumentException => false,
         OperationCanceledException when cancellationToken.IsCancellationRequested => false,
         _ => true,
     };

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using AkashML.Web.Gateway;
 
 namespace AkashML.Web.Backends;
 
@@ -72,7 +71,7 @@ public sealed class BackendPool
             var capacity = Math.Min(_options.MaxQueuePerModel, routable.Sum(b => b.Entry.MaxQueue));
             if (_waiters.Count >= capacity)
             {
-                throw ApiException.BackendQueueFull(ModelId, _waiters.Count);
+                throw QueueFull(_waiters.Count);
             }
 
             node = _waiters.AddLast(new TaskCompletionSource<BackendState>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -119,7 +118,7 @@ public sealed class BackendPool
                 throw NoHealthyBackend();
             }
 
-            throw ApiException.BackendQueueFull(ModelId, 0);
+            throw QueueFull(0);
         }
     }
 
@@ -243,7 +242,12 @@ public sealed class BackendPool
         return best;
     }
 
-    private ApiException NoBackend() => ApiException.NoBackend(ModelId);
+    private BackendRefusedException NoBackend() =>
+        new(BackendRefusal.NoBackend, ModelId, $"No backend available for the model '{ModelId}'.", "30");
 
-    private ApiException NoHealthyBackend() => ApiException.NoHealthyBackend(RetryAfterSeconds);
+    private BackendRefusedException NoHealthyBackend() =>
+        new(BackendRefusal.NoHealthyBackend, ModelId, "No healthy backends are available for the requested model.", RetryAfterSeconds);
+
+    private BackendRefusedException QueueFull(int waiting) =>
+        new(BackendRefusal.QueueFull, ModelId, string.Create(CultureInfo.InvariantCulture, $"The model '{ModelId}' is at capacity ({waiting} requests already waiting); retry shortly."));
 }

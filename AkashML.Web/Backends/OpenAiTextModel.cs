@@ -7,7 +7,6 @@ using System.Text.Json.Nodes;
 using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
 using AkashML.Inference.Tokenizers;
-using AkashML.Web.Gateway;
 
 namespace AkashML.Web.Backends;
 
@@ -230,7 +229,7 @@ public sealed class OpenAiTextModel(ITextModel template, OpenAiBackend backend, 
 
         if (status is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.RequestEntityTooLarge)
         {
-            throw new ApiException(StatusCodes.Status400BadRequest, ApiErrorKind.InvalidRequest, $"The model's upstream refused the request: {upstreamMessage}");
+            throw new BackendRefusedException(BackendRefusal.RequestRefused, Descriptor.Id, $"The model's upstream refused the request: {upstreamMessage}");
         }
 
         throw new BackendFailureException($"The upstream {backend.Target} answered {((int)status).ToString(CultureInfo.InvariantCulture)}: {upstreamMessage}");

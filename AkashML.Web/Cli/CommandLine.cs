@@ -1,3 +1,4 @@
+using AkashML.Web.Roles;
 using System.Globalization;
 using AkashML.Web.Accounts;
 using AkashML.Web.Hosting;

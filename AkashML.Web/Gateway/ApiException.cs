@@ -1,3 +1,4 @@
+using AkashML.Web.Backends;
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
@@ -28,8 +29,6 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
     public const int Status529Overloaded = 529;
 
     /// <summary>How long a caller should wait after a 504: an operator has to configure a backend first.</summary>
-    private const string NoBackendRetryAfterSeconds = "30";
-
     public static ApiException InvalidParameter(string param, string message) =>
         new(StatusCodes.Status400BadRequest, ApiErrorKind.InvalidRequest, message, param, "invalid_parameter");
 
@@ -44,26 +43,24 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
         };
 
     /// <summary>The model is routed but has no enabled backend: 504 with Retry-After.</summary>
-    public static ApiException NoBackend(string model) =>
-        new(StatusCodes.Status504GatewayTimeout, ApiErrorKind.Timeout, $"No backend available for the model '{model}'.", "model", "no_backend")
+    /// <summary>
+    /// A routed model's refusal: no enabled backend is 504, none healthy or its queue full 529 (Anthropic's
+    /// overloaded_error), each with Retry-After; an upstream's refusal of the request itself is a 400 with its message.
+    /// </summary>
+    public static ApiException FromBackend(BackendRefusedException refused)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        var (status, kind, code) = refused.Reason switch
         {
-            Headers = new Dictionary<string, string> { ["Retry-After"] = NoBackendRetryAfterSeconds },
+            BackendRefusal.NoBackend => (StatusCodes.Status504GatewayTimeout, ApiErrorKind.Timeout, "no_backend"),
+            BackendRefusal.NoHealthyBackend => (Status529Overloaded, ApiErrorKind.Overloaded, "no_healthy_backend"),
+            BackendRefusal.QueueFull => (Status529Overloaded, ApiErrorKind.Overloaded, "queue_full"),
+            _ => (StatusCodes.Status400BadRequest, ApiErrorKind.InvalidRequest, "upstream_refused"),
         };
-
-    /// <summary>The model's backends are all unhealthy or drained: 529 with Retry-After (about one health-check interval).</summary>
-    public static ApiException NoHealthyBackend(string retryAfterSeconds) =>
-        new(Status529Overloaded, ApiErrorKind.Overloaded, "No healthy backends are available for the requested model.", "model", "no_healthy_backend")
-        {
-            Headers = new Dictionary<string, string> { ["Retry-After"] = retryAfterSeconds },
-        };
-
-    /// <summary>Every backend of the model is busy and its queue is full: 529 at once, never an unbounded wait.</summary>
-    public static ApiException BackendQueueFull(string model, int waiting) =>
-        new(Status529Overloaded, ApiErrorKind.Overloaded,
-            string.Create(CultureInfo.InvariantCulture, $"The model '{model}' is at capacity ({waiting} requests already waiting); retry shortly."), "model", "queue_full")
-        {
-            Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
-        };
+        return refused.Reason == BackendRefusal.RequestRefused
+            ? new ApiException(status, kind, refused.Message, code: code)
+            : new ApiException(status, kind, refused.Message, "model", code) { Headers = new Dictionary<string, string> { ["Retry-After"] = refused.RetryAfterSeconds } };
+    }
 
     public static ApiException ModelNotFound(string model) =>
         new(StatusCodes.Status404NotFound, ApiErrorKind.NotFound, $"The model '{model}' does not exist.", "model", "model_not_found");
@@ -90,6 +87,7 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
             new ApiException(StatusCodes.Status413PayloadTooLarge, ApiErrorKind.RequestTooLarge, "The request body is too large."),
         BadHttpRequestException bad => new ApiException(bad.StatusCode, ApiErrorKind.InvalidRequest, bad.Message),
         ModelUnavailableException unavailable => new ApiException(StatusCodes.Status503ServiceUnavailable, ApiErrorKind.Overloaded, unavailable.Message),
+        BackendRefusedException refused => FromBackend(refused),
         _ when IsDatabaseOutage(ex) => DatabaseUnavailable(),
         _ => new ApiException(StatusCodes.Status500InternalServerError, ApiErrorKind.Internal, "The server failed to process the request."),
     };

@@ -1,3 +1,4 @@
+using AkashML.Web.Roles;
 using AkashML.Data;
 using AkashML.Inference.Catalog;
 using AkashML.Inference.Native;

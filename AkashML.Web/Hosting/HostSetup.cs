@@ -1,3 +1,4 @@
+using AkashML.Web.Roles;
 using AkashML.Billing;
 using AkashML.Data;
 using AkashML.Web.Accounts;

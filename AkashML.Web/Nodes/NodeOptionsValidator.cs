@@ -1,4 +1,4 @@
-using AkashML.Web.Hosting;
+using AkashML.Web.Roles;
 using Microsoft.Extensions.Options;
 
 namespace AkashML.Web.Nodes;

@@ -1,3 +1,4 @@
+using AkashML.Web.Roles;
 using System.Collections;
 using System.Reflection;
 using System.Text.Json;

@@ -16,7 +16,10 @@ public sealed class PrefixCachingTests(BatchingFixture fixture) : IClassFixture<
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
     private static readonly PrefixCacheOptions Cache = new() { MaxMegabytes = 64, BlockTokens = Block };
 
-    /// <summary>Without a shared buffer the model cannot batch, and each generator's past tensors are ORT's presents.</summary>
+    /// <summary>
+    /// Without a shared buffer this GroupQueryAttention model cannot batch (GQA writes each row's new key/value at the
+    /// row's own length), and each generator's past tensors are ORT's presents.
+    /// </summary>
     private const string NoSharedBuffer = "{\"search\":{\"past_present_share_buffer\":false}}";
 
     /// <summary>Batched (prompts whole, or in chunks), per-request generators over a shared KV buffer, and over ORT's presents.</summary>

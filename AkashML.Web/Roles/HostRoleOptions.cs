@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AkashML.Web.Hosting;
+namespace AkashML.Web.Roles;
 
 /// <summary>The process's role and how it stops (section <c>Host</c>).</summary>
 public sealed class HostRoleOptions

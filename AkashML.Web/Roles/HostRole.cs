@@ -1,4 +1,4 @@
-namespace AkashML.Web.Hosting;
+namespace AkashML.Web.Roles;
 
 /// <summary>What one process of AkashML does (<c>Host:Role</c>, or <c>serve --role</c>).</summary>
 public enum HostRole
