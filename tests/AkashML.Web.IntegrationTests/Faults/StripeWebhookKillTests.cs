@@ -22,9 +22,8 @@ public sealed class StripeWebhookKillTests(ITestOutputHelper output)
 {
     private const int TopUps = 30;
 
-    // The kill comes once this many of the 60 deliveries have been answered: a warm host answers the rest of the burst
-    // within a few more, so these land early, midway and late in it. (A
-    // fixed delay mostly lands before a cold host answers its first webhook.)
+    // The kill comes once this many of the 60 deliveries have been answered (a fixed delay mostly lands before a cold
+    // host answers its first webhook); a warm host answers the rest of the burst quickly, so these are all early.
     private static readonly int[] KillAfterAcknowledged = [1, 4, 12];
 
     [Theory, SqliteData, PostgresData]
