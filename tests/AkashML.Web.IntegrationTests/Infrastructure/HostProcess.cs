@@ -108,9 +108,13 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>SIGKILL, as the OOM killer or a pulled plug would: no shutdown code runs.</summary>
     public async Task KillAsync()
     {
-        if (!_process.HasExited)
+        try
         {
             _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It had exited already (killed by an earlier call).
         }
 
         await _process.WaitForExitAsync();
