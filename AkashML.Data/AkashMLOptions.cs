@@ -14,5 +14,12 @@ public sealed class AkashMLOptions
     /// <summary>Apply pending database migrations when the host starts.</summary>
     public bool MigrateOnStart { get; set; } = true;
 
+    /// <summary>
+    /// SQLite only: the most pages (4 KiB each by default) the database file may grow to; writes beyond fail with
+    /// "database or disk is full", as on a full disk. 0: no cap. For tests of a full disk, or as an operator's guard.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int SqliteMaxPageCount { get; set; }
+
     public string SqlitePath => Path.Combine(Path.GetFullPath(DataDirectory), "akashml.db");
 }

@@ -19,7 +19,8 @@ public static class DatabaseRegistration
     /// Registers <see cref="AkashDbContext"/> (pooled): PostgreSQL when a connection string is given, otherwise a SQLite
     /// file at <paramref name="sqlitePath"/>; and the <see cref="SqliteWriteGate"/> its SQLite writers share.
     /// </summary>
-    public static DatabaseProvider AddAkashMLData(this IServiceCollection services, string? postgresConnectionString, string sqlitePath)
+    /// <param name="sqliteMaxPageCount">Caps the SQLite file at this many pages (writes beyond fail as on a full disk); null: no cap.</param>
+    public static DatabaseProvider AddAkashMLData(this IServiceCollection services, string? postgresConnectionString, string sqlitePath, int? sqliteMaxPageCount = null)
     {
         services.TryAddSingleton<SqliteWriteGate>();
         // Pooled: every API request uses a context or two (key lookup, credit hold and settlement); building one from
@@ -39,7 +40,7 @@ public static class DatabaseRegistration
         // Busy timeout: concurrent writers in one process wait instead of failing with "database is locked".
         services.AddDbContextPool<AkashDbContext, SqliteAkashDbContext>(o => o
             .UseSqlite($"Data Source={sqlitePath};Default Timeout=30")
-            .AddInterceptors(Tuning));
+            .AddInterceptors(sqliteMaxPageCount is null ? Tuning : new SqliteTuning(sqliteMaxPageCount)));
         return DatabaseProvider.Sqlite;
     }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -12,12 +13,15 @@ namespace AkashML.Data;
 /// <remarks>
 /// The settings belong to the native connection, which the connection pool keeps open between uses, so each native
 /// connection is tuned once rather than on every open (three statements saved on every request's billing work).
+/// A <c>max_page_count</c>, when configured, caps the file's size per connection: SQLite then answers writes that
+/// would grow it with SQLITE_FULL, as on a full disk (a guard for operators and the disk-full tests).
 /// </remarks>
-internal sealed class SqliteTuning : DbConnectionInterceptor
+internal sealed class SqliteTuning(int? maxPageCount = null) : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
-
     private static readonly ConditionalWeakTable<object, object> Tuned = [];
+
+    private readonly string _pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
+        + (maxPageCount is { } pages ? string.Create(CultureInfo.InvariantCulture, $" PRAGMA max_page_count={pages};") : "");
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
@@ -27,7 +31,7 @@ internal sealed class SqliteTuning : DbConnectionInterceptor
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
+        command.CommandText = _pragmas;
         command.ExecuteNonQuery();
         Remember(connection);
     }
@@ -40,7 +44,7 @@ internal sealed class SqliteTuning : DbConnectionInterceptor
         }
 
         await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
+        command.CommandText = _pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
         Remember(connection);
     }

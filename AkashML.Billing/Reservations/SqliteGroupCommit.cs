@@ -135,10 +135,13 @@ public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGa
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Nothing of this transaction was kept: every caller in it learns so.
+            // Nothing of this transaction was kept: every caller in it learns so, and why. SQLite rolls the whole
+            // transaction back by itself on some errors (SQLITE_FULL: a full disk), after which the next statement only
+            // says the transaction is gone; the database's own error is the one to report.
+            var cause = batch.Select(o => o.Failure).OfType<DbException>().FirstOrDefault() ?? ex;
             foreach (var operation in batch)
             {
-                operation.Fail(ex);
+                operation.Fail(cause);
             }
 
             return false;
@@ -190,6 +193,9 @@ public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGa
     {
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
+        /// <summary>What the work threw, if it did.</summary>
+        public abstract Exception? Failure { get; }
+
         /// <summary>Runs the work; true when its changes are to be kept.</summary>
         public abstract Task<bool> RunAsync(CreditCommands commands);
 
@@ -210,6 +216,8 @@ public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGa
         private Exception? _failure;
 
         public Task<T> Task => _done.Task;
+
+        public override Exception? Failure => _failure;
 
         public override async Task<bool> RunAsync(CreditCommands commands)
         {

@@ -33,7 +33,7 @@ public sealed class ApiCallFilter(ApiSurface surface, InferenceGateway gateway, 
             // Settled before the answer goes out: an answer whose charge could not be committed is not a success.
             if ((await call.FinishAsync()).Unsettled && !http.Response.HasStarted)
             {
-                await ApiErrorWriter.WriteAsync(http, surface, ApiException.DatabaseUnavailable());
+                await ApiErrorWriter.WriteAsync(http, surface, call.SettlementFailure ?? ApiException.DatabaseUnavailable());
                 return TypedResults.Empty;
             }
 

@@ -38,6 +38,7 @@ internal static class VerbCatalog
         new("bench", "api", "bench api [--clients 1,8,64] [--requests 400] [--warmup 0] [--model ID] [--max-tokens 1] [--prompt TEXT]", ["clients", "requests", "warmup", "model", "max-tokens", "prompt"]),
         new("bench", "gateway", "bench gateway [--clients 64] [--requests 2000] [--keys 1] [--endpoint models|completions] [--limits all|requests|none] [--warmup 200] [--postgres ADMIN_CONNECTION] [--json]",
             ["clients", "requests", "keys", "endpoint", "limits", "warmup", "postgres", "json"]),
+        new("bench", "soak", "bench soak [--minutes 30] [--clients N] [--model ID]", ["minutes", "clients", "model"]),
         new("bench", "usage", "bench usage [--rows 1000000] [--days 90] [--runs 5] [--postgres CONN]", ["rows", "days", "runs", "postgres"]),
         new("bench", "binding", "bench binding --model DIR|ID [--steps 255] [--rounds 15] [--json]", ["model", "steps", "rounds", "json"]),
         new("bench", "tokenizer", "bench tokenizer --tokenizer DIR|FILE [--chars 50000] [--runs 5] [--json]", ["tokenizer", "chars", "runs", "json"]),

@@ -2,6 +2,7 @@ using AkashML.Web.Backends;
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using AkashML.Data;
 using AkashML.Inference.Serving;
 using AkashML.Web.Keys;
 
@@ -62,6 +63,15 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
             : new ApiException(status, kind, refused.Message, "model", code) { Headers = new Dictionary<string, string> { ["Retry-After"] = refused.RetryAfterSeconds } };
     }
 
+    /// <summary>
+    /// The database refused a write for want of space (disk or file-size cap full): 507, nothing charged. Reads go on
+    /// working; an operator has to free space, so no Retry-After is promised.
+    /// </summary>
+    public static ApiException DatabaseFull() =>
+        new(StatusCodes.Status507InsufficientStorage, ApiErrorKind.Overloaded,
+            "The service's database is full (disk full), so the request could not be recorded; nothing was charged. Retry after the operator frees space.",
+            code: "database_full");
+
     public static ApiException ModelNotFound(string model) =>
         new(StatusCodes.Status404NotFound, ApiErrorKind.NotFound, $"The model '{model}' does not exist.", "model", "model_not_found");
 
@@ -88,6 +98,7 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
         BadHttpRequestException bad => new ApiException(bad.StatusCode, ApiErrorKind.InvalidRequest, bad.Message),
         ModelUnavailableException unavailable => new ApiException(StatusCodes.Status503ServiceUnavailable, ApiErrorKind.Overloaded, unavailable.Message),
         BackendRefusedException refused => FromBackend(refused),
+        _ when StorageFull.IsCause(ex) => DatabaseFull(),
         _ when IsDatabaseOutage(ex) => DatabaseUnavailable(),
         _ => new ApiException(StatusCodes.Status500InternalServerError, ApiErrorKind.Internal, "The server failed to process the request."),
     };

@@ -99,6 +99,9 @@ public sealed class GatewayCall : IAsyncDisposable
     /// <summary>Set once the call has settled.</summary>
     public GatewayOutcome? Outcome { get; private set; }
 
+    /// <summary>Why the charge could not be committed (database away: 503; database full: 507), when it could not.</summary>
+    public ApiException? SettlementFailure { get; private set; }
+
     /// <summary>
     /// Admits the call under the key's requests per minute and concurrency (429 when refused); the first step of every
     /// call. The decision is kept for the rate-limit headers (<see cref="KeyLimitGate.Requests"/>).
@@ -297,11 +300,13 @@ public sealed class GatewayCall : IAsyncDisposable
         if (_reservation is { } reservation)
         {
             _reservation = null;
-            (cost, unsettled) = await SettleCreditsAsync(reservation);
-            if (unsettled)
+            (cost, var outage) = await SettleCreditsAsync(reservation);
+            unsettled = outage is not null;
+            SettlementFailure = outage;
+            if (outage is not null)
             {
-                // The hold stays until it expires, so nothing is charged twice; the caller gets a 503, not the answer.
-                var outage = ApiException.DatabaseUnavailable();
+                // The hold stays until it expires, so nothing is charged twice; the caller gets a 503 (507 when the
+                // database is full), not the answer.
                 _failedStatus = outage.Status;
                 _status = "error";
                 _error = outage.Message;
@@ -327,9 +332,9 @@ public sealed class GatewayCall : IAsyncDisposable
 
     /// <summary>
     /// Charges what was produced, retrying while the database is briefly away (a restart, a failover) so that the
-    /// tokens already produced are charged once; other failures are not retried. True when it could not be done.
+    /// tokens already produced are charged once; other failures are not retried. The error to answer with when it could not be done.
     /// </summary>
-    private async Task<(long Cost, bool Unsettled)> SettleCreditsAsync(RequestReservation reservation)
+    private async Task<(long Cost, ApiException? Failure)> SettleCreditsAsync(RequestReservation reservation)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         var started = Stopwatch.GetTimestamp();
@@ -337,14 +342,15 @@ public sealed class GatewayCall : IAsyncDisposable
         {
             try
             {
-                return (await _gateway.Metering.SettleAsync(reservation, Key.UserId, PromptTokens, CachedPromptTokens, CompletionTokens), false);
+                return (await _gateway.Metering.SettleAsync(reservation, Key.UserId, PromptTokens, CachedPromptTokens, CompletionTokens), null);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                if (ApiException.From(ex).Status != StatusCodes.Status503ServiceUnavailable || Stopwatch.GetElapsedTime(started) + delay > SettlementPatience)
+                var failure = ApiException.From(ex);
+                if (failure.Status != StatusCodes.Status503ServiceUnavailable || Stopwatch.GetElapsedTime(started) + delay > SettlementPatience)
                 {
                     _gateway.Logger.LogError(ex, "Could not settle the credits of {InferenceId}", InferenceId);
-                    return (0, true);
+                    return (0, failure.Status == StatusCodes.Status507InsufficientStorage ? failure : ApiException.DatabaseUnavailable());
                 }
 
                 await Task.Delay(delay);

@@ -46,7 +46,7 @@ public static class HostSetup
         services.AddOptions<HostRoleOptions>().Bind(builder.Configuration.GetSection(HostRoleOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         // Streams still running when SIGTERM comes get this long to finish (Kestrel refuses new connections meanwhile).
         services.AddOptions<HostOptions>().Configure<IOptions<HostRoleOptions>>((stop, roles) => stop.ShutdownTimeout = roles.Value.ShutdownTimeout);
-        services.AddAkashMLData(builder.Configuration.GetConnectionString("Postgres"), hostOptions.SqlitePath);
+        services.AddAkashMLData(builder.Configuration.GetConnectionString("Postgres"), hostOptions.SqlitePath, hostOptions.SqliteMaxPageCount is > 0 and var pages ? pages : null);
         // Cookie and antiforgery keys live in the database, so any gateway replica reads what another one wrote.
         services.AddDataProtection().SetApplicationName("AkashML").PersistKeysToDbContext<AkashDbContext>();
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AkashML.Bench.Engine;
+using AkashML.Bench.Soak;
 using AkashML.Inference.Catalog;
 using AkashML.Web.Cli;
 
@@ -11,7 +12,8 @@ namespace AkashML.Bench.Cli;
 /// the run time settles), and the process's peak resident memory; with
 /// <c>--streams</c> see <see cref="ConcurrencyBench"/>, with <c>--long-prompt</c> too see <see cref="PrefillStallBench"/>,
 /// with <c>--reference ortgenai</c> (single stream or <c>--streams</c>) see <see cref="ReferenceBench"/>; <c>bench tokenizer</c>
-/// see <see cref="TokenizerBench"/>, <c>bench binding</c> <see cref="BindingBench"/>, <c>bench prefix</c> <see cref="PrefixBench"/>.
+/// see <see cref="TokenizerBench"/>, <c>bench binding</c> <see cref="BindingBench"/>, <c>bench prefix</c> <see cref="PrefixBench"/>,
+/// <c>bench soak</c> <see cref="SoakBench"/>.
 /// </summary>
 internal static class BenchCommands
 {
@@ -22,6 +24,11 @@ internal static class BenchCommands
         if (arguments.Sub == "api")
         {
             return ApiBenchmark.RunAsync(app, arguments);
+        }
+
+        if (arguments.Sub == "soak" && arguments.Positional.Count == 0)
+        {
+            return SoakBench.RunAsync(app, arguments);
         }
 
         if (arguments.Sub == "usage" && arguments.Positional.Count == 0)

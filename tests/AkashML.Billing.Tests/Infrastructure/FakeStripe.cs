@@ -107,6 +107,9 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public JsonObject Object(string id) => _objects[id];
 
+    /// <summary>A Checkout Session as its events carry it (without the fields only the creating call sets).</summary>
+    public JsonObject SessionView(string sessionId) => PublicView(_objects[sessionId]);
+
     /// <summary>
     /// The customer pays (payment mode) or saves a card (setup mode) on the Checkout page; Stripe then sends
     /// checkout.session.completed and, for a payment, payment_intent.succeeded (in the order asked).
