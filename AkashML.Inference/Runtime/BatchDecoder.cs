@@ -444,14 +444,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
         {
             try
             {
-                Span<long> shape = [rows, chunk];
-                _inputs[owned++] = OrtTensor.Wrap(ids, (long)rows * chunk * OrtTensor.ElementSize(signature.InputIdsType), signature.InputIdsType, shape);
-                Span<long> maskShape = [rows, width];
-                _inputs[owned++] = OrtTensor.Wrap(mask, (long)rows * width * OrtTensor.ElementSize(signature.AttentionMaskType), signature.AttentionMaskType, maskShape);
-                if (signature.PositionIds is not null)
-                {
-                    _inputs[owned++] = OrtTensor.Wrap(positions, (long)rows * chunk * OrtTensor.ElementSize(signature.PositionIdsType), signature.PositionIdsType, shape);
-                }
+                owned = WrapTokenInputs(ids, positions, mask, rows, chunk, width);
 
                 Span<long> kvShape = [rows, heads, _capacity, signature.HeadSize];
                 for (var i = 0; i < _buffers.Length; i++)
@@ -556,14 +549,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
         {
             try
             {
-                Span<long> shape = [rows, chunk];
-                _inputs[owned++] = OrtTensor.Wrap(ids, (long)rows * chunk * OrtTensor.ElementSize(signature.InputIdsType), signature.InputIdsType, shape);
-                Span<long> maskShape = [rows, width];
-                _inputs[owned++] = OrtTensor.Wrap(mask, (long)rows * width * OrtTensor.ElementSize(signature.AttentionMaskType), signature.AttentionMaskType, maskShape);
-                if (signature.PositionIds is not null)
-                {
-                    _inputs[owned++] = OrtTensor.Wrap(positions, (long)rows * chunk * OrtTensor.ElementSize(signature.PositionIdsType), signature.PositionIdsType, shape);
-                }
+                owned = WrapTokenInputs(ids, positions, mask, rows, chunk, width);
 
                 for (var i = 0; i < _buffers.Length; i++)
                 {
@@ -596,6 +582,37 @@ internal sealed unsafe class BatchDecoder : IDisposable
                     outputs[i] = IntPtr.Zero;
                 }
             }
+        }
+    }
+
+    /// <summary>Wraps ids, the mask and positions (pinned by the caller) as the run's first inputs; returns how many.</summary>
+    private int WrapTokenInputs(byte* ids, byte* positions, byte* mask, int rows, int chunk, int width)
+    {
+        var signature = _signature;
+        var count = 0;
+        try
+        {
+            Span<long> shape = [rows, chunk];
+            _inputs[count++] = OrtTensor.Wrap(ids, (long)rows * chunk * OrtTensor.ElementSize(signature.InputIdsType), signature.InputIdsType, shape);
+            Span<long> maskShape = [rows, width];
+            _inputs[count++] = OrtTensor.Wrap(mask, (long)rows * width * OrtTensor.ElementSize(signature.AttentionMaskType), signature.AttentionMaskType, maskShape);
+            if (signature.PositionIds is not null)
+            {
+                _inputs[count++] = OrtTensor.Wrap(positions, (long)rows * chunk * OrtTensor.ElementSize(signature.PositionIdsType), signature.PositionIdsType, shape);
+            }
+
+            return count;
+        }
+        catch
+        {
+            // The caller's cleanup only sees what this returns.
+            for (var i = 0; i < count; i++)
+            {
+                OrtTensor.Release(_inputs[i]);
+                _inputs[i] = IntPtr.Zero;
+            }
+
+            throw;
         }
     }
 
