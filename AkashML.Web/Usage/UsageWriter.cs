@@ -105,7 +105,15 @@ public sealed class UsageWriter(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        await _drain.WaitAsync(cancellationToken);
+        try
+        {
+            await _drain.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host stopped waiting (its shutdown timeout): say so rather than fail the whole stop.
+            logger.LogWarning("The host stopped before every queued usage record was written");
+        }
     }
 
     private async Task DrainAsync()
