@@ -76,6 +76,7 @@ public sealed class NodeFailureTests
             Assert.NotEqual(default, stopping);
             Assert.False(done, "a stream whose node was lost must not end as if complete");
             Assert.NotNull(error);
+            Assert.Contains("node", error, StringComparison.Ordinal);
 
             var record = await gateway.NextUsageAsync(0);
             Assert.NotEqual("ok", record.Status);
