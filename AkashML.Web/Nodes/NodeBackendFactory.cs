@@ -1,4 +1,3 @@
-using AkashML.Inference.Catalog;
 using AkashML.Inference.Serving;
 using AkashML.Web.Backends;
 
@@ -33,14 +32,5 @@ public sealed class NodeBackendFactory(IModelProvider models, PromptTemplates te
     {
         ArgumentNullException.ThrowIfNull(entry);
         return new NodeBackend(models, templates, clients, modelId, new Uri(entry.BaseUrl!.EndsWith('/') ? entry.BaseUrl : entry.BaseUrl + "/", UriKind.Absolute), entry.ApiKey!);
-    }
-
-    /// <param name="baseAddress">The node, e.g. <c>http://inference-0.inference:8080/</c>.</param>
-    /// <param name="secret">The node's <c>Nodes:SharedSecret</c>.</param>
-    /// <param name="descriptor">The model from this process's catalog (its tokenizer and chat template are read from its folder).</param>
-    public ITextModel Create(Uri baseAddress, string secret, ModelDescriptor descriptor)
-    {
-        ArgumentNullException.ThrowIfNull(descriptor);
-        return new NodeTextModel(clients.CreateClient(HttpClientName), baseAddress, secret, descriptor, ChatPrompt.FromDirectory(descriptor.Path));
     }
 }
