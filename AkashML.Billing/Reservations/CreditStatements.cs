@@ -5,7 +5,8 @@ namespace AkashML.Billing.Reservations;
 /// <summary>
 /// The statements of <see cref="DirectReservations"/> for one provider, built once: the two reads are each one text of
 /// several queries (one round trip on PostgreSQL), the writes are single statements (batched on PostgreSQL, run one by
-/// one from prepared commands on SQLite), each changing exactly one row.
+/// one from prepared commands on SQLite), each changing exactly one row and guarded so that it changes none (and the
+/// operation fails) when what it was computed from has changed since.
 /// </summary>
 internal sealed class CreditStatements
 {
@@ -18,13 +19,13 @@ internal sealed class CreditStatements
         var k = tables.Keys;
         var s = tables.KeySpend;
 
-        // Reads the account row, locking it on PostgreSQL (SQLite callers hold the process-wide gate instead).
-        var lockAccount = sqlite ? ";\n" : " FOR UPDATE;\n";
+        // The reads lock nothing: SQLite callers hold the process-wide gate, and on PostgreSQL the writes take the account
+        // row first (LockAccount), so the guards below check against the newest state however old the read was.
         var pools = $"SELECT {p["Id"].Name}, {p["RemainingMicros"].Name}, {p["ExpiresAt"].Name}, {p["CreatedAt"].Name} FROM {p.Name} "
             + $"WHERE {p["UserId"].Name} = @p0 AND ({p["RemainingMicros"].Name} > 0";
 
         HoldRead = new Statement(
-            $"SELECT {a["UserId"].Name} FROM {a.Name} WHERE {a["UserId"].Name} = @p0{lockAccount}{pools});\n",
+            $"SELECT {a["UserId"].Name} FROM {a.Name} WHERE {a["UserId"].Name} = @p0;\n{pools});\n",
             a["UserId"]);
 
         // The key's budget and what it spent in its current period (the three possible first days are bound; the key's
@@ -32,7 +33,7 @@ internal sealed class CreditStatements
         string SpentSince(string key) =>
             $"SELECT CAST(COALESCE(SUM({s["SpentMicros"].Name}), 0) AS BIGINT) FROM {s.Name} WHERE {s["KeyId"].Name} = {key} AND {s["Day"].Name} >= ";
         BudgetHoldRead = new Statement(
-            $"SELECT {a["UserId"].Name} FROM {a.Name} WHERE {a["UserId"].Name} = @p0{lockAccount}"
+            $"SELECT {a["UserId"].Name} FROM {a.Name} WHERE {a["UserId"].Name} = @p0;\n"
             + $"SELECT {k["BudgetMicros"].Name}, {k["BudgetPeriod"].Name}, ({SpentSince("@p1")}CASE {k["BudgetPeriod"].Name} "
             + $"WHEN '{nameof(ApiKeyBudgetPeriod.Daily)}' THEN @p2 WHEN '{nameof(ApiKeyBudgetPeriod.Weekly)}' THEN @p3 "
             + $"WHEN '{nameof(ApiKeyBudgetPeriod.Monthly)}' THEN @p4 ELSE {BudgetCalendar.Always} END) "
@@ -45,7 +46,7 @@ internal sealed class CreditStatements
             a["AutoTopUpEnabled"], a["AutoTopUpPaymentId"], a["PaymentMethodId"], a["StripeCustomerId"],
             a["AutoTopUpThresholdMicros"], a["AutoTopUpAmountMicros"], a["AutoTopUpLastErrorAt"],
         ];
-        var close = $"SELECT {string.Join(", ", SettlementAccountColumns.Select(c => c.Name))} FROM {a.Name} WHERE {a["UserId"].Name} = @p0{lockAccount}"
+        var close = $"SELECT {string.Join(", ", SettlementAccountColumns.Select(c => c.Name))} FROM {a.Name} WHERE {a["UserId"].Name} = @p0;\n"
             + $"SELECT {r["Status"].Name}, {r["HeldMicros"].Name}, {r["ChargedMicros"].Name}, {r["UncoveredMicros"].Name}, {r["InferenceId"].Name}, "
             + $"{r["BudgetKeyId"].Name}, {r["BudgetDay"].Name} "
             + $"FROM {r.Name} WHERE {r["Id"].Name} = @p1;\n"
@@ -58,6 +59,7 @@ internal sealed class CreditStatements
         Statement Write(Statement statement) => sqlite ? statement
             : new($"WITH written AS ({statement.Text} RETURNING 1) SELECT 1 / COUNT(*) FROM written", statement.Parameters);
 
+        LockAccount = sqlite ? null : new Statement($"SELECT 1 FROM {a.Name} WHERE {a["UserId"].Name} = @p0 FOR UPDATE", a["UserId"]);
         InsertReservation = Write(r.InsertStatement());
         InsertLedgerEntry = Write(l.InsertStatement());
 
@@ -85,23 +87,29 @@ internal sealed class CreditStatements
             r["Status"], r["ChargedMicros"], r["UncoveredMicros"], r["ClosedAt"], r["Id"], r["Status"]));
     }
 
-    /// <summary>A hold's reads (user): the account (locked), then the user's pools with something left.</summary>
+    /// <summary>A hold's reads (user): the account, then the user's pools with something left.</summary>
     public Statement HoldRead { get; }
 
     /// <summary>
-    /// A hold's reads for a key (user, key, first day of a daily, weekly and monthly period): the account (locked), the
+    /// A hold's reads for a key (user, key, first day of a daily, weekly and monthly period): the account, the
     /// key's budget, period and spend in that period (no row when it has no budget), then the user's pools.
     /// </summary>
     public Statement BudgetHoldRead { get; }
 
     /// <summary>
-    /// A settlement's reads (user, reservation, <c>Reservation</c> kind): the account (locked), the reservation, what it
+    /// A settlement's reads (user, reservation, <c>Reservation</c> kind): the account, the reservation, what it
     /// holds in each pool, and the user's pools with something left or held by it.
     /// </summary>
     public Statement SettlementRead { get; }
 
     /// <summary>The account columns <see cref="SettlementRead"/> reads (auto top-up decides on them), in order.</summary>
     public SqlColumn[] SettlementAccountColumns { get; }
+
+    /// <summary>
+    /// PostgreSQL (user): the first of an operation's writes, which waits for the account row and holds it to the commit,
+    /// so one user's operations write one after another and each guard sees what the previous one committed. Null on SQLite.
+    /// </summary>
+    public Statement? LockAccount { get; }
 
     public Statement InsertReservation { get; }
 

@@ -10,11 +10,13 @@ namespace AkashML.Billing.Reservations;
 /// the writes), instead of EF queries and change tracking: this is on every API request's path (DESIGN.md, steps 5 and 7).
 /// </summary>
 /// <remarks>
-/// It takes the same lock as <see cref="AccountLock"/> (the account row <c>FOR UPDATE</c>, or the SQLite gate through
-/// <see cref="SqliteGroupCommit"/>) and writes the same rows and ledger entries as the general code in
-/// <see cref="CreditReservations"/>. Anything unusual (no billing account yet, a pool that expired, usage beyond the
-/// hold, a reservation no longer open, an auto top-up to start) rolls back untouched and answers null, and the caller
-/// runs the general code instead.
+/// It writes under the same lock as <see cref="AccountLock"/> (the SQLite gate through <see cref="SqliteGroupCommit"/>,
+/// or on PostgreSQL the account row <c>FOR UPDATE</c>, taken by the write batch itself so that the row is never held
+/// across a round trip: the reads run before it, and guarded writes catch a read that went out of date) and writes the
+/// same rows and ledger entries as the general code in <see cref="CreditReservations"/>. Anything unusual (no billing
+/// account yet, a pool that expired, usage beyond the hold, a reservation no longer open, an auto top-up to start)
+/// rolls back untouched and answers null, and the caller runs the general code instead. An auto top-up is decided on
+/// the read, so one that a concurrent request's charge made due starts at the next settlement that sees it.
 /// </remarks>
 internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sqliteGroup, TimeProvider clock, BillingOptions options)
 {
@@ -22,12 +24,15 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
     private readonly CreditStatements _statements = BillingTables.Of(db).Statements;
     private readonly bool _sqlite = db is SqliteAkashDbContext;
 
+    /// <summary>How many times a PostgreSQL operation is computed again after its read went out of date.</summary>
+    private const int ConflictAttempts = 3;
+
     /// <summary>
     /// The reservation, a refusal, or null when the general code must decide. With <paramref name="keyId"/>, a key with a
     /// budget must also have room for the hold in its current period, which then counts it (<see cref="ApiKeySpend"/>).
     /// </summary>
     public Task<ReservationResult?> TryReserveAsync(string userId, Guid? keyId, string inferenceId, long maxCostMicros, CancellationToken cancellationToken) =>
-        InTransactionAsync<ReservationResult?>(async commands =>
+        InTransactionAsync<ReservationResult>(async commands =>
         {
             var now = commands.Now;
             List<CreditPool> pools;
@@ -84,7 +89,8 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 reservation.BudgetDay = BudgetCalendar.Day(now);
             }
 
-            var writes = new List<(Statement, object?[])> { (_statements.InsertReservation, _tables.Reservations.InsertValues(reservation)) };
+            var writes = WritesFor(userId, 8);
+            writes.Add((_statements.InsertReservation, _tables.Reservations.InsertValues(reservation)));
             if (budget is not null)
             {
                 writes.Add((_statements.AddKeySpend,
@@ -112,7 +118,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
 
     /// <summary>Settles (or releases) an open reservation whose cost its hold covers; null when the general code must.</summary>
     public Task<SettlementResult?> TryCloseAsync(CreditHold hold, long cost, bool settle, CancellationToken cancellationToken) =>
-        InTransactionAsync<SettlementResult?>(async commands =>
+        InTransactionAsync<SettlementResult>(async commands =>
         {
             var now = commands.Now;
             BillingAccount account;
@@ -204,7 +210,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 return (null, false);
             }
 
-            var writes = new List<(Statement, object?[])>(closing.Count * 3 + 1);
+            var writes = WritesFor(hold.UserId, closing.Count * 3 + 2);
             foreach (var (pool, held, charge) in closing)
             {
                 writes.Add(Entry(pool, LedgerEntryKind.Release, held, now, reservation));
@@ -231,35 +237,53 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
         }, cancellationToken);
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one transaction, which keeps its changes when it answers <c>Keep</c>: on SQLite in
-    /// the next group commit (<see cref="SqliteGroupCommit"/>), on PostgreSQL on the context's own connection, closed
-    /// afterwards.
+    /// Runs <paramref name="work"/>, which keeps its writes when it answers <c>Keep</c>: on SQLite in the next group
+    /// commit (<see cref="SqliteGroupCommit"/>); on PostgreSQL as an unlocked read and a batch that locks the account,
+    /// writes and commits, computed again from a fresh read when a guard finds the read out of date. After
+    /// <see cref="ConflictAttempts"/> such conflicts it answers null and the general code, which locks before it reads, decides.
     /// </summary>
-    private async Task<T> InTransactionAsync<T>(Func<CreditCommands, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)
+    private async Task<T?> InTransactionAsync<T>(Func<CreditCommands, Task<(T? Result, bool Keep)>> work, CancellationToken cancellationToken)
+        where T : class
     {
         if (_sqlite)
         {
-            return await sqliteGroup.RunAsync(work, cancellationToken);
+            return await sqliteGroup.RunAsync<T?>(work, cancellationToken);
         }
 
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             var connection = db.Database.GetDbConnection();
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var commands = new BatchedCreditCommands(connection, transaction, clock.GetUtcNow());
-            var (result, keep) = await work(commands);
-            if (keep && !commands.Committed)
+            for (var attempt = 0; attempt < ConflictAttempts; attempt++)
             {
-                await transaction.CommitAsync(cancellationToken);
+                try
+                {
+                    return (await work(new BatchedCreditCommands(connection, clock.GetUtcNow()))).Result;
+                }
+                catch (CreditWriteConflictException)
+                {
+                    // Another operation of this user committed between the read and the writes: read again.
+                }
             }
 
-            return result;
+            return null;
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>The writes of an operation on <paramref name="userId"/>'s credits, behind the account lock where the provider needs one.</summary>
+    private List<(Statement, object?[])> WritesFor(string userId, int capacity)
+    {
+        var writes = new List<(Statement, object?[])>(capacity + 1);
+        if (_statements.LockAccount is { } lockAccount)
+        {
+            writes.Add((lockAccount, [userId]));
+        }
+
+        return writes;
     }
 
     private async Task<List<CreditPool>> ReadPoolsAsync(DbDataReader reader, string userId, CancellationToken cancellationToken)

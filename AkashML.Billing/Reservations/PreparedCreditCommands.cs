@@ -8,20 +8,20 @@ namespace AkashML.Billing.Reservations;
 /// run one by one).
 /// </summary>
 internal sealed class PreparedCreditCommands(PreparedCommands prepared, DbTransaction transaction, DateTimeOffset now)
-    : CreditCommands(transaction, now)
+    : CreditCommands(now)
 {
     public override Task<DbDataReader> QueryAsync(Statement statement, object?[] values, CancellationToken cancellationToken) =>
-        prepared.Get(statement, Transaction, values).ExecuteReaderAsync(cancellationToken);
+        prepared.Get(statement, transaction, values).ExecuteReaderAsync(cancellationToken);
 
     public override async Task WriteAsync(IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken)
     {
         foreach (var (statement, values) in writes)
         {
             // The group commit rolls the operation back to its savepoint.
-            var rows = await prepared.Get(statement, Transaction, values).ExecuteNonQueryAsync(cancellationToken);
+            var rows = await prepared.Get(statement, transaction, values).ExecuteNonQueryAsync(cancellationToken);
             if (rows != 1)
             {
-                throw new InvalidOperationException($"A credit update wrote {rows} rows instead of 1; nothing was changed.");
+                throw new CreditWriteConflictException();
             }
         }
     }

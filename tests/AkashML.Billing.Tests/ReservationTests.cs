@@ -6,6 +6,7 @@ using AkashML.Data;
 using AkashML.Data.Billing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace AkashML.Billing.Tests;
 
@@ -277,6 +278,57 @@ public sealed class ReservationTests(TestDatabases databases) : IClassFixture<Te
         // Put it back so the other tests of this class see balanced books.
         await host.InScopeAsync(sp => sp.GetRequiredService<AkashDbContext>().CreditPools.Where(p => p.Id == pool.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.RemainingMicros, 5_000)));
+    }
+
+    [Theory]
+    [PostgresData]
+    public async Task A_hold_whose_read_went_out_of_date_before_it_wrote_is_decided_again_on_the_newest_balance(string provider)
+    {
+        // PostgreSQL reads a hold's pools without a lock and takes the account row only for the writes. Hold that row
+        // from outside, let the hold read a balance of 1,000,000 and block on its writes, then spend 500,000 of it: the
+        // hold's guarded write must fail, and the hold be decided again on what is left.
+        var database = await databases.GetAsync(provider);
+        await using var host = await BillingTestHost.StartAsync(database);
+        var userId = await host.CreateUserAsync();
+        var pool = await Grant(host, userId, 1_000_000);
+        await using var blocker = new NpgsqlConnection(database.PostgresConnectionString);
+        await blocker.OpenAsync();
+        var transaction = await blocker.BeginTransactionAsync();
+        await ExecuteAsync(blocker, transaction, """SELECT 1 FROM "BillingAccounts" WHERE "UserId" = @p FOR UPDATE""", userId);
+
+        var reserving = Reserve(host, userId, "inf-overtaken", 600_000);
+        await Wait.UntilAsync(() => SessionsWaitingOnALockAsync(database.PostgresConnectionString!, reserving), "the hold's writes waiting for the account row");
+        await ExecuteAsync(blocker, transaction, """UPDATE "CreditPools" SET "RemainingMicros" = "RemainingMicros" - 500000 WHERE "Id" = @p""", pool.Id);
+        await transaction.CommitAsync();
+
+        var result = await reserving;
+        Assert.False(result.IsReserved);
+        Assert.Equal(500_000, result.AvailableMicros);
+        Assert.Equal(500_000, (await Remaining(host, pool.Id))[0]);
+        Assert.False(await host.InScopeAsync(sp => sp.GetRequiredService<AkashDbContext>().CreditReservations.AnyAsync(r => r.InferenceId == "inf-overtaken")));
+
+        // With the balance back, the same hold goes through, drawn once.
+        await ExecuteAsync(blocker, null, """UPDATE "CreditPools" SET "RemainingMicros" = 1000000 WHERE "Id" = @p""", pool.Id);
+        Assert.True((await Reserve(host, userId, "inf-after", 600_000)).IsReserved);
+        Assert.Equal(400_000, (await Remaining(host, pool.Id))[0]);
+        await AssertBooksBalance(host);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, object value)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddWithValue("p", value);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<bool> SessionsWaitingOnALockAsync(string connectionString, Task reserving)
+    {
+        Assert.False(reserving.IsCompleted, "the hold finished while the account row was held");
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 
     [Theory]
