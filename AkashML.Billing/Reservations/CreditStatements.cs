@@ -24,16 +24,22 @@ internal sealed class CreditStatements
         var pools = $"SELECT {p["Id"].Name}, {p["RemainingMicros"].Name}, {p["ExpiresAt"].Name}, {p["CreatedAt"].Name} FROM {p.Name} "
             + $"WHERE {p["UserId"].Name} = @p0 AND ({p["RemainingMicros"].Name} > 0";
 
-        HoldRead = new Statement(
-            $"SELECT {a["UserId"].Name} FROM {a.Name} WHERE {a["UserId"].Name} = @p0;\n{pools});\n",
-            a["UserId"]);
+
+        // Every operation reads the account's auto top-up settings: whether one could start decides how it settles.
+        AccountColumns =
+        [
+            a["AutoTopUpEnabled"], a["AutoTopUpPaymentId"], a["PaymentMethodId"], a["StripeCustomerId"],
+            a["AutoTopUpThresholdMicros"], a["AutoTopUpAmountMicros"], a["AutoTopUpLastErrorAt"],
+        ];
+        var account = $"SELECT {string.Join(", ", AccountColumns.Select(c => c.Name))} FROM {a.Name} WHERE {a["UserId"].Name} = @p0";
+        HoldRead = new Statement($"{account};\n{pools});\n", a["UserId"]);
 
         // The key's budget and what it spent in its current period (the three possible first days are bound; the key's
         // own period picks one), only when it has a budget: a key without one reads one indexed row and nothing more.
         string SpentSince(string key) =>
             $"SELECT CAST(COALESCE(SUM({s["SpentMicros"].Name}), 0) AS BIGINT) FROM {s.Name} WHERE {s["KeyId"].Name} = {key} AND {s["Day"].Name} >= ";
         BudgetHoldRead = new Statement(
-            $"SELECT {a["UserId"].Name} FROM {a.Name} WHERE {a["UserId"].Name} = @p0;\n"
+            $"{account};\n"
             + $"SELECT {k["BudgetMicros"].Name}, {k["BudgetPeriod"].Name}, ({SpentSince("@p1")}CASE {k["BudgetPeriod"].Name} "
             + $"WHEN '{nameof(ApiKeyBudgetPeriod.Daily)}' THEN @p2 WHEN '{nameof(ApiKeyBudgetPeriod.Weekly)}' THEN @p3 "
             + $"WHEN '{nameof(ApiKeyBudgetPeriod.Monthly)}' THEN @p4 ELSE {BudgetCalendar.Always} END) "
@@ -41,12 +47,7 @@ internal sealed class CreditStatements
             + $"{pools});\n",
             a["UserId"], k["Id"], s["Day"], s["Day"], s["Day"]);
 
-        SettlementAccountColumns =
-        [
-            a["AutoTopUpEnabled"], a["AutoTopUpPaymentId"], a["PaymentMethodId"], a["StripeCustomerId"],
-            a["AutoTopUpThresholdMicros"], a["AutoTopUpAmountMicros"], a["AutoTopUpLastErrorAt"],
-        ];
-        var close = $"SELECT {string.Join(", ", SettlementAccountColumns.Select(c => c.Name))} FROM {a.Name} WHERE {a["UserId"].Name} = @p0;\n"
+        var close = $"{account};\n"
             + $"SELECT {r["Status"].Name}, {r["HeldMicros"].Name}, {r["ChargedMicros"].Name}, {r["UncoveredMicros"].Name}, {r["InferenceId"].Name}, "
             + $"{r["BudgetKeyId"].Name}, {r["BudgetDay"].Name} "
             + $"FROM {r.Name} WHERE {r["Id"].Name} = @p1;\n"
@@ -102,8 +103,8 @@ internal sealed class CreditStatements
     /// </summary>
     public Statement SettlementRead { get; }
 
-    /// <summary>The account columns <see cref="SettlementRead"/> reads (auto top-up decides on them), in order.</summary>
-    public SqlColumn[] SettlementAccountColumns { get; }
+    /// <summary>The account columns the reads start with (auto top-up decides on them), in order.</summary>
+    public SqlColumn[] AccountColumns { get; }
 
     /// <summary>
     /// PostgreSQL (user): the first of an operation's writes, which waits for the account row and holds it to the commit,

@@ -44,6 +44,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                     BudgetCalendar.StartDay(ApiKeyBudgetPeriod.Weekly, now), BudgetCalendar.StartDay(ApiKeyBudgetPeriod.Monthly, now),
                 })
                 : (_statements.HoldRead, [userId]);
+            BillingAccount account;
             await using (var reader = await commands.QueryAsync(read, values, cancellationToken))
             {
                 if (!await reader.ReadAsync(cancellationToken))
@@ -51,6 +52,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                     return (null, false);
                 }
 
+                account = ReadAccount(reader, userId);
                 await reader.NextResultAsync(cancellationToken);
                 if (keyId is not null)
                 {
@@ -98,6 +100,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             }
 
             var left = maxCostMicros;
+            var draws = new List<(CreditPool Pool, long Held)>(1);
             foreach (var pool in pools.Where(p => p.RemainingMicros > 0).OrderBy(p => p, UserPools.SpendingComparer.Instance))
             {
                 if (left == 0)
@@ -109,15 +112,63 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 var take = Math.Min(left, pool.RemainingMicros);
                 writes.Add(Entry(pool, LedgerEntryKind.Reservation, -take, now, reservation));
                 writes.Add(PoolChange(pool, -take));
+                draws.Add((pool, take));
                 left -= take;
             }
 
             await commands.WriteAsync(writes, cancellationToken);
-            return (new ReservationResult(new CreditHold(reservation.Id, userId, inferenceId, maxCostMicros), usable, maxCostMicros), true);
+
+            // An account whose auto top-up could start settles through the reads that decide it.
+            var hold = new CreditHold(reservation.Id, userId, inferenceId, maxCostMicros)
+            {
+                Draws = AutoTopUpPolicy.WouldStart(account, long.MinValue, now, options) ? null : new HoldDraws(draws, reservation.BudgetKeyId, reservation.BudgetDay),
+            };
+            return (new ReservationResult(hold, usable, maxCostMicros), true);
         }, cancellationToken);
 
     /// <summary>Settles (or releases) an open reservation whose cost its hold covers; null when the general code must.</summary>
-    public Task<SettlementResult?> TryCloseAsync(CreditHold hold, long cost, bool settle, CancellationToken cancellationToken) =>
+    public async Task<SettlementResult?> TryCloseAsync(CreditHold hold, long cost, bool settle, CancellationToken cancellationToken) =>
+        (hold.Draws is { } draws ? await TryCloseDrawnAsync(hold, draws, cost, settle, cancellationToken) : null)
+        ?? await TryCloseReadAsync(hold, cost, settle, cancellationToken);
+
+    /// <summary>
+    /// Settles from what the hold knows it drew: the writes alone, the last of which finds the reservation still open or
+    /// fails and leaves the case (closed twice, released by a sweep) to <see cref="TryCloseReadAsync"/>.
+    /// </summary>
+    private Task<SettlementResult?> TryCloseDrawnAsync(CreditHold hold, HoldDraws draws, long cost, bool settle, CancellationToken cancellationToken) =>
+        InTransactionAsync<SettlementResult>(async commands =>
+        {
+            var now = commands.Now;
+            if (cost > hold.HeldMicros || draws.Pools.Any(d => !UserPools.IsLive(d.Pool, now)))
+            {
+                return (null, false);
+            }
+
+            var reservation = new CreditReservation
+            {
+                Id = hold.Id,
+                UserId = hold.UserId,
+                InferenceId = hold.InferenceId,
+                HeldMicros = hold.HeldMicros,
+                BudgetKeyId = draws.BudgetKeyId,
+                BudgetDay = draws.BudgetDay,
+                Holder = "",
+            };
+            var writes = WritesFor(hold.UserId, draws.Pools.Count * 3 + 2);
+            var released = AddClosingWrites(writes, draws.Pools, reservation, cost, settle, now);
+            try
+            {
+                await commands.WriteAsync(writes, cancellationToken);
+            }
+            catch (CreditWriteConflictException)
+            {
+                return (null, false);
+            }
+
+            return (new SettlementResult(cost, 0, released, AlreadyClosed: false), true);
+        }, cancellationToken);
+
+    private Task<SettlementResult?> TryCloseReadAsync(CreditHold hold, long cost, bool settle, CancellationToken cancellationToken) =>
         InTransactionAsync<SettlementResult>(async commands =>
         {
             var now = commands.Now;
@@ -134,18 +185,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                     return (null, false);
                 }
 
-                var accountColumns = _statements.SettlementAccountColumns;
-                account = new BillingAccount
-                {
-                    UserId = hold.UserId,
-                    AutoTopUpEnabled = accountColumns[0].Read<bool>(reader, 0),
-                    AutoTopUpPaymentId = accountColumns[1].Read<Guid?>(reader, 1),
-                    PaymentMethodId = accountColumns[2].Read<string?>(reader, 2),
-                    StripeCustomerId = accountColumns[3].Read<string?>(reader, 3),
-                    AutoTopUpThresholdMicros = accountColumns[4].Read<long>(reader, 4),
-                    AutoTopUpAmountMicros = accountColumns[5].Read<long>(reader, 5),
-                    AutoTopUpLastErrorAt = accountColumns[6].Read<DateTimeOffset?>(reader, 6),
-                };
+                account = ReadAccount(reader, hold.UserId);
                 await reader.NextResultAsync(cancellationToken);
                 if (!await reader.ReadAsync(cancellationToken))
                 {
@@ -189,49 +229,15 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 return (null, false);
             }
 
-            // As the general code: each held pool, soonest-expiring first, gets its hold back and pays what is left to pay.
-            var closing = holds.Select(h => (Pool: byId[h.PoolId], h.Held)).OrderBy(h => h.Pool, UserPools.SpendingComparer.Instance)
-                .Select(h => (h.Pool, h.Held, Charge: 0L)).ToList();
-            var left = cost;
-            var released = 0L;
-            for (var i = 0; i < closing.Count; i++)
-            {
-                var (pool, held, _) = closing[i];
-                var charge = Math.Min(left, held);
-                closing[i] = (pool, held, charge);
-                pool.RemainingMicros += held - charge;
-                left -= charge;
-                released += held - charge;
-            }
-
             // Starting an auto top-up writes a payment too: rare, so the general code does it.
-            if (settle && AutoTopUpPolicy.WouldStart(account, pools.Sum(p => p.RemainingMicros), now, options))
+            var held = holds.Select(h => (Pool: byId[h.PoolId], h.Held)).OrderBy(h => h.Pool, UserPools.SpendingComparer.Instance).ToList();
+            if (settle && AutoTopUpPolicy.WouldStart(account, pools.Sum(p => p.RemainingMicros) + held.Sum(h => h.Held) - cost, now, options))
             {
                 return (null, false);
             }
 
-            var writes = WritesFor(hold.UserId, closing.Count * 3 + 2);
-            foreach (var (pool, held, charge) in closing)
-            {
-                writes.Add(Entry(pool, LedgerEntryKind.Release, held, now, reservation));
-                if (charge > 0)
-                {
-                    writes.Add(Entry(pool, LedgerEntryKind.Settlement, -charge, now, reservation));
-                }
-
-                if (held != charge)
-                {
-                    writes.Add(PoolChange(pool, held - charge));
-                }
-            }
-
-            if (reservation is { BudgetKeyId: { } budgetKey, BudgetDay: { } budgetDay } && cost != reservation.HeldMicros)
-            {
-                writes.Add((_statements.ChangeKeySpend, [cost - reservation.HeldMicros, budgetKey, budgetDay]));
-            }
-
-            writes.Add((_statements.CloseReservation,
-                [settle ? ReservationStatus.Settled : ReservationStatus.Released, cost, 0L, now, reservation.Id, ReservationStatus.Open]));
+            var writes = WritesFor(hold.UserId, held.Count * 3 + 2);
+            var released = AddClosingWrites(writes, held, reservation, cost, settle, now);
             await commands.WriteAsync(writes, cancellationToken);
             return (new SettlementResult(cost, 0, released, AlreadyClosed: false), true);
         }, cancellationToken);
@@ -284,6 +290,60 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
         }
 
         return writes;
+    }
+
+    /// <summary>
+    /// As the general code: each held pool, in spending order, gets its hold back and pays what is left to pay; the
+    /// key's day moves from the hold to the charge and the reservation closes (guarded: only while still open).
+    /// Answers what went back to the pools.
+    /// </summary>
+    private long AddClosingWrites(List<(Statement, object?[])> writes, IEnumerable<(CreditPool Pool, long Held)> held,
+        CreditReservation reservation, long cost, bool settle, DateTimeOffset now)
+    {
+        var left = cost;
+        var released = 0L;
+        foreach (var (pool, amount) in held)
+        {
+            var charge = Math.Min(left, amount);
+            writes.Add(Entry(pool, LedgerEntryKind.Release, amount, now, reservation));
+            if (charge > 0)
+            {
+                writes.Add(Entry(pool, LedgerEntryKind.Settlement, -charge, now, reservation));
+            }
+
+            if (amount != charge)
+            {
+                writes.Add(PoolChange(pool, amount - charge));
+            }
+
+            left -= charge;
+            released += amount - charge;
+        }
+
+        if (reservation is { BudgetKeyId: { } budgetKey, BudgetDay: { } budgetDay } && cost != reservation.HeldMicros)
+        {
+            writes.Add((_statements.ChangeKeySpend, [cost - reservation.HeldMicros, budgetKey, budgetDay]));
+        }
+
+        writes.Add((_statements.CloseReservation,
+            [settle ? ReservationStatus.Settled : ReservationStatus.Released, cost, 0L, now, reservation.Id, ReservationStatus.Open]));
+        return released;
+    }
+
+    private BillingAccount ReadAccount(DbDataReader reader, string userId)
+    {
+        var columns = _statements.AccountColumns;
+        return new BillingAccount
+        {
+            UserId = userId,
+            AutoTopUpEnabled = columns[0].Read<bool>(reader, 0),
+            AutoTopUpPaymentId = columns[1].Read<Guid?>(reader, 1),
+            PaymentMethodId = columns[2].Read<string?>(reader, 2),
+            StripeCustomerId = columns[3].Read<string?>(reader, 3),
+            AutoTopUpThresholdMicros = columns[4].Read<long>(reader, 4),
+            AutoTopUpAmountMicros = columns[5].Read<long>(reader, 5),
+            AutoTopUpLastErrorAt = columns[6].Read<DateTimeOffset?>(reader, 6),
+        };
     }
 
     private async Task<List<CreditPool>> ReadPoolsAsync(DbDataReader reader, string userId, CancellationToken cancellationToken)

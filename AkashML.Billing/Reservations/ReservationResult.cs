@@ -26,7 +26,20 @@ public sealed record KeyBudgetShortfall(long BudgetMicros, ApiKeyBudgetPeriod Pe
 }
 
 /// <summary>Credits held for one request.</summary>
-public sealed record CreditHold(Guid Id, string UserId, string InferenceId, long HeldMicros);
+public sealed record CreditHold(Guid Id, string UserId, string InferenceId, long HeldMicros)
+{
+    /// <summary>
+    /// What the hold took from which pools, when the code that made it knows (<see cref="DirectReservations"/>), so
+    /// settlement can write without reading them back first.
+    /// </summary>
+    internal HoldDraws? Draws { get; init; }
+}
+
+/// <summary>
+/// A hold's draws in spending order, and the key budget day it counts on; made only for an account whose auto top-up
+/// could not start when it was read, since settling from these skips the account read that decides one.
+/// </summary>
+internal sealed record HoldDraws(IReadOnlyList<(CreditPool Pool, long Held)> Pools, Guid? BudgetKeyId, int? BudgetDay);
 
 /// <summary>What settlement charged.</summary>
 /// <param name="ChargedMicros">Taken from the pools.</param>
