@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,15 +22,18 @@ public static class DatabaseRegistration
     /// defaults: no session reset when a connection returns to the pool (nothing here changes session state, and the
     /// reset would also drop prepared statements), and the statements every request runs prepared after their second use.
     /// </summary>
-    internal static string Tuned(string connectionString)
+    public static string Tuned(string connectionString)
     {
+        // NpgsqlConnectionStringBuilder.ContainsKey answers for every keyword it knows, so look at what was written.
+        var written = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant()).ToHashSet();
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!builder.ContainsKey("No Reset On Close"))
+        if (!written.Contains("NORESETONCLOSE"))
         {
             builder.NoResetOnClose = true;
         }
 
-        if (!builder.ContainsKey("Max Auto Prepare"))
+        if (!written.Contains("MAXAUTOPREPARE"))
         {
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;
