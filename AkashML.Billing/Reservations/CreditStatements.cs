@@ -61,6 +61,8 @@ internal sealed class CreditStatements
             : new($"WITH written AS ({statement.Text} RETURNING 1) SELECT 1 / COUNT(*) FROM written", statement.Parameters);
 
         LockAccount = sqlite ? null : new Statement($"SELECT 1 FROM {a.Name} WHERE {a["UserId"].Name} = @p0 FOR UPDATE", a["UserId"]);
+        KeyHasNoBudget = sqlite ? null
+            : new Statement($"SELECT 1 / (1 - COUNT(*)) FROM {k.Name} WHERE {k["Id"].Name} = @p0 AND {k["BudgetMicros"].Name} IS NOT NULL", k["Id"]);
         InsertReservation = Write(r.InsertStatement());
         InsertLedgerEntry = Write(l.InsertStatement());
 
@@ -111,6 +113,9 @@ internal sealed class CreditStatements
     /// so one user's operations write one after another and each guard sees what the previous one committed. Null on SQLite.
     /// </summary>
     public Statement? LockAccount { get; }
+
+    /// <summary>PostgreSQL (key): fails (division by zero) when the key has a budget. Null on SQLite.</summary>
+    public Statement? KeyHasNoBudget { get; }
 
     public Statement InsertReservation { get; }
 

@@ -18,11 +18,14 @@ namespace AkashML.Billing.Reservations;
 /// rolls back untouched and answers null, and the caller runs the general code instead. An auto top-up is decided on
 /// the read, so one that a concurrent request's charge made due starts at the next settlement that sees it.
 /// </remarks>
-internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sqliteGroup, TimeProvider clock, BillingOptions options)
+internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sqliteGroup, CreditSnapshots snapshots, TimeProvider clock, BillingOptions options)
 {
     private readonly BillingTables _tables = BillingTables.Of(db);
     private readonly CreditStatements _statements = BillingTables.Of(db).Statements;
     private readonly bool _sqlite = db is SqliteAkashDbContext;
+
+    // SQLite reads in-process under its gate, which costs less than keeping snapshots right.
+    private readonly CreditSnapshots? _snapshots = db is SqliteAkashDbContext ? null : snapshots;
 
     /// <summary>How many times a PostgreSQL operation is computed again after its read went out of date.</summary>
     private const int ConflictAttempts = 3;
@@ -31,41 +34,35 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
     /// The reservation, a refusal, or null when the general code must decide. With <paramref name="keyId"/>, a key with a
     /// budget must also have room for the hold in its current period, which then counts it (<see cref="ApiKeySpend"/>).
     /// </summary>
-    public Task<ReservationResult?> TryReserveAsync(string userId, Guid? keyId, string inferenceId, long maxCostMicros, CancellationToken cancellationToken) =>
-        InTransactionAsync<ReservationResult>(async commands =>
+    public Task<ReservationResult?> TryReserveAsync(string userId, Guid? keyId, string inferenceId, long maxCostMicros, CancellationToken cancellationToken)
+    {
+        // PostgreSQL's first attempt may stand on this process's snapshot of the user's pools instead of a read round
+        // trip; a retry after a failed guard always reads.
+        var mayUseSnapshot = _snapshots is not null;
+        return InTransactionAsync<ReservationResult>(async commands =>
         {
             var now = commands.Now;
+            var snapshot = mayUseSnapshot ? _snapshots!.Get(userId, now) : null;
+            mayUseSnapshot = false;
             List<CreditPool> pools;
             KeyBudgetShortfall? budget = null;
-            var (read, values) = keyId is { } key
-                ? (_statements.BudgetHoldRead, new object?[]
-                {
-                    userId, key, BudgetCalendar.StartDay(ApiKeyBudgetPeriod.Daily, now),
-                    BudgetCalendar.StartDay(ApiKeyBudgetPeriod.Weekly, now), BudgetCalendar.StartDay(ApiKeyBudgetPeriod.Monthly, now),
-                })
-                : (_statements.HoldRead, [userId]);
-            BillingAccount account;
-            await using (var reader = await commands.QueryAsync(read, values, cancellationToken))
+            bool autoTopUpArmed;
+            if (snapshot is not null && snapshot.Pools.Sum(p => p.RemainingMicros) >= maxCostMicros)
             {
-                if (!await reader.ReadAsync(cancellationToken))
+                pools = [.. snapshot.Pools.Select(p => p.ToPool(userId))];
+                autoTopUpArmed = snapshot.AutoTopUpArmed;
+            }
+            else
+            {
+                snapshot = null;
+                var read = await ReadForHoldAsync(commands, userId, keyId, now, cancellationToken);
+                if (read is null)
                 {
                     return (null, false);
                 }
 
-                account = ReadAccount(reader, userId);
-                await reader.NextResultAsync(cancellationToken);
-                if (keyId is not null)
-                {
-                    if (await reader.ReadAsync(cancellationToken))
-                    {
-                        var k = _tables.Keys;
-                        budget = new KeyBudgetShortfall(k["BudgetMicros"].Read<long>(reader, 0), k["BudgetPeriod"].Read<ApiKeyBudgetPeriod>(reader, 1), reader.GetInt64(2));
-                    }
-
-                    await reader.NextResultAsync(cancellationToken);
-                }
-
-                pools = await ReadPoolsAsync(reader, userId, cancellationToken);
+                (pools, budget, autoTopUpArmed) = read.Value;
+                _snapshots?.Store(userId, pools, autoTopUpArmed, now);
             }
 
             if (pools.Exists(p => !UserPools.IsLive(p, now)))
@@ -92,6 +89,12 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             }
 
             var writes = WritesFor(userId, 8);
+            if (snapshot is not null && keyId is { } unread)
+            {
+                // The snapshot says nothing of the key: a budget set on it since sends the hold to the read that checks it.
+                writes.Add((_statements.KeyHasNoBudget!, [unread]));
+            }
+
             writes.Add((_statements.InsertReservation, _tables.Reservations.InsertValues(reservation)));
             if (budget is not null)
             {
@@ -116,15 +119,64 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 left -= take;
             }
 
-            await commands.WriteAsync(writes, cancellationToken);
+            try
+            {
+                await commands.WriteAsync(writes, cancellationToken);
+            }
+            catch (CreditWriteConflictException)
+            {
+                _snapshots?.Forget(userId);
+                throw;
+            }
+
+            _snapshots?.Apply(userId, [.. draws.Select(d => (d.Pool, -d.Held))]);
 
             // An account whose auto top-up could start settles through the reads that decide it.
             var hold = new CreditHold(reservation.Id, userId, inferenceId, maxCostMicros)
             {
-                Draws = AutoTopUpPolicy.WouldStart(account, long.MinValue, now, options) ? null : new HoldDraws(draws, reservation.BudgetKeyId, reservation.BudgetDay),
+                Draws = autoTopUpArmed ? null : new HoldDraws(draws, reservation.BudgetKeyId, reservation.BudgetDay),
             };
             return (new ReservationResult(hold, usable, maxCostMicros), true);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A hold's read: the user's pools, the key's budget when it has one, and whether the account's auto top-up could
+    /// start; null when the user has no billing account yet.
+    /// </summary>
+    private async Task<(List<CreditPool> Pools, KeyBudgetShortfall? Budget, bool AutoTopUpArmed)?> ReadForHoldAsync(
+        CreditCommands commands, string userId, Guid? keyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (read, values) = keyId is { } key
+            ? (_statements.BudgetHoldRead, new object?[]
+            {
+                userId, key, BudgetCalendar.StartDay(ApiKeyBudgetPeriod.Daily, now),
+                BudgetCalendar.StartDay(ApiKeyBudgetPeriod.Weekly, now), BudgetCalendar.StartDay(ApiKeyBudgetPeriod.Monthly, now),
+            })
+            : (_statements.HoldRead, [userId]);
+        await using var reader = await commands.QueryAsync(read, values, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var account = ReadAccount(reader, userId);
+        KeyBudgetShortfall? budget = null;
+        await reader.NextResultAsync(cancellationToken);
+        if (keyId is not null)
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                var k = _tables.Keys;
+                budget = new KeyBudgetShortfall(k["BudgetMicros"].Read<long>(reader, 0), k["BudgetPeriod"].Read<ApiKeyBudgetPeriod>(reader, 1), reader.GetInt64(2));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        var pools = await ReadPoolsAsync(reader, userId, cancellationToken);
+        return (pools, budget, AutoTopUpPolicy.WouldStart(account, long.MinValue, now, options));
+    }
 
     /// <summary>Settles (or releases) an open reservation whose cost its hold covers; null when the general code must.</summary>
     public async Task<SettlementResult?> TryCloseAsync(CreditHold hold, long cost, bool settle, CancellationToken cancellationToken) =>
@@ -155,7 +207,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 Holder = "",
             };
             var writes = WritesFor(hold.UserId, draws.Pools.Count * 3 + 2);
-            var released = AddClosingWrites(writes, draws.Pools, reservation, cost, settle, now);
+            var returned = AddClosingWrites(writes, draws.Pools, reservation, cost, settle, now);
             try
             {
                 await commands.WriteAsync(writes, cancellationToken);
@@ -165,7 +217,8 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 return (null, false);
             }
 
-            return (new SettlementResult(cost, 0, released, AlreadyClosed: false), true);
+            _snapshots?.Apply(hold.UserId, returned);
+            return (new SettlementResult(cost, 0, returned.Sum(r => r.Delta), AlreadyClosed: false), true);
         }, cancellationToken);
 
     private Task<SettlementResult?> TryCloseReadAsync(CreditHold hold, long cost, bool settle, CancellationToken cancellationToken) =>
@@ -237,9 +290,10 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             }
 
             var writes = WritesFor(hold.UserId, held.Count * 3 + 2);
-            var released = AddClosingWrites(writes, held, reservation, cost, settle, now);
+            var returned = AddClosingWrites(writes, held, reservation, cost, settle, now);
             await commands.WriteAsync(writes, cancellationToken);
-            return (new SettlementResult(cost, 0, released, AlreadyClosed: false), true);
+            _snapshots?.Apply(hold.UserId, returned);
+            return (new SettlementResult(cost, 0, returned.Sum(r => r.Delta), AlreadyClosed: false), true);
         }, cancellationToken);
 
     /// <summary>
@@ -295,13 +349,13 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
     /// <summary>
     /// As the general code: each held pool, in spending order, gets its hold back and pays what is left to pay; the
     /// key's day moves from the hold to the charge and the reservation closes (guarded: only while still open).
-    /// Answers what went back to the pools.
+    /// Answers what goes back to each pool.
     /// </summary>
-    private long AddClosingWrites(List<(Statement, object?[])> writes, IEnumerable<(CreditPool Pool, long Held)> held,
+    private List<(CreditPool Pool, long Delta)> AddClosingWrites(List<(Statement, object?[])> writes, IEnumerable<(CreditPool Pool, long Held)> held,
         CreditReservation reservation, long cost, bool settle, DateTimeOffset now)
     {
         var left = cost;
-        var released = 0L;
+        var returned = new List<(CreditPool Pool, long Delta)>(1);
         foreach (var (pool, amount) in held)
         {
             var charge = Math.Min(left, amount);
@@ -317,7 +371,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             }
 
             left -= charge;
-            released += amount - charge;
+            returned.Add((pool, amount - charge));
         }
 
         if (reservation is { BudgetKeyId: { } budgetKey, BudgetDay: { } budgetDay } && cost != reservation.HeldMicros)
@@ -327,7 +381,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
 
         writes.Add((_statements.CloseReservation,
             [settle ? ReservationStatus.Settled : ReservationStatus.Released, cost, 0L, now, reservation.Id, ReservationStatus.Open]));
-        return released;
+        return returned;
     }
 
     private BillingAccount ReadAccount(DbDataReader reader, string userId)

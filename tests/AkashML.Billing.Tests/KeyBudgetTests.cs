@@ -112,6 +112,44 @@ public sealed class KeyBudgetTests(TestDatabases databases) : IClassFixture<Test
         await AssertBooksBalance(host);
     }
 
+    [Theory]
+    [PostgresData]
+    public async Task Holds_that_stand_on_this_process_snapshot_still_see_other_writers_and_a_budget_set_since(string provider)
+    {
+        // On PostgreSQL a hold may skip its read and draw from what this process last saw of the pools (the fake clock
+        // keeps that snapshot fresh here). Change the database behind it, as another gateway would: the holds must
+        // still be decided on what is really there.
+        await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));
+        var userId = await host.CreateUserAsync();
+        var pool = await Grant(host, userId, 10 * Cost);
+        var keyId = await CreateKeyAsync(host, userId, null, ApiKeyBudgetPeriod.None);
+        Assert.True((await ReserveAsync(host, userId, keyId, "snapshot-1")).IsReserved);
+
+        // Another process spends 8 of the 9 left: the snapshot still shows 9.
+        await host.InScopeAsync(sp => sp.GetRequiredService<AkashDbContext>().CreditPools.Where(p => p.Id == pool.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.RemainingMicros, Cost)));
+        Assert.True((await ReserveAsync(host, userId, keyId, "snapshot-2")).IsReserved);
+        var refused = await ReserveAsync(host, userId, keyId, "snapshot-3");
+        Assert.False(refused.IsReserved);
+        Assert.Equal(0, refused.AvailableMicros);
+        Assert.Equal(0, (await Remaining(host, pool.Id))[0]);
+
+        // The money comes back and a budget of one request's cost is set on the key, both behind the snapshot's back.
+        await host.InScopeAsync(sp => sp.GetRequiredService<AkashDbContext>().CreditPools.Where(p => p.Id == pool.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.RemainingMicros, 8 * Cost)));
+        Assert.True((await ReserveAsync(host, userId, keyId, "snapshot-4")).IsReserved);
+        await host.InScopeAsync(sp => sp.GetRequiredService<AkashDbContext>().ApiKeys.Where(k => k.Id == keyId)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.BudgetMicros, Cost).SetProperty(k => k.BudgetPeriod, ApiKeyBudgetPeriod.Daily)));
+        Assert.True((await ReserveAsync(host, userId, keyId, "snapshot-5")).IsReserved);
+        var overBudget = await ReserveAsync(host, userId, keyId, "snapshot-6");
+        Assert.False(overBudget.IsReserved);
+        Assert.Equal(Cost, overBudget.Budget!.BudgetMicros);
+        Assert.Equal(6 * Cost, (await Remaining(host, pool.Id))[0]);
+
+        // Both changes from outside happen to leave the pool where its ledger (a grant of 10, four holds of 1) says it is.
+        await AssertBooksBalance(host);
+    }
+
     private static Task<ReservationResult> ReserveAsync(BillingTestHost host, string userId, Guid keyId, string inferenceId) =>
         host.InScopeAsync(sp => sp.GetRequiredService<CreditReservations>().ReserveAsync(userId, keyId, inferenceId, Cost, CancellationToken.None));
 
