@@ -1,4 +1,6 @@
+using AkashML.Billing.Ledger;
 using AkashML.Data;
+using AkashML.Data.Billing;
 using AkashML.Data.Keys;
 using AkashML.Inference.Serving;
 using AkashML.Web.Usage;
@@ -21,6 +23,7 @@ public sealed class ApiKeyService(
     SqliteWriteGate sqliteGate,
     IModelProvider models,
     UsageWriter usage,
+    AccountLock accountLock,
     TimeProvider clock)
 {
     public const int MaxNameLength = 100;
@@ -160,7 +163,7 @@ public sealed class ApiKeyService(
 
     /// <summary>
     /// Replaces a key's limits (null = unlimited) and expiry; false when there is no such key (of that owner). Running
-    /// requests keep the limits they started with.
+    /// requests keep the limits they started with, but a budget set now counts what they hold.
     /// </summary>
     public async Task<bool> UpdateLimitsAsync(Guid keyId, string? ownerId, ApiKeyLimits limits, CancellationToken cancellationToken)
     {
@@ -334,10 +337,22 @@ public sealed class ApiKeyService(
         change(key);
         if (!hadBudget && key.BudgetMicros is not null)
         {
-            await CountSpendSoFarAsync(key.Id, cancellationToken);
+            // Under the owner's account lock, which every reservation and settlement takes: no request of the key can
+            // open or close its hold between counting the key's spend and saving the budget.
+            db.ChangeTracker.Clear();
+            await accountLock.RunAsync(key.UserId, async (_, ct) =>
+            {
+                var locked = await db.ApiKeys.FirstAsync(k => k.Id == keyId, ct);
+                change(locked);
+                await CountSpendSoFarAsync(keyId, ct);
+                return true;
+            }, cancellationToken);
+        }
+        else
+        {
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         Forget([key.SecretHash, key.PreviousSecretHash]);
         return true;
     }
@@ -354,7 +369,9 @@ public sealed class ApiKeyService(
     /// <summary>
     /// A key that gets a budget: its spend so far, day by day from its usage records, becomes the spend the budget
     /// counts (saved with the budget itself). Without a budget nothing tracked the key's spend, so a budget set mid-month
-    /// would otherwise start from zero. Requests already running when the budget is set are not counted.
+    /// would otherwise start from zero. Requests still running count what they hold, on the day they started, and their
+    /// holds are tied to the budget so that settling them moves that day to what they were charged, as for a request
+    /// that started under the budget. Runs under the owner's account lock.
     /// </summary>
     private async Task CountSpendSoFarAsync(Guid keyId, CancellationToken cancellationToken)
     {
@@ -364,6 +381,13 @@ public sealed class ApiKeyService(
         {
             var day = BudgetCalendar.Day(record.CreatedAt);
             perDay[day] = perDay.GetValueOrDefault(day) + record.CostMicros;
+        }
+
+        foreach (var hold in await db.CreditReservations
+            .Where(r => r.BudgetKeyId == keyId && r.Status == ReservationStatus.Open && r.BudgetDay == null).ToListAsync(cancellationToken))
+        {
+            hold.BudgetDay = BudgetCalendar.Day(hold.CreatedAt);
+            perDay[hold.BudgetDay.Value] = perDay.GetValueOrDefault(hold.BudgetDay.Value) + hold.HeldMicros;
         }
 
         // Rows left from an earlier budget are replaced (updated in place: a row deleted and added again in one save
