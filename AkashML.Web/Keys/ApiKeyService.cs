@@ -31,6 +31,9 @@ public sealed class ApiKeyService(
     /// <summary>Held only to decide which request of a key loads it into the cache.</summary>
     private static readonly Lock Loading = new();
 
+    /// <summary>How far back a settled request whose usage record is not written yet counts toward a budget set now.</summary>
+    private static readonly TimeSpan RecentlySettled = TimeSpan.FromMinutes(10);
+
     /// <summary>The longest grace period a roll may give the old secret.</summary>
     public static readonly TimeSpan MaxRollGrace = TimeSpan.FromHours(24);
 
@@ -344,7 +347,7 @@ public sealed class ApiKeyService(
             {
                 var locked = await db.ApiKeys.FirstAsync(k => k.Id == keyId, ct);
                 change(locked);
-                await CountSpendSoFarAsync(keyId, ct);
+                await CountSpendSoFarAsync(locked.UserId, keyId, ct);
                 return true;
             }, cancellationToken);
         }
@@ -373,7 +376,7 @@ public sealed class ApiKeyService(
     /// holds are tied to the budget so that settling them moves that day to what they were charged, as for a request
     /// that started under the budget. Runs under the owner's account lock.
     /// </summary>
-    private async Task CountSpendSoFarAsync(Guid keyId, CancellationToken cancellationToken)
+    private async Task CountSpendSoFarAsync(string userId, Guid keyId, CancellationToken cancellationToken)
     {
         var perDay = new Dictionary<int, long>();
         await foreach (var record in db.UsageRecords.AsNoTracking().Where(u => u.ApiKeyId == keyId && u.CostMicros > 0)
@@ -383,11 +386,26 @@ public sealed class ApiKeyService(
             perDay[day] = perDay.GetValueOrDefault(day) + record.CostMicros;
         }
 
+        // The key's holds still open, and those settled so lately that their usage record is not written yet (the
+        // writer was flushed before the lock was taken; a request may have settled in between).
+        var lately = clock.GetUtcNow() - RecentlySettled;
         foreach (var hold in await db.CreditReservations
-            .Where(r => r.BudgetKeyId == keyId && r.Status == ReservationStatus.Open && r.BudgetDay == null).ToListAsync(cancellationToken))
+            .Where(r => r.UserId == userId && r.BudgetKeyId == keyId && r.BudgetDay == null
+                && (r.Status == ReservationStatus.Open
+                    || (r.Status == ReservationStatus.Settled && r.ChargedMicros > 0 && r.ClosedAt >= lately && !db.UsageRecords.Any(u => u.InferenceId == r.InferenceId))))
+            .ToListAsync(cancellationToken))
         {
-            hold.BudgetDay = BudgetCalendar.Day(hold.CreatedAt);
-            perDay[hold.BudgetDay.Value] = perDay.GetValueOrDefault(hold.BudgetDay.Value) + hold.HeldMicros;
+            var day = BudgetCalendar.Day(hold.CreatedAt);
+            if (hold.Status == ReservationStatus.Open)
+            {
+                // Tied to the budget: settling it moves this day from the hold to what it was charged.
+                hold.BudgetDay = day;
+                perDay[day] = perDay.GetValueOrDefault(day) + hold.HeldMicros;
+            }
+            else
+            {
+                perDay[day] = perDay.GetValueOrDefault(day) + hold.ChargedMicros;
+            }
         }
 
         // Rows left from an earlier budget are replaced (updated in place: a row deleted and added again in one save
