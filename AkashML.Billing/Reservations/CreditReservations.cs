@@ -66,9 +66,9 @@ public sealed class CreditReservations(
 
             var reservation = CreditReservation.Open(userId, inferenceId, maxCostMicros, options.Value.ResolvedInstanceId, now);
             db.CreditReservations.Add(reservation);
+            reservation.BudgetKeyId = keyId;
             if (budget is not null)
             {
-                reservation.BudgetKeyId = keyId;
                 reservation.BudgetDay = BudgetCalendar.Day(now);
                 await AddKeySpendAsync(keyId!.Value, reservation.BudgetDay.Value, maxCostMicros, ct);
             }

@@ -82,9 +82,9 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             }
 
             var reservation = CreditReservation.Open(userId, inferenceId, maxCostMicros, options.ResolvedInstanceId, now);
+            reservation.BudgetKeyId = keyId;
             if (budget is not null)
             {
-                reservation.BudgetKeyId = keyId;
                 reservation.BudgetDay = BudgetCalendar.Day(now);
             }
 

@@ -27,9 +27,13 @@ public sealed class CreditReservation
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>The key whose budget the hold counts against (its <c>ApiKeySpend</c> row of <see cref="BudgetDay"/>); null when none.</summary>
+    /// <summary>
+    /// The key that made the request (null when none). Kept for every key, so a budget set while the request runs can
+    /// count its hold.
+    /// </summary>
     public Guid? BudgetKeyId { get; set; }
 
+    /// <summary>The day of the key's <c>ApiKeySpend</c> row that counts this hold; null when no budget counts it.</summary>
     public int? BudgetDay { get; set; }
 
     public DateTimeOffset? ClosedAt { get; set; }

@@ -27,6 +27,9 @@ public sealed class UsageRollup
 
     public long CompletionTokens { get; set; }
 
+    /// <summary>Of <see cref="PromptTokens"/>, those reused from the model's prefix cache.</summary>
+    public long CachedPromptTokens { get; set; }
+
     /// <summary>Micro-dollars.</summary>
     public long CostMicros { get; set; }
 

@@ -15,9 +15,9 @@ namespace AkashML.Data.Usage;
 public static class UsageRollupWriter
 {
     private static readonly string[] Keys = [nameof(UsageRollup.UserId), nameof(UsageRollup.Granularity), nameof(UsageRollup.BucketStart), nameof(UsageRollup.ApiKeyId), nameof(UsageRollup.Model)];
-    private static readonly string[] Sums = [nameof(UsageRollup.Requests), nameof(UsageRollup.Errors), nameof(UsageRollup.PromptTokens), nameof(UsageRollup.CompletionTokens), nameof(UsageRollup.CostMicros)];
+    private static readonly string[] Sums = [nameof(UsageRollup.Requests), nameof(UsageRollup.Errors), nameof(UsageRollup.PromptTokens), nameof(UsageRollup.CompletionTokens), nameof(UsageRollup.CostMicros), nameof(UsageRollup.CachedPromptTokens)];
 
-    /// <summary>At most this many rollup rows go in one statement (10 parameters each, well under every provider's limit).</summary>
+    /// <summary>At most this many rollup rows go in one statement (11 parameters each, well under every provider's limit).</summary>
     public const int MaxRowsPerStatement = 500;
 
     /// <summary>Runs inside the caller's transaction, if any. Records without a user are not rolled up.</summary>
@@ -100,6 +100,7 @@ public static class UsageRollupWriter
                     sum.PromptTokens += one.PromptTokens;
                     sum.CompletionTokens += one.CompletionTokens;
                     sum.CostMicros += one.CostMicros;
+                    sum.CachedPromptTokens += one.CachedPromptTokens;
                 }
                 else
                 {
@@ -132,6 +133,7 @@ public static class UsageRollupWriter
             PromptTokens = record.PromptTokens,
             CompletionTokens = record.CompletionTokens,
             CostMicros = record.CostMicros,
+            CachedPromptTokens = record.CachedPromptTokens,
         };
     }
 

@@ -44,6 +44,7 @@ internal static class VerbCatalog
         new("bench", "tokenizer", "bench tokenizer --tokenizer DIR|FILE [--chars 50000] [--runs 5] [--json]", ["tokenizer", "chars", "runs", "json"]),
         new("bench", "prefix", "bench prefix --model DIR|ID [--request FILE | --request-tokens 2000] [--prefix-tokens 2000] [--streams 8] [--gen-tokens 32] [--runs 3] [--max-batch 8] [--block 16] [--json]",
             ["model", "request", "request-tokens", "prefix-tokens", "streams", "gen-tokens", "runs", "max-batch", "block", "json"]),
+        new("bench", "claude-code", "bench claude-code [--model ID] [--prompt TEXT] [--claude PATH] [--json]", ["model", "prompt", "claude", "json"]),
     ];
 
     /// <summary>"usage: " and the lines of <paramref name="verb"/> (every verb when null), joined by " | ".</summary>

@@ -1,4 +1,6 @@
+using AkashML.Billing.Ledger;
 using AkashML.Data;
+using AkashML.Data.Billing;
 using AkashML.Data.Keys;
 using AkashML.Inference.Serving;
 using AkashML.Web.Usage;
@@ -21,12 +23,16 @@ public sealed class ApiKeyService(
     SqliteWriteGate sqliteGate,
     IModelProvider models,
     UsageWriter usage,
+    AccountLock accountLock,
     TimeProvider clock)
 {
     public const int MaxNameLength = 100;
 
     /// <summary>Held only to decide which request of a key loads it into the cache.</summary>
     private static readonly Lock Loading = new();
+
+    /// <summary>How far back a settled request whose usage record is not written yet counts toward a budget set now.</summary>
+    private static readonly TimeSpan RecentlySettled = TimeSpan.FromMinutes(10);
 
     /// <summary>The longest grace period a roll may give the old secret.</summary>
     public static readonly TimeSpan MaxRollGrace = TimeSpan.FromHours(24);
@@ -160,7 +166,7 @@ public sealed class ApiKeyService(
 
     /// <summary>
     /// Replaces a key's limits (null = unlimited) and expiry; false when there is no such key (of that owner). Running
-    /// requests keep the limits they started with.
+    /// requests keep the limits they started with, but a budget set now counts what they hold.
     /// </summary>
     public async Task<bool> UpdateLimitsAsync(Guid keyId, string? ownerId, ApiKeyLimits limits, CancellationToken cancellationToken)
     {
@@ -334,10 +340,22 @@ public sealed class ApiKeyService(
         change(key);
         if (!hadBudget && key.BudgetMicros is not null)
         {
-            await CountSpendSoFarAsync(key.Id, cancellationToken);
+            // Under the owner's account lock, which every reservation and settlement takes: no request of the key can
+            // open or close its hold between counting the key's spend and saving the budget.
+            db.ChangeTracker.Clear();
+            await accountLock.RunAsync(key.UserId, async (_, ct) =>
+            {
+                var locked = await db.ApiKeys.FirstAsync(k => k.Id == keyId, ct);
+                change(locked);
+                await CountSpendSoFarAsync(locked.UserId, keyId, ct);
+                return true;
+            }, cancellationToken);
+        }
+        else
+        {
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         Forget([key.SecretHash, key.PreviousSecretHash]);
         return true;
     }
@@ -354,9 +372,11 @@ public sealed class ApiKeyService(
     /// <summary>
     /// A key that gets a budget: its spend so far, day by day from its usage records, becomes the spend the budget
     /// counts (saved with the budget itself). Without a budget nothing tracked the key's spend, so a budget set mid-month
-    /// would otherwise start from zero. Requests already running when the budget is set are not counted.
+    /// would otherwise start from zero. Requests still running count what they hold, on the day they started, and their
+    /// holds are tied to the budget so that settling them moves that day to what they were charged, as for a request
+    /// that started under the budget. Runs under the owner's account lock.
     /// </summary>
-    private async Task CountSpendSoFarAsync(Guid keyId, CancellationToken cancellationToken)
+    private async Task CountSpendSoFarAsync(string userId, Guid keyId, CancellationToken cancellationToken)
     {
         var perDay = new Dictionary<int, long>();
         await foreach (var record in db.UsageRecords.AsNoTracking().Where(u => u.ApiKeyId == keyId && u.CostMicros > 0)
@@ -364,6 +384,28 @@ public sealed class ApiKeyService(
         {
             var day = BudgetCalendar.Day(record.CreatedAt);
             perDay[day] = perDay.GetValueOrDefault(day) + record.CostMicros;
+        }
+
+        // The key's holds still open, and those settled so lately that their usage record is not written yet (the
+        // writer was flushed before the lock was taken; a request may have settled in between).
+        var lately = clock.GetUtcNow() - RecentlySettled;
+        foreach (var hold in await db.CreditReservations
+            .Where(r => r.UserId == userId && r.BudgetKeyId == keyId && r.BudgetDay == null
+                && (r.Status == ReservationStatus.Open
+                    || (r.Status == ReservationStatus.Settled && r.ChargedMicros > 0 && r.ClosedAt >= lately && !db.UsageRecords.Any(u => u.InferenceId == r.InferenceId))))
+            .ToListAsync(cancellationToken))
+        {
+            var day = BudgetCalendar.Day(hold.CreatedAt);
+            if (hold.Status == ReservationStatus.Open)
+            {
+                // Tied to the budget: settling it moves this day from the hold to what it was charged.
+                hold.BudgetDay = day;
+                perDay[day] = perDay.GetValueOrDefault(day) + hold.HeldMicros;
+            }
+            else
+            {
+                perDay[day] = perDay.GetValueOrDefault(day) + hold.ChargedMicros;
+            }
         }
 
         // Rows left from an earlier budget are replaced (updated in place: a row deleted and added again in one save

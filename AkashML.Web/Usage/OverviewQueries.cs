@@ -25,14 +25,14 @@ public sealed class OverviewQueries(IServiceScopeFactory scopes, UsageWriter wri
         var week = db.UsageRollups.AsNoTracking()
             .Where(r => r.UserId == userId && r.Granularity == UsageGranularity.Day && r.BucketStart >= start && r.BucketStart < end);
         var days = await week.GroupBy(r => r.BucketStart)
-            .Select(g => new UsagePoint(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.PromptTokens), g.Sum(r => r.CompletionTokens), g.Sum(r => r.CostMicros)))
+            .Select(g => new UsagePoint(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.PromptTokens), g.Sum(r => r.CompletionTokens), g.Sum(r => r.CostMicros), g.Sum(r => r.CachedPromptTokens)))
             .ToListAsync(cancellationToken);
         var byDay = days.ToDictionary(p => p.Bucket.UtcTicks);
         var points = Enumerable.Range(0, 7).Select(i => start.AddDays(i))
             .Select(day => byDay.TryGetValue(day.UtcTicks, out var p) ? p with { Bucket = day } : new UsagePoint(day, 0, 0, 0, 0))
             .ToList();
         var models = await week.GroupBy(r => r.Model)
-            .Select(g => new ModelUsage(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.PromptTokens), g.Sum(r => r.CompletionTokens), g.Sum(r => r.CostMicros)))
+            .Select(g => new ModelUsage(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.PromptTokens), g.Sum(r => r.CompletionTokens), g.Sum(r => r.CostMicros), g.Sum(r => r.CachedPromptTokens)))
             .ToListAsync(cancellationToken);
         var top = models.OrderByDescending(m => m.CostMicros).ThenByDescending(m => m.Requests).ThenBy(m => m.Model, StringComparer.Ordinal).Take(TopModelCount).ToList();
         var recent = await UsageRowPaging.Project(db.UsageRecords.AsNoTracking().Where(u => u.UserId == userId)

@@ -3,10 +3,10 @@ using AkashML.Data.Usage;
 namespace AkashML.Web.Usage;
 
 /// <summary>One chart bucket, summed over the keys and models the filter lets through.</summary>
-public sealed record UsagePoint(DateTimeOffset Bucket, long Requests, long PromptTokens, long CompletionTokens, long CostMicros);
+public sealed record UsagePoint(DateTimeOffset Bucket, long Requests, long PromptTokens, long CompletionTokens, long CostMicros, long CachedPromptTokens = 0);
 
 /// <summary>One model's share of the range; <see cref="Model"/> is empty for requests that named no known model.</summary>
-public sealed record ModelUsage(string Model, long Requests, long PromptTokens, long CompletionTokens, long CostMicros);
+public sealed record ModelUsage(string Model, long Requests, long PromptTokens, long CompletionTokens, long CostMicros, long CachedPromptTokens = 0);
 
 /// <summary>
 /// One row of the requests grids (and of the CSV export); <see cref="Model"/> is empty when the request named none.
@@ -37,6 +37,9 @@ public sealed record UsageSummary(
     public long PromptTokens => Series.Sum(p => p.PromptTokens);
 
     public long CompletionTokens => Series.Sum(p => p.CompletionTokens);
+
+    /// <summary>Of <see cref="PromptTokens"/>, those reused from the prefix cache.</summary>
+    public long CachedPromptTokens => Series.Sum(p => p.CachedPromptTokens);
 
     public long CostMicros => Series.Sum(p => p.CostMicros);
 }

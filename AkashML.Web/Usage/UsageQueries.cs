@@ -88,7 +88,7 @@ public sealed class UsageQueries(IServiceScopeFactory scopes, UsageWriter writer
     {
         var sums = await Rollups(db, userId, filter, filter.Granularity)
             .GroupBy(r => r.BucketStart)
-            .Select(g => new UsagePoint(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.PromptTokens), g.Sum(r => r.CompletionTokens), g.Sum(r => r.CostMicros)))
+            .Select(g => new UsagePoint(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.PromptTokens), g.Sum(r => r.CompletionTokens), g.Sum(r => r.CostMicros), g.Sum(r => r.CachedPromptTokens)))
             .ToListAsync(cancellationToken);
         var byBucket = sums.ToDictionary(p => p.Bucket.UtcTicks);
         var step = filter.Granularity == UsageGranularity.Hour ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
@@ -106,7 +106,7 @@ public sealed class UsageQueries(IServiceScopeFactory scopes, UsageWriter writer
     {
         var rows = await Rollups(db, userId, filter, UsageGranularity.Day)
             .GroupBy(r => r.Model)
-            .Select(g => new ModelUsage(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.PromptTokens), g.Sum(r => r.CompletionTokens), g.Sum(r => r.CostMicros)))
+            .Select(g => new ModelUsage(g.Key, g.Sum(r => r.Requests), g.Sum(r => r.PromptTokens), g.Sum(r => r.CompletionTokens), g.Sum(r => r.CostMicros), g.Sum(r => r.CachedPromptTokens)))
             .ToListAsync(cancellationToken);
         return [.. rows.OrderByDescending(m => m.CostMicros).ThenByDescending(m => m.Requests).ThenBy(m => m.Model, StringComparer.Ordinal)];
     }

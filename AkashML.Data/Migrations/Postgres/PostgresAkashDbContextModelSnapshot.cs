@@ -757,6 +757,9 @@ namespace AkashML.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<long>("CachedPromptTokens")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("CompletionTokens")
                         .HasColumnType("bigint");
 

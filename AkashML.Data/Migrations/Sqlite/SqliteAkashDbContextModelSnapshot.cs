@@ -747,6 +747,9 @@ namespace AkashML.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("CachedPromptTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CompletionTokens")
                         .HasColumnType("INTEGER");
 

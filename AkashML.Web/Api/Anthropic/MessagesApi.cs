@@ -63,21 +63,14 @@ public static class MessagesApi
         if (stream)
         {
             ServerSentEvents.Start(http.Response);
-            await ServerSentEvents.WriteEventAsync(http.Response, "message_start", new JsonObject
-            {
-                ["type"] = "message_start",
-                ["message"] = JsonSerializer.SerializeToNode(new AnthropicMessage(id, modelId, [], null, null, new AnthropicUsage(prompt.Count, 0)), ApiJsonContext.Api.AnthropicMessage),
-            }, cancellationToken);
-            await ServerSentEvents.WriteEventAsync(http.Response, "content_block_start", new JsonObject
-            {
-                ["type"] = "content_block_start",
-                ["index"] = 0,
-                ["content_block"] = new JsonObject { ["type"] = "text", ["text"] = "" },
-            }, cancellationToken);
-            await ServerSentEvents.WriteEventAsync(http.Response, "ping", new JsonObject { ["type"] = "ping" }, cancellationToken);
             GenerationUpdate? last = null;
             await foreach (var update in call.GenerateAsync(model, request, cancellationToken))
             {
+                if (last is null)
+                {
+                    await StartMessageAsync(http.Response, id, modelId, AnthropicUsage.Of(prompt.Count, call.CachedPromptTokens, 0), cancellationToken);
+                }
+
                 if (update.Text.Length > 0)
                 {
                     await ServerSentEvents.WriteEventAsync(http.Response, "content_block_delta", new TextDeltaEvent(0, new TextDelta(update.Text)),
@@ -85,6 +78,11 @@ public static class MessagesApi
                 }
 
                 last = update;
+            }
+
+            if (last is null)
+            {
+                await StartMessageAsync(http.Response, id, modelId, AnthropicUsage.Of(prompt.Count, call.CachedPromptTokens, 0), cancellationToken);
             }
 
             await ServerSentEvents.WriteEventAsync(http.Response, "content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = 0 }, cancellationToken);
@@ -128,6 +126,27 @@ public static class MessagesApi
         return TypedResults.Json(
             new AnthropicMessage(id, modelId, content, StopReason(final, usedTools, clamped), choice.MatchedStopSequence, AnthropicUsage.Of(prompt.Count, call.CachedPromptTokens, call.CompletionTokens)),
             ApiJsonContext.Api.AnthropicMessage);
+    }
+
+    /// <summary>
+    /// <c>message_start</c> (its usage split into cached and uncached input as the final usage is), the text block's
+    /// start and a ping. Written on the generator's first update, once the prefill has said how much of the prompt the
+    /// prefix cache held, so the stream's first usage already matches its last; a failure before it keeps its status.
+    /// </summary>
+    private static async Task StartMessageAsync(HttpResponse response, string id, string modelId, AnthropicUsage usage, CancellationToken cancellationToken)
+    {
+        await ServerSentEvents.WriteEventAsync(response, "message_start", new JsonObject
+        {
+            ["type"] = "message_start",
+            ["message"] = JsonSerializer.SerializeToNode(new AnthropicMessage(id, modelId, [], null, null, usage), ApiJsonContext.Api.AnthropicMessage),
+        }, cancellationToken);
+        await ServerSentEvents.WriteEventAsync(response, "content_block_start", new JsonObject
+        {
+            ["type"] = "content_block_start",
+            ["index"] = 0,
+            ["content_block"] = new JsonObject { ["type"] = "text", ["text"] = "" },
+        }, cancellationToken);
+        await ServerSentEvents.WriteEventAsync(response, "ping", new JsonObject { ["type"] = "ping" }, cancellationToken);
     }
 
     /// <summary>A schema's document must be able to close within the answer, and no stop sequence may cut it.</summary>

@@ -13,7 +13,7 @@ namespace AkashML.Bench.Cli;
 /// <c>--streams</c> see <see cref="ConcurrencyBench"/>, with <c>--long-prompt</c> too see <see cref="PrefillStallBench"/>,
 /// with <c>--reference ortgenai</c> (single stream or <c>--streams</c>) see <see cref="ReferenceBench"/>; <c>bench tokenizer</c>
 /// see <see cref="TokenizerBench"/>, <c>bench binding</c> <see cref="BindingBench"/>, <c>bench prefix</c> <see cref="PrefixBench"/>,
-/// <c>bench soak</c> <see cref="SoakBench"/>.
+/// <c>bench claude-code</c> <see cref="ClaudeCodeBench"/>, <c>bench soak</c> <see cref="SoakBench"/>.
 /// </summary>
 internal static class BenchCommands
 {
@@ -29,6 +29,11 @@ internal static class BenchCommands
         if (arguments.Sub == "soak" && arguments.Positional.Count == 0)
         {
             return SoakBench.RunAsync(app, arguments);
+        }
+
+        if (arguments.Sub == "claude-code" && arguments.Positional.Count == 0)
+        {
+            return ClaudeCodeBench.RunAsync(app, arguments);
         }
 
         if (arguments.Sub == "usage" && arguments.Positional.Count == 0)

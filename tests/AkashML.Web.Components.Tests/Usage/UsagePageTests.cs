@@ -140,7 +140,7 @@ public sealed class UsagePageTests(DashboardHost host) : DashboardTest(host)
     }
 
     [Fact]
-    public async Task The_grid_shows_each_requests_cached_prompt_tokens()
+    public async Task The_grid_shows_each_requests_cached_prompt_tokens_and_the_totals_their_sum()
     {
         var user = await SignInNewUserAsync();
         var now = DateTimeOffset.UtcNow;
@@ -154,6 +154,9 @@ public sealed class UsagePageTests(DashboardHost host) : DashboardTest(host)
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=row-cached]").Count), Wait);
         // Newest first.
         Assert.Equal(["1,984", "0"], page.FindAll("[data-testid=row-cached]").Select(c => c.TextContent.Trim()));
+
+        // The day's total, from the daily rollups.
+        page.WaitForAssertion(() => Assert.Equal("1,984", page.Find("[data-testid=total-cached]").TextContent.Trim()), Wait);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.Chat;
+using MessageUsage = Anthropic.Models.Messages.Usage;
 
 namespace AkashML.Web.IntegrationTests.Api;
 
@@ -98,6 +99,54 @@ public sealed class PrefixCacheTests
         Assert.Equal(anthropicPrompt, warmRecord.PromptTokens);
         Assert.Equal(anthropicCached, warmRecord.CachedPromptTokens);
         Assert.Equal(Micros(anthropicPrompt - anthropicCached, Input) + Micros(anthropicCached, CachedInput) + Micros((int)warm.Usage.OutputTokens, Output), warmRecord.CostMicros);
+    }
+
+    [Theory, SqliteData]
+    public async Task A_streamed_anthropic_answer_reports_its_cached_tokens_in_message_start_as_in_its_final_usage(DatabaseKind kind)
+    {
+        await using var host = await AkashWebHost.StartAsync(kind, new Dictionary<string, string?>
+        {
+            ["Inference:PrefixCache:BlockTokens"] = Block.ToString(CultureInfo.InvariantCulture),
+        }, realHttp: true);
+        var (_, secret) = await NewAccountAsync(host);
+        var anthropic = new AnthropicClient(new ClientOptions { BaseUrl = new Uri(host.RealAddress!, "anthropic").ToString(), ApiKey = secret, MaxRetries = 0 });
+        var system = new MessageCreateParamsSystem([new TextBlockParam { Text = LongText("streamed"), CacheControl = new CacheControlEphemeral() }]);
+
+        async Task<(MessageUsage Start, MessageDeltaUsage End)> StreamAsync(string question)
+        {
+            MessageUsage? start = null;
+            MessageDeltaUsage? end = null;
+            var parameters = new MessageCreateParams { Model = ApiHostFixture.Model, MaxTokens = 4, System = system, Messages = [new MessageParam(new UserMessageParam(question), null)] };
+            await foreach (var streamed in anthropic.Messages.CreateStreaming(parameters, CancellationToken.None))
+            {
+                if (streamed.TryPickStart(out var started))
+                {
+                    start = started!.Message.Usage;
+                }
+
+                if (streamed.TryPickDelta(out var delta))
+                {
+                    end = delta!.Usage;
+                }
+            }
+
+            return (start!, end!);
+        }
+
+        var (coldStart, coldEnd) = await StreamAsync("What next?");
+        Assert.Equal(0, coldStart.CacheReadInputTokens ?? 0);
+        Assert.Equal(coldEnd.InputTokens, coldStart.InputTokens);
+        var prompt = (int)coldStart.InputTokens;
+        Assert.True(prompt > 10 * Block, $"the prompt has {prompt} tokens");
+
+        // Another question after the same long system prompt: its shared whole blocks come from the cache, and the
+        // stream's first usage already splits the prompt as its last does.
+        var (warmStart, warmEnd) = await StreamAsync("And then?");
+        Assert.True(warmStart.CacheReadInputTokens > 10 * Block, $"{warmStart.CacheReadInputTokens} cached tokens at the start");
+        Assert.Equal(warmEnd.CacheReadInputTokens, warmStart.CacheReadInputTokens);
+        Assert.Equal(warmEnd.InputTokens, warmStart.InputTokens);
+        Assert.Equal(0, warmStart.CacheCreationInputTokens);
+        Assert.Equal(0, warmStart.OutputTokens);
     }
 
     [Theory, SqliteData]

@@ -86,6 +86,7 @@ public sealed class UsageWriterTests
             Model = i % 5 == 0 ? "m/other" : "m/main",
             Surface = "openai",
             PromptTokens = 1 + (i % 11),
+            CachedPromptTokens = i % 4 == 0 ? i % 11 : 0,
             CompletionTokens = i % 13,
             CostMicros = 3 + (i % 17),
             Status = i % 9 == 0 ? "error" : "ok",
@@ -110,15 +111,17 @@ public sealed class UsageWriterTests
             var expected = stored.Where(r => r.UserId is not null)
                 .GroupBy(r => (r.UserId, Key: r.ApiKeyId ?? Guid.Empty, r.Model, Bucket: UsageRollup.BucketOf(r.CreatedAt, granularity).UtcTicks))
                 .Select(g => (g.Key, Sums: (Requests: (long)g.Count(), Errors: (long)g.Count(r => r.Status != "ok"), Prompt: g.Sum(r => (long)r.PromptTokens),
-                    Completion: g.Sum(r => (long)r.CompletionTokens), Cost: g.Sum(r => r.CostMicros))))
+                    Completion: g.Sum(r => (long)r.CompletionTokens), Cost: g.Sum(r => r.CostMicros), Cached: g.Sum(r => (long)r.CachedPromptTokens))))
                 .OrderBy(e => e.Key.ToString(), StringComparer.Ordinal).ToList();
             var actual = rollups.Where(r => r.Granularity == granularity)
-                .Select(r => (Key: ((string?)r.UserId, r.ApiKeyId, r.Model, r.BucketStart.UtcTicks), Sums: (r.Requests, r.Errors, Prompt: r.PromptTokens, Completion: r.CompletionTokens, Cost: r.CostMicros)))
+                .Select(r => (Key: ((string?)r.UserId, r.ApiKeyId, r.Model, r.BucketStart.UtcTicks), Sums: (r.Requests, r.Errors, Prompt: r.PromptTokens, Completion: r.CompletionTokens, Cost: r.CostMicros, Cached: r.CachedPromptTokens)))
                 .OrderBy(a => a.Key.ToString(), StringComparer.Ordinal).ToList();
             Assert.Equal(expected, actual);
         }
 
         Assert.Equal(2, rollups.Where(r => r.Granularity == UsageGranularity.Day).Select(r => r.BucketStart).Distinct().Count());
+        Assert.Equal(stored.Where(r => r.UserId is not null).Sum(r => (long)r.CachedPromptTokens), rollups.Where(r => r.Granularity == UsageGranularity.Day).Sum(r => r.CachedPromptTokens));
+        Assert.True(rollups.Sum(r => r.CachedPromptTokens) > 0);
         var keptIds = stored.Where(r => r.UserId == keeping).Select(r => r.InferenceId).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(keptIds, payloads.Select(p => p.InferenceId).Order(StringComparer.Ordinal).ToList());
         Assert.All(payloads, p =>

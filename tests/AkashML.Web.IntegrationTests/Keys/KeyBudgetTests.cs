@@ -190,6 +190,61 @@ public sealed class KeyBudgetTests(KeyBudgetHostPool hosts) : IClassFixture<KeyB
     }
 
     [Theory, SqliteData, PostgresData]
+    public async Task A_budget_set_while_a_request_runs_counts_what_it_holds_and_then_what_it_was_charged(DatabaseKind kind)
+    {
+        var (host, clock) = await hosts.GetAsync(kind);
+        clock.AdvanceToMinuteOffset(TimeSpan.FromSeconds(1));
+        var account = await NewAccountAsync(host, ApiKeyLimits.None);
+        using var http = Http(host, account.Secret);
+
+        // A streamed reply on the key that may produce 20 tokens, paused at its first text: it holds $20 meanwhile.
+        var streaming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reply = new PlaygroundReply();
+        var body = new JsonObject
+        {
+            ["model"] = Allowed,
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "hi" }),
+            ["max_tokens"] = 20,
+            ["temperature"] = 0,
+        };
+        var running = Task.Run(() => host.Services.GetRequiredService<PlaygroundChat>().RunAsync(account.UserId, account.KeyId, body, reply, () =>
+        {
+            streaming.TrySetResult();
+            return resume.Task;
+        }, CancellationToken.None));
+        Assert.Same(streaming.Task, await Task.WhenAny(streaming.Task, running));
+
+        // $22 a month set now: the running reply's $20 counts, so a request that may cost $3 is refused, naming the budget.
+        Assert.True(await host.WithServicesAsync(sp => sp.GetRequiredService<ApiKeyService>().UpdateLimitsAsync(account.KeyId, account.UserId,
+            ApiKeyLimits.None with { BudgetMicros = 22_000_000, BudgetPeriod = ApiKeyBudgetPeriod.Monthly }, CancellationToken.None)));
+        Assert.Equal(20_000_000, await SpentTodayAsync(host, account.KeyId, clock));
+        var overBudget = await ErrorAsync(http, "v1/chat/completions", Allowed, HttpStatusCode.PaymentRequired, maxTokens: 3);
+        Assert.Equal(
+            "Key budget exceeded: the key 'budgeted' has a budget of $22.00 per month (resets on the 1st, 00:00 UTC) and $2.00 of it is left, but this request needs up to $3.00.",
+            overBudget["error"]!["message"]!.GetValue<string>());
+
+        // The running reply completes; settling it moves the budget from its hold to what it was charged, to the micro-dollar.
+        resume.SetResult();
+        await running;
+        Assert.Equal(ReplyState.Done, reply.State);
+        var charged = reply.CostMicros!.Value;
+        Assert.Equal(reply.CompletionTokens!.Value * 1_000_000L, charged);
+        Assert.Equal(charged, await SpentTodayAsync(host, account.KeyId, clock));
+        var balance = await host.WithServicesAsync(sp => sp.GetRequiredService<CreditLedger>().GetBalanceAsync(account.UserId, CancellationToken.None));
+        Assert.Equal((100_000_000 - charged, 0), (balance.UsableMicros, balance.HeldMicros));
+
+        // What the budget has left is the key's to spend.
+        var left = (int)((22_000_000 - charged) / 1_000_000);
+        using (var fits = await PostAsync(http, "v1/chat/completions", Allowed, maxTokens: left))
+        {
+            Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+        }
+
+        await ErrorAsync(http, "v1/chat/completions", Allowed, HttpStatusCode.PaymentRequired, maxTokens: left + 1);
+    }
+
+    [Theory, SqliteData, PostgresData]
     public async Task A_hundred_parallel_requests_never_take_a_key_past_its_budget(DatabaseKind kind)
     {
         var (host, clock) = await hosts.GetAsync(kind);

@@ -42,6 +42,7 @@ public sealed partial class UsageCharts
         tokens =
         [
             new() { Name = "Input", Data = series.Select(p => (double)p.PromptTokens).ToArray() },
+            new() { Name = "Cached input", Data = series.Select(p => (double)p.CachedPromptTokens).ToArray() },
             new() { Name = "Output", Data = series.Select(p => (double)p.CompletionTokens).ToArray() },
         ];
         requests = [new() { Name = "Requests", Data = series.Select(p => (double)p.Requests).ToArray() }];
