@@ -84,10 +84,11 @@ internal sealed class CreditStatements
             $"UPDATE {s.Name} SET {spent} = {spent} + @p0 WHERE {s["KeyId"].Name} = @p1 AND {s["Day"].Name} = @p2 AND {spent} + @p0 >= 0",
             s["SpentMicros"], s["KeyId"], s["Day"]));
 
-        CloseReservation = Write(new Statement(
-            $"UPDATE {r.Name} SET {r["Status"].Name} = @p0, {r["ChargedMicros"].Name} = @p1, {r["UncoveredMicros"].Name} = @p2, {r["ClosedAt"].Name} = @p3 "
-            + $"WHERE {r["Id"].Name} = @p4 AND {r["Status"].Name} = @p5",
-            r["Status"], r["ChargedMicros"], r["UncoveredMicros"], r["ClosedAt"], r["Id"], r["Status"]));
+        var closeReservation = $"UPDATE {r.Name} SET {r["Status"].Name} = @p0, {r["ChargedMicros"].Name} = @p1, {r["UncoveredMicros"].Name} = @p2, {r["ClosedAt"].Name} = @p3 "
+            + $"WHERE {r["Id"].Name} = @p4 AND {r["Status"].Name} = @p5";
+        SqlColumn[] closeParameters = [r["Status"], r["ChargedMicros"], r["UncoveredMicros"], r["ClosedAt"], r["Id"], r["Status"]];
+        CloseReservation = Write(new Statement(closeReservation, closeParameters));
+        CloseUnbudgetedReservation = Write(new Statement($"{closeReservation} AND {r["BudgetDay"].Name} IS NULL", closeParameters));
     }
 
     /// <summary>A hold's reads (user): the account, then the user's pools with something left.</summary>
@@ -132,4 +133,7 @@ internal sealed class CreditStatements
 
     /// <summary>(status, charged, uncovered, closed at, id, the open status it must still have).</summary>
     public Statement CloseReservation { get; }
+
+    /// <summary>As <see cref="CloseReservation"/>, for a hold that counted on no key budget: fails if a budget set since counts it now.</summary>
+    public Statement CloseUnbudgetedReservation { get; }
 }

@@ -89,10 +89,11 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             }
 
             var writes = WritesFor(userId, 8);
-            if (snapshot is not null && keyId is { } unread)
+            if (budget is null && keyId is { } unbudgeted && _statements.KeyHasNoBudget is { } noBudget)
             {
-                // The snapshot says nothing of the key: a budget set on it since sends the hold to the read that checks it.
-                writes.Add((_statements.KeyHasNoBudget!, [unread]));
+                // Neither a snapshot nor a read taken before the lock can vouch that the key still has no budget: one set
+                // since sends the hold back to the read that checks it.
+                writes.Add((noBudget, [unbudgeted]));
             }
 
             writes.Add((_statements.InsertReservation, _tables.Reservations.InsertValues(reservation)));
@@ -379,7 +380,8 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             writes.Add((_statements.ChangeKeySpend, [cost - reservation.HeldMicros, budgetKey, budgetDay]));
         }
 
-        writes.Add((_statements.CloseReservation,
+        // A hold made with no budget that one set since now counts closes through the reads, which know its day.
+        writes.Add((reservation.BudgetDay is null ? _statements.CloseUnbudgetedReservation : _statements.CloseReservation,
             [settle ? ReservationStatus.Settled : ReservationStatus.Released, cost, 0L, now, reservation.Id, ReservationStatus.Open]));
         return returned;
     }
