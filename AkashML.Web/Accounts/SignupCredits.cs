@@ -54,9 +54,10 @@ public sealed class SignupCredits(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (!StorageFull.IsCause(ex) && !DatabaseOutage.IsCause(ex))
         {
-            // The marker exists: this user had their sign-up credits (or is getting them right now).
+            // The marker exists: this user had their sign-up credits (or is getting them right now). A full or
+            // unreachable database is not that: it goes to the caller, so the credits are not lost for good.
             db.Entry(marker).State = EntityState.Detached;
             return 0;
         }

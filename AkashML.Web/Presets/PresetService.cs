@@ -169,9 +169,10 @@ public sealed class PresetService(AkashDbContext db, IModelProvider models, Time
             await db.SaveChangesAsync(cancellationToken);
             return PresetSaveResult.Saved(preset);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (!StorageFull.IsCause(ex) && !DatabaseOutage.IsCause(ex))
         {
             // Another request took the name between the check and the insert; the unique index kept them apart.
+            // (A full or unreachable database is not a taken name: that goes to the caller as it is.)
             db.ChangeTracker.Clear();
             return PresetSaveResult.Invalid(new Dictionary<string, string> { ["Name"] = $"You already have a preset named '{preset.Name}'." });
         }
