@@ -39,9 +39,14 @@ public sealed class FilledDisk : IAsyncDisposable
         return disk;
     }
 
-    public Task FreeAsync() => ExecuteAsync("DROP TABLE test_filler;");
+    public Task FreeAsync() => ExecuteAsync("DROP TABLE IF EXISTS test_filler;");
 
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    /// <summary>Frees the space (if a failed test did not) and closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await FreeAsync();
+        await _connection.DisposeAsync();
+    }
 
     private async Task ExecuteAsync(string sql)
     {

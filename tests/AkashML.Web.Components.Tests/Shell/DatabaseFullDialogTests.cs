@@ -2,6 +2,7 @@ using AkashML.Data;
 using AkashML.Data.Presets;
 using AkashML.Web.Components.Tests.Infrastructure;
 using AkashML.Web.Components.Tests.Keys;
+using AkashML.Web.Components.Tests.Playground;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,31 @@ public sealed class DatabaseFullDialogTests(SmallDiskDashboardHost host) : Dashb
         cut.WaitForAssertion(() => Assert.Contains("Preset 'long-prompt' saved.", cut.Markup, StringComparison.Ordinal), Wait);
         Assert.Empty(cut.FindAll("[data-testid=database-trouble]"));
         Assert.Equal(prompt, Assert.Single(await PresetsOfAsync(user.Id)).SystemPrompt);
+    }
+
+    [Fact]
+    public async Task The_playground_save_as_preset_dialog_on_a_full_database_says_so_and_saves_the_same_preset_once_space_returns()
+    {
+        var user = await SignInNewUserAsync(credits: 5m);
+        var page = Render<PlaygroundHarness>();
+        page.WaitForElement("[data-testid=playground][data-ready=true]");
+        var prompt = new string('y', 20_000);
+        page.Find("textarea[data-testid=system-prompt]").Change(prompt);
+
+        await using var disk = await FilledDisk.FillAsync(Host.DatabaseFile, SmallDiskDashboardHost.MaxPages);
+        page.Find("button[data-testid=open-save-preset]").Click();
+        page.WaitForElement("input[data-testid=preset-name]").Input("robot");
+        page.Find("button[data-testid=save-preset]").Click();
+        page.WaitForAssertion(() => Assert.Contains("The database is full (disk full): nothing was saved.",
+            page.Find("[data-testid=save-preset-dialog] [data-testid=database-trouble]").TextContent, StringComparison.Ordinal), Wait);
+        Assert.DoesNotContain("already have a preset", page.Find("[data-testid=save-preset-dialog]").TextContent, StringComparison.Ordinal);
+
+        // The dialog's service lives as long as the circuit: the refused save must not linger in it and be saved twice.
+        await disk.FreeAsync();
+        page.Find("button[data-testid=save-preset]").Click();
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=save-preset-dialog]")), Wait);
+        var saved = Assert.Single(await PresetsOfAsync(user.Id));
+        Assert.Equal(("robot", prompt), (saved.Name, saved.SystemPrompt));
     }
 
     private async Task<List<Preset>> PresetsOfAsync(string userId)
