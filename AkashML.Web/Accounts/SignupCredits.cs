@@ -54,10 +54,16 @@ public sealed class SignupCredits(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex)
         {
-            // The marker exists: this user had their sign-up credits (or is getting them right now).
             db.Entry(marker).State = EntityState.Detached;
+            if (StorageFull.IsCause(ex) || DatabaseOutage.IsCause(ex))
+            {
+                // Not a marker already there: the credits were not given, and a later try must still give them.
+                throw;
+            }
+
+            // The marker exists: this user had their sign-up credits (or is getting them right now).
             return 0;
         }
 

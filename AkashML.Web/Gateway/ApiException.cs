@@ -1,5 +1,4 @@
 using AkashML.Web.Backends;
-using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using AkashML.Data;
@@ -99,26 +98,9 @@ public sealed class ApiException(int status, ApiErrorKind kind, string message, 
         ModelUnavailableException unavailable => new ApiException(StatusCodes.Status503ServiceUnavailable, ApiErrorKind.Overloaded, unavailable.Message),
         BackendRefusedException refused => FromBackend(refused),
         _ when StorageFull.IsCause(ex) => DatabaseFull(),
-        _ when IsDatabaseOutage(ex) => DatabaseUnavailable(),
+        _ when DatabaseOutage.IsCause(ex) => DatabaseUnavailable(),
         _ => new ApiException(StatusCodes.Status500InternalServerError, ApiErrorKind.Internal, "The server failed to process the request."),
     };
-
-    /// <summary>
-    /// A database that cannot be reached (restarting, failing over, connections refused or timing out) is the
-    /// server's temporary trouble, not a bug: the provider marks such errors transient, wherever EF wrapped them.
-    /// </summary>
-    private static bool IsDatabaseOutage(Exception ex)
-    {
-        for (var inner = ex; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is DbException { IsTransient: true })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }
 
 /// <summary>Error categories; each surface names them its own way.</summary>

@@ -305,8 +305,12 @@ public sealed class GatewayCall : IAsyncDisposable
             SettlementFailure = outage;
             if (outage is not null)
             {
-                // The hold stays until it expires, so nothing is charged twice; the caller gets a 503 (507 when the
-                // database is full), not the answer.
+                // Closed in the background once the database takes it, exactly once. A streamed answer has reached the
+                // caller as it came, so its tokens are owed; any other caller gets this 503 (507 when the database is
+                // full) instead of the answer, so its hold is released.
+                _gateway.Unsettled.Enqueue(Streamed
+                    ? new UnsettledCharge(reservation, Key.UserId, PromptTokens, CachedPromptTokens, CompletionTokens)
+                    : new UnsettledCharge(reservation, Key.UserId, 0, 0, 0));
                 _failedStatus = outage.Status;
                 _status = "error";
                 _error = outage.Message;

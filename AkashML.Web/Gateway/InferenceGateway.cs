@@ -13,6 +13,7 @@ namespace AkashML.Web.Gateway;
 public sealed class InferenceGateway(
     KeyLimiter limiter,
     CreditMetering metering,
+    UnsettledCharges unsettled,
     UsageRecorder usage,
     IModelProvider models,
     BackendRouter router,
@@ -27,6 +28,8 @@ public sealed class InferenceGateway(
     internal KeyLimiter Limiter => limiter;
 
     internal CreditMetering Metering => metering;
+
+    internal UnsettledCharges Unsettled => unsettled;
 
     internal UsageRecorder Usage => usage;
 

@@ -11,6 +11,8 @@ public static class Registrations
         services.AddHostedService(provider => provider.GetRequiredService<UsageWriter>());
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<CreditMetering>();
+        services.AddSingleton<UnsettledCharges>();
+        services.AddHostedService(provider => provider.GetRequiredService<UnsettledCharges>());
         services.AddSingleton<PresetDefaults>();
         services.AddSingleton<InferenceGateway>();
         return services;

@@ -24,7 +24,8 @@ public sealed class ApiKeyService(
     IModelProvider models,
     UsageWriter usage,
     AccountLock accountLock,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<ApiKeyService> logger)
 {
     public const int MaxNameLength = 100;
 
@@ -318,8 +319,16 @@ public sealed class ApiKeyService(
         // SQLite has one writer at a time: queue behind the credit updates instead of retrying on "database is locked".
         using (var gate = db is SqliteAkashDbContext ? await sqliteGate.EnterAsync(cancellationToken) : null)
         {
-            await db.ApiKeys.Where(k => k.Id == row.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, clock.GetUtcNow()), cancellationToken);
+            try
+            {
+                await db.ApiKeys.Where(k => k.Id == row.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, clock.GetUtcNow()), cancellationToken);
+            }
+            catch (Exception ex) when (StorageFull.IsCause(ex))
+            {
+                // "Last used" is a courtesy: a full disk must not refuse the key, or reads that need no space would fail too.
+                logger.LogWarning("Could not mark key {KeyId} used: the database is full", row.Id);
+            }
         }
 
         return new CachedKey(

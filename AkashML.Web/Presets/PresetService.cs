@@ -169,10 +169,17 @@ public sealed class PresetService(AkashDbContext db, IModelProvider models, Time
             await db.SaveChangesAsync(cancellationToken);
             return PresetSaveResult.Saved(preset);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex)
         {
-            // Another request took the name between the check and the insert; the unique index kept them apart.
+            // Nothing of a failed save stays tracked (a dialog's context outlives it): a retry starts clean.
             db.ChangeTracker.Clear();
+            if (StorageFull.IsCause(ex) || DatabaseOutage.IsCause(ex))
+            {
+                // A full or unreachable database is not a taken name: the caller says what it is.
+                throw;
+            }
+
+            // Another request took the name between the check and the insert; the unique index kept them apart.
             return PresetSaveResult.Invalid(new Dictionary<string, string> { ["Name"] = $"You already have a preset named '{preset.Name}'." });
         }
     }

@@ -11,15 +11,32 @@ namespace AkashML.Web.Components.Tests.Infrastructure;
 /// The real AkashML host (migrations, the built-in tiny model, every service) over a temp SQLite database, whose
 /// services the bunit tests render components against. One per test class; each test makes its own users.
 /// </summary>
-public sealed class DashboardHost : WebApplicationFactory<Program>
+public class DashboardHost : WebApplicationFactory<Program>
 {
     private static readonly string ModelsDirectory = Path.Combine(Path.GetTempPath(), "akashml-components-tests-models");
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "akashml-components-" + Guid.NewGuid().ToString("N"));
+    private readonly int? _sqliteMaxPageCount;
+
+    public DashboardHost()
+        : this(sqliteMaxPageCount: null)
+    {
+    }
+
+    /// <summary>A host whose SQLite file cannot grow past <paramref name="sqliteMaxPageCount"/> pages (<c>AkashML:SqliteMaxPageCount</c>).</summary>
+    protected DashboardHost(int? sqliteMaxPageCount) => _sqliteMaxPageCount = sqliteMaxPageCount;
+
+    /// <summary>The host's SQLite file.</summary>
+    public string DatabaseFile => Path.Combine(_dataDirectory, "akashml.db");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("AkashML:DataDirectory", _dataDirectory);
+        if (_sqliteMaxPageCount is { } pages)
+        {
+            builder.UseSetting("AkashML:SqliteMaxPageCount", pages.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         builder.UseSetting("Models:Directory", ModelsDirectory);
 
         // A routed model outside the catalog, for the admin's backends view (nothing else asks for it).

@@ -20,6 +20,7 @@ public sealed partial class KeyEditorDialog
     private KeyInput input = new();
     private bool valid;
     private bool saving;
+    private DatabaseTrouble? trouble;
     private string? problem;
 
     [CascadingParameter]
@@ -59,6 +60,7 @@ public sealed partial class KeyEditorDialog
         }
 
         saving = true;
+        trouble = null;
         try
         {
             var userId = await SignedInUser.GetIdAsync();
@@ -83,6 +85,11 @@ public sealed partial class KeyEditorDialog
         catch (ApiKeyValidationException ex)
         {
             problem = Capitalise(string.Join("; ", ex.Problems)) + ".";
+        }
+        catch (Exception ex) when (DatabaseTrouble.Of(ex) is { } found)
+        {
+            // Not this dialog's bug: say so and stay open to retry (an exception here would end the circuit).
+            trouble = found;
         }
         finally
         {

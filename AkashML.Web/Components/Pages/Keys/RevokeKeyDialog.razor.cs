@@ -12,6 +12,7 @@ public sealed partial class RevokeKeyDialog
     public static DialogOptions Options { get; } = new() { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true, CloseButton = true };
 
     private bool revoking;
+    private DatabaseTrouble? trouble;
     private string? problem;
 
     [CascadingParameter]
@@ -34,6 +35,7 @@ public sealed partial class RevokeKeyDialog
         }
 
         revoking = true;
+        trouble = null;
         try
         {
             var userId = await SignedInUser.GetIdAsync();
@@ -44,6 +46,11 @@ public sealed partial class RevokeKeyDialog
             }
 
             Dialog.Close(DialogResult.Ok($"Revoked “{key.Name}”. Requests with it are now refused."));
+        }
+        catch (Exception ex) when (DatabaseTrouble.Of(ex) is { } found)
+        {
+            // Not this dialog's bug: say so and stay open to retry (an exception here would end the circuit).
+            trouble = found;
         }
         finally
         {

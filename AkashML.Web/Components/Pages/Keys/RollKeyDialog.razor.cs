@@ -15,6 +15,7 @@ public sealed partial class RollKeyDialog
     /// <summary>No grace by default: a roll is often a response to a leak.</summary>
     private int graceHours;
     private bool rolling;
+    private DatabaseTrouble? trouble;
     private string? problem;
 
     [CascadingParameter]
@@ -43,6 +44,7 @@ public sealed partial class RollKeyDialog
         }
 
         rolling = true;
+        trouble = null;
         problem = null;
         try
         {
@@ -63,6 +65,11 @@ public sealed partial class RollKeyDialog
         {
             problem = string.Join("; ", ex.Problems);
             problem = char.ToUpperInvariant(problem[0]) + problem[1..] + ".";
+        }
+        catch (Exception ex) when (DatabaseTrouble.Of(ex) is { } found)
+        {
+            // Not this dialog's bug: say so and stay open to retry (an exception here would end the circuit).
+            trouble = found;
         }
         finally
         {

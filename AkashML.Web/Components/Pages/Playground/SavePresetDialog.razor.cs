@@ -1,6 +1,7 @@
 using AkashML.Inference.Catalog;
 using AkashML.Web.Playground;
 using AkashML.Web.Presets;
+using AkashML.Web.Shell;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
@@ -12,6 +13,7 @@ public sealed partial class SavePresetDialog
     private MudForm? form;
     private bool valid;
     private bool saving;
+    private DatabaseTrouble? trouble;
     private string name = "";
     private string? serverNameProblem;
     private List<string> otherProblems = [];
@@ -66,6 +68,7 @@ public sealed partial class SavePresetDialog
         }
 
         saving = true;
+        trouble = null;
         try
         {
             var result = await Presets.CreateAsync(UserId, PlaygroundRequests.PresetDraft(name.Trim(), Settings, Model), CancellationToken.None);
@@ -77,6 +80,11 @@ public sealed partial class SavePresetDialog
 
             serverNameProblem = result.Problems.GetValueOrDefault("Name");
             otherProblems = result.Problems.Where(p => p.Key != "Name").Select(p => p.Value).ToList();
+        }
+        catch (Exception ex) when (DatabaseTrouble.Of(ex) is { } found)
+        {
+            // Not this dialog's bug: say so and stay open to retry (an exception here would end the circuit).
+            trouble = found;
         }
         finally
         {

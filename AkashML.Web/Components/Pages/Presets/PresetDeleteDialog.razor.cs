@@ -12,6 +12,7 @@ public sealed partial class PresetDeleteDialog
     public static DialogOptions Options { get; } = new() { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true, CloseButton = true };
 
     private bool deleting;
+    private DatabaseTrouble? trouble;
     private string? problem;
 
     [CascadingParameter]
@@ -34,6 +35,7 @@ public sealed partial class PresetDeleteDialog
         }
 
         deleting = true;
+        trouble = null;
         try
         {
             var userId = await SignedInUser.GetIdAsync();
@@ -44,6 +46,11 @@ public sealed partial class PresetDeleteDialog
             }
 
             Dialog.Close(DialogResult.Ok(preset.Name));
+        }
+        catch (Exception ex) when (DatabaseTrouble.Of(ex) is { } found)
+        {
+            // Not this dialog's bug: say so and stay open to retry (an exception here would end the circuit).
+            trouble = found;
         }
         finally
         {

@@ -27,6 +27,7 @@ public sealed partial class PresetEditorDialog
     private bool loaded;
     private bool notFound;
     private bool saving;
+    private DatabaseTrouble? trouble;
 
     [CascadingParameter]
     public IMudDialogInstance Dialog { get; set; } = default!;
@@ -112,6 +113,7 @@ public sealed partial class PresetEditorDialog
         problems = new Dictionary<string, string>();
         await form.ValidateAsync();
         saving = true;
+        trouble = null;
         try
         {
             var userId = await SignedInUser.GetIdAsync();
@@ -145,6 +147,11 @@ public sealed partial class PresetEditorDialog
             }
 
             Dialog.Close(DialogResult.Ok(result.Preset!.Name));
+        }
+        catch (Exception ex) when (DatabaseTrouble.Of(ex) is { } found)
+        {
+            // Not this dialog's bug: say so and stay open to retry (an exception here would end the circuit).
+            trouble = found;
         }
         finally
         {
