@@ -10,6 +10,8 @@ using AkashML.Inference.Tests.Structured;
 using AkashML.Web.IntegrationTests.Infrastructure;
 using AkashML.Web.IntegrationTests.Nodes;
 using AkashML.Web.Nodes;
+using Anthropic;
+using Anthropic.Models.Messages;
 using OpenAI.Chat;
 
 namespace AkashML.Web.IntegrationTests.Backends;
@@ -75,6 +77,23 @@ public sealed class NodeGrammarTests(NodeGrammarTests.NodeGateway fixture) : ICl
             Assert.Equal("get_weather", call.FunctionName);
             Assert.Null(SchemaValidation.Problem(parameters, call.FunctionArguments.ToString()));
         }
+    }
+
+    [Fact]
+    public async Task Anthropic_output_config_schema_through_a_node_validates()
+    {
+        var schema = RandomSchemas.Create(21, strict: true).ToJsonString();
+        var anthropic = new AnthropicClient(new ClientOptions { BaseUrl = new Uri(fixture.Gateway.BaseAddress, "anthropic").ToString(), ApiKey = fixture.Gateway.ApiKey, MaxRetries = 0 });
+        var message = await anthropic.Messages.Create(new MessageCreateParams
+        {
+            Model = KeyedHost.Model,
+            MaxTokens = 300,
+            Messages = [new MessageParam(new UserMessageParam("Describe a thing as JSON."), null)],
+            OutputConfig = new OutputConfig { Format = new JsonOutputFormat { Schema = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(schema)! } },
+        }, CancellationToken.None);
+
+        Assert.True(message.Content[0].TryPickText(out var text));
+        Assert.True(SchemaValidation.Problem(schema, text!.Text) is null, $"{SchemaValidation.Problem(schema, text.Text)}\n{schema}\n{text.Text}");
     }
 
     [Fact]
