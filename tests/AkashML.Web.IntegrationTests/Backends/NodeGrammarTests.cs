@@ -11,6 +11,7 @@ using AkashML.Web.IntegrationTests.Infrastructure;
 using AkashML.Web.IntegrationTests.Nodes;
 using AkashML.Web.Nodes;
 using Anthropic;
+using Anthropic.Core;
 using Anthropic.Models.Messages;
 using OpenAI.Chat;
 
