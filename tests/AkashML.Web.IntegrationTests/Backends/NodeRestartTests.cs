@@ -66,7 +66,8 @@ public sealed class NodeRestartTests(ITestOutputHelper output)
             await Task.WhenAll(load);
 
             var afterMark = outcomes.Where(o => o.AfterMarkedDown).ToList();
-            output.WriteLine($"{outcomes.Count} requests under load, {afterMark.Count} sent after the node was marked down, {outcomes.Count(o => o.Status != HttpStatusCode.OK)} not 200");
+            output.WriteLine($"{outcomes.Count} requests under load, {afterMark.Count} sent after the node was marked down, {outcomes.Count(o => o.Status != HttpStatusCode.OK)} not 200: "
+                + string.Join("; ", outcomes.Where(o => o.Status != HttpStatusCode.OK).Select(o => $"{(int)o.Status} {o.Body}")));
             // A request on the node at the moment it died may fail (it had started there); never with a 500.
             Assert.All(outcomes, o => Assert.True(o.Status != HttpStatusCode.InternalServerError, $"{(int)o.Status}: {o.Body}"));
             Assert.NotEmpty(afterMark);
