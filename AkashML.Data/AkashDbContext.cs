@@ -1,3 +1,4 @@
+using AkashML.Data.Backends;
 using AkashML.Data.Billing;
 using AkashML.Data.Identity;
 using AkashML.Data.Inferences;
@@ -53,6 +54,9 @@ public abstract class AkashDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<TrialClaim> TrialClaims => Set<TrialClaim>();
 
     public DbSet<Preset> Presets => Set<Preset>();
+
+    /// <summary>Backends drained by an operator, read by every gateway replica.</summary>
+    public DbSet<BackendDrain> BackendDrains => Set<BackendDrain>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

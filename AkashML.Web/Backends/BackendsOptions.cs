@@ -15,6 +15,9 @@ public sealed class BackendsOptions
 
     /// <summary>Requests of one model that may wait for a backend slot at once; one more is answered 529 at once.</summary>
     public int MaxQueuePerModel { get; set; } = 64;
+
+    /// <summary>How often each replica reads the drain state other replicas wrote (the most a drain takes to reach every replica).</summary>
+    public TimeSpan DrainRefresh { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>One backend of a model.</summary>

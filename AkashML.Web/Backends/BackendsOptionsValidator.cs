@@ -15,6 +15,11 @@ public sealed class BackendsOptionsValidator(IEnumerable<IBackendFactory> factor
             problems.Add("Backends:MaxQueuePerModel must be 0 or more.");
         }
 
+        if (options.DrainRefresh <= TimeSpan.Zero)
+        {
+            problems.Add("Backends:DrainRefresh must be positive.");
+        }
+
         var health = options.HealthCheck;
         if (health.Interval <= TimeSpan.Zero)
         {

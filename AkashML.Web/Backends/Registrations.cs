@@ -6,7 +6,7 @@ public static class Registrations
 {
     /// <summary>
     /// Backend pools per model (<c>Backends</c> section, validated at start), the <c>local</c> and <c>openai</c> kinds,
-    /// and the health checker. Another kind registers its own <see cref="IBackendFactory"/>.
+    /// the health checker, and the drain state shared through the database. Another kind registers its own <see cref="IBackendFactory"/>.
     /// </summary>
     public static IServiceCollection AddBackends(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,6 +18,8 @@ public static class Registrations
         services.AddSingleton<PromptTemplates>();
         services.AddSingleton<BackendRouter>();
         services.AddHostedService<BackendHealthChecker>();
+        services.AddSingleton<BackendDrains>();
+        services.AddHostedService<BackendDrainSync>();
         return services;
     }
 }

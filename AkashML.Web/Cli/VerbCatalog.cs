@@ -38,6 +38,8 @@ internal static class VerbCatalog
         new("bench", "api", "bench api [--clients 1,8,64] [--requests 400] [--warmup 0] [--model ID] [--max-tokens 1] [--prompt TEXT]", ["clients", "requests", "warmup", "model", "max-tokens", "prompt"]),
         new("bench", "gateway", "bench gateway [--clients 64] [--requests 2000] [--keys 1] [--endpoint models|completions] [--limits all|requests|none] [--warmup 200] [--postgres ADMIN_CONNECTION] [--json]",
             ["clients", "requests", "keys", "endpoint", "limits", "warmup", "postgres", "json"]),
+        new("bench", "backends", "bench backends [--model ID] [--requests 50] [--streams 8] [--stream-tokens 64] [--stream-requests 4] [--json]",
+            ["model", "requests", "streams", "stream-tokens", "stream-requests", "json"]),
         new("bench", "soak", "bench soak [--minutes 30] [--clients N] [--model ID]", ["minutes", "clients", "model"]),
         new("bench", "usage", "bench usage [--rows 1000000] [--days 90] [--runs 5] [--postgres CONN]", ["rows", "days", "runs", "postgres"]),
         new("bench", "binding", "bench binding --model DIR|ID [--steps 255] [--rounds 15] [--json]", ["model", "steps", "rounds", "json"]),

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AkashML.Inference.Generation.Structured;
 using AkashML.Inference.Serving;
 using AkashML.Web.Gateway;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -89,7 +90,23 @@ public static class NodeEndpoints
                 $"the prompt has {body.PromptTokens.Count} tokens; the model's context holds {model.Descriptor.ContextLength}", "prompt_tokens");
         }
 
-        var request = body.ToRequest() with { MaxNewTokens = Math.Min(body.MaxNewTokens, room) };
+        StructuredGrammar? grammar;
+        try
+        {
+            grammar = body.Grammar?.ToSource().Compile();
+        }
+        catch (SchemaNotSupportedException ex)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request_error", ex.Message, ex.Parameter ?? "grammar");
+        }
+
+        var request = body.ToRequest(grammar) with { MaxNewTokens = Math.Min(body.MaxNewTokens, room) };
+        if (grammar is not null && grammar.MinLength > request.MaxNewTokens)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_request_error",
+                $"the shortest output that satisfies '{grammar.Parameter}' needs up to {grammar.MinLength} tokens, but only {request.MaxNewTokens} may be generated", "max_new_tokens");
+        }
+
         try
         {
             model.EnsureSupported(request);

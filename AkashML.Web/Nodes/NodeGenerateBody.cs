@@ -1,10 +1,11 @@
+using AkashML.Inference.Generation.Structured;
 using AkashML.Inference.Serving;
 
 namespace AkashML.Web.Nodes;
 
 /// <summary>
-/// <c>POST /internal/v1/generate</c>'s body: the model and a <see cref="GenerationRequest"/> in token space. Grammars
-/// are not carried; a gateway refuses them before calling (see <see cref="NodeTextModel.EnsureSupported"/>).
+/// <c>POST /internal/v1/generate</c>'s body: the model and a <see cref="GenerationRequest"/> in token space. A grammar
+/// travels as its source (<see cref="NodeGrammar"/>) and is compiled again on the node.
 /// </summary>
 /// <remarks>
 /// Optional fields have setters, not init accessors: the JSON source generator sets every init-only property, so an
@@ -46,6 +47,8 @@ public sealed record NodeGenerateBody
 
     public bool JsonObject { get; set; }
 
+    public NodeGrammar? Grammar { get; set; }
+
     public static NodeGenerateBody From(string model, GenerationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -68,10 +71,12 @@ public sealed record NodeGenerateBody
             BestOf = request.BestOf,
             TopLogprobs = request.TopLogprobs,
             JsonObject = request.JsonObject,
+            Grammar = request.Grammar is { } grammar ? NodeGrammar.From(grammar.Source) : null,
         };
     }
 
-    public GenerationRequest ToRequest() => new()
+    /// <param name="grammar">The body's <see cref="Grammar"/>, compiled (the caller answers its compile errors).</param>
+    public GenerationRequest ToRequest(StructuredGrammar? grammar) => new()
     {
         PromptTokens = PromptTokens,
         MaxNewTokens = MaxNewTokens,
@@ -89,6 +94,7 @@ public sealed record NodeGenerateBody
         BestOf = BestOf,
         TopLogprobs = TopLogprobs,
         JsonObject = JsonObject,
+        Grammar = grammar,
     };
 
     /// <summary>The first field a node cannot accept as sent, as (parameter, reason); null when the body is usable.</summary>
@@ -106,5 +112,6 @@ public sealed record NodeGenerateBody
         : BestOf < 1 ? ("best_of", "best_of must be at least 1")
         : TopLogprobs < 0 ? ("top_logprobs", "top_logprobs must be 0 or more")
         : StopSequences is null || StopSequences.Any(string.IsNullOrEmpty) ? ("stop_sequences", "stop_sequences must be non-empty strings")
+        : Grammar?.Problem() is { } grammar ? ("grammar", grammar)
         : null;
 }

@@ -55,18 +55,10 @@ public sealed class NodeTextModel : ITextModel
     public IReadOnlyList<int> EncodePrompt(string text, bool isRenderedChat) => _prompt.Encode(text, isRenderedChat);
 
     /// <summary>
-    /// Grammars (a <c>json_schema</c> response format, strict tools) are compiled objects with no wire form yet; the node
-    /// checks everything else itself and answers 400 naming the parameter.
+    /// Everything, grammars included (they travel as their source and the node compiles them), is checked by the node,
+    /// which answers 400 naming the parameter.
     /// </summary>
-    public void EnsureSupported(GenerationRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Grammar is { } grammar)
-        {
-            throw new UnsupportedGenerationFeatureException(
-                $"{grammar.Parameter} with a schema is not available for {Descriptor.Id}: it runs on an inference node, which takes no grammars", grammar.Parameter);
-        }
-    }
+    public void EnsureSupported(GenerationRequest request) => ArgumentNullException.ThrowIfNull(request);
 
     public async IAsyncEnumerable<GenerationUpdate> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

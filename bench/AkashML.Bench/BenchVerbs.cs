@@ -8,6 +8,10 @@ namespace AkashML.Bench;
 /// <summary>The <c>bench</c> verb, as the host's command line finds it in this assembly.</summary>
 internal sealed class BenchVerbs : ICliVerbs
 {
-    public Task<int> RunAsync(WebApplication app, VerbArguments arguments) =>
-        arguments.Sub == "gateway" ? GatewayBench.RunAsync(arguments) : BenchCommands.RunAsync(app, arguments);
+    public Task<int> RunAsync(WebApplication app, VerbArguments arguments) => arguments.Sub switch
+    {
+        "gateway" => GatewayBench.RunAsync(arguments),
+        "backends" => BackendsBench.RunAsync(app, arguments),
+        _ => BenchCommands.RunAsync(app, arguments),
+    };
 }

@@ -23,6 +23,28 @@ namespace AkashML.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("AkashML.Data.Backends.BackendDrain", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("BackendIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("DrainedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("ModelId", "BackendIndex");
+
+                    b.ToTable("BackendDrains", (string)null);
+                });
+
             modelBuilder.Entity("AkashML.Data.Billing.BillingAccount", b =>
                 {
                     b.Property<string>("UserId")

@@ -17,6 +17,28 @@ namespace AkashML.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("AkashML.Data.Backends.BackendDrain", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("BackendIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DrainedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ModelId", "BackendIndex");
+
+                    b.ToTable("BackendDrains", (string)null);
+                });
+
             modelBuilder.Entity("AkashML.Data.Billing.BillingAccount", b =>
                 {
                     b.Property<string>("UserId")

@@ -50,7 +50,7 @@ public sealed class JsonSchemaCompiler
 
         var compiler = new JsonSchemaCompiler();
         var node = compiler.CompileDocument(schema, path, parameter);
-        return compiler.Finish(node, "response:" + schema.ToJsonString(), path, parameter);
+        return compiler.Finish(node, "response:" + schema.ToJsonString(), path, parameter, new GrammarSource(GrammarSourceKind.ResponseFormat, schema, path, parameter));
     }
 
     /// <summary>Compiles one schema document (its <c>$defs</c> resolve its <c>$ref</c>s) into this compiler's grammar.</summary>
@@ -104,7 +104,7 @@ public sealed class JsonSchemaCompiler
     internal ChoiceNode Choice(params GrammarNode[] options) => Register(new ChoiceNode(options));
 
     /// <summary>Lengths by fixpoint (recursion), left-recursion check, then the immutable grammar.</summary>
-    internal StructuredGrammar Finish(GrammarNode root, string key, string path, string parameter)
+    internal StructuredGrammar Finish(GrammarNode root, string key, string path, string parameter, GrammarSource source)
     {
         for (var changed = true; changed;)
         {
@@ -136,7 +136,7 @@ public sealed class JsonSchemaCompiler
         }
 
         RefuseLeftRecursion(path, parameter);
-        return new StructuredGrammar(root, [.. _nodes], key, parameter);
+        return new StructuredGrammar(root, [.. _nodes], key, parameter, source);
     }
 
     internal static string JsonText(JsonNode? value) => value is null ? "null" : value.ToJsonString(Compact);

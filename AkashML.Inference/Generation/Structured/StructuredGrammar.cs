@@ -6,8 +6,9 @@ namespace AkashML.Inference.Generation.Structured;
 /// </summary>
 public sealed class StructuredGrammar
 {
-    internal StructuredGrammar(GrammarNode root, IReadOnlyList<GrammarNode> nodes, string key, string parameter)
+    internal StructuredGrammar(GrammarNode root, IReadOnlyList<GrammarNode> nodes, string key, string parameter, GrammarSource source)
     {
+        Source = source;
         Root = root;
         Nodes = nodes;
         Key = key;
@@ -16,6 +17,9 @@ public sealed class StructuredGrammar
     }
 
     public GrammarNode Root { get; }
+
+    /// <summary>What it was compiled from: how it travels to another process, which compiles it again.</summary>
+    public GrammarSource Source { get; }
 
     /// <summary>Every node, indexed by id.</summary>
     public IReadOnlyList<GrammarNode> Nodes { get; }

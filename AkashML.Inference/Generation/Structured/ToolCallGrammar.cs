@@ -61,7 +61,7 @@ public static class ToolCallGrammar
         var call = calls.Count == 1 ? calls[0] : compiler.Choice([.. calls]);
         var root = choice == "auto" ? Loop(compiler, call) : call;
         var key = "tools:" + choice + ":" + functionName + ":" + tools.ToJsonString();
-        return compiler.Finish(root, key, "tools", "tools");
+        return compiler.Finish(root, key, "tools", "tools", new GrammarSource(GrammarSourceKind.Tools, tools, "tools", "tools", choice, functionName));
     }
 
     // answer = prose (end | call answer): the call is the last part, so repeating does not deepen the parse stack.

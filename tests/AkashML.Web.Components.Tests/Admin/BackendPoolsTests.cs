@@ -5,7 +5,7 @@ using Bunit;
 
 namespace AkashML.Web.Components.Tests.Admin;
 
-/// <summary>The admin's backends view: each routed model's backends with their state; drain and undrain act on the pool.</summary>
+/// <summary>The admin's backends view: each routed model's backends with their state; drain and undrain act on the pool (and are stored for the other replicas).</summary>
 public sealed class BackendPoolsTests(DashboardHost host) : DashboardTest(host)
 {
     [Fact]
@@ -21,12 +21,12 @@ public sealed class BackendPoolsTests(DashboardHost host) : DashboardTest(host)
         Assert.Contains("http://127.0.0.1:9/v1", rows[1].TextContent, StringComparison.Ordinal);
 
         page.Find("button[data-testid=backend-drain][data-backend='1']").Click();
-        Assert.True(pool.Backends[1].Drained);
+        page.WaitForAssertion(() => Assert.True(pool.Backends[1].Drained));
         page.WaitForAssertion(() => Assert.Equal("Drained", page.Find("[data-testid=backend-health][data-backend='1']").TextContent.Trim()));
         Assert.Equal("Undrain", page.Find("button[data-testid=backend-drain][data-backend='1']").TextContent.Trim());
 
         page.Find("button[data-testid=backend-drain][data-backend='1']").Click();
-        Assert.False(pool.Backends[1].Drained);
+        page.WaitForAssertion(() => Assert.False(pool.Backends[1].Drained));
         page.WaitForAssertion(() => Assert.Equal("Drain", page.Find("button[data-testid=backend-drain][data-backend='1']").TextContent.Trim()));
     }
 }

@@ -2,7 +2,9 @@ using System.ClientModel;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using AkashML.Web.Backends;
 using AkashML.Web.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
 
 namespace AkashML.Web.IntegrationTests.Backends;
@@ -111,7 +113,8 @@ public sealed class OpenAiBackendTests(UpstreamFixture fixture) : IClassFixture<
         var chat = gateway.OpenAi().GetChatClient(KeyedHost.Model);
         var (first, second) = (gateway.Pool.Backends[0], gateway.Pool.Backends[1]);
 
-        gateway.Pool.Drain(0);
+        var drains = gateway.Host.Services.GetRequiredService<BackendDrains>();
+        await drains.DrainAsync(gateway.Pool, first, CancellationToken.None);
         for (var i = 0; i < 3; i++)
         {
             await chat.CompleteChatAsync([new UserChatMessage($"Drained {i}")], new ChatCompletionOptions { MaxOutputTokenCount = 2 });
@@ -119,7 +122,7 @@ public sealed class OpenAiBackendTests(UpstreamFixture fixture) : IClassFixture<
 
         Assert.Equal((0, 3), (first.Served, second.Served));
 
-        gateway.Pool.Undrain(0);
+        await drains.UndrainAsync(gateway.Pool, first, CancellationToken.None);
         await chat.CompleteChatAsync([new UserChatMessage("Back")], new ChatCompletionOptions { MaxOutputTokenCount = 2 });
         Assert.Equal(1, first.Served);
     }

@@ -21,7 +21,7 @@ public sealed class HelpAndOptionsTests : IDisposable
     {
         var all = await HostCli.RunAsync(_data, "help");
         Assert.True(all.ExitCode == 0, all.ToString());
-        foreach (var line in new[] { "migrate", "users create --email E", "keys roll ID", "credits grant", "models pull", "bench engine", "bench api", "bench gateway", "bench usage", "bench tokenizer", "bench binding" })
+        foreach (var line in new[] { "migrate", "users create --email E", "keys roll ID", "credits grant", "models pull", "bench engine", "bench api", "bench gateway", "bench backends", "bench usage", "bench tokenizer", "bench binding" })
         {
             Assert.Contains(line, all.Stdout, StringComparison.Ordinal);
         }

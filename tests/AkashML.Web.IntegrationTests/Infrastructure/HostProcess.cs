@@ -35,12 +35,16 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>The last lines it printed (stdout and stderr), for failure messages.</summary>
     public string OutputTail => string.Join('\n', _output.TakeLast(40));
 
-    /// <summary>Starts the host on <paramref name="database"/> with <paramref name="settings"/> and waits until <c>/readyz</c> answers 200.</summary>
-    public static async Task<HostProcess> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts the host on <paramref name="database"/> with <paramref name="settings"/> and waits until <c>/readyz</c>
+    /// answers 200. A <paramref name="port"/> picked up front (<see cref="FreePort"/>) lets a killed host come back at the
+    /// same address; otherwise a free one is taken.
+    /// </summary>
+    public static async Task<HostProcess> StartAsync(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, int? port = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         Assert.True(File.Exists(HostCli.HostDll), $"{HostCli.HostDll} is missing: the test project must reference AkashML.Web.");
-        var address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{FreePort()}/"));
+        var address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port ?? FreePort()}/"));
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } dotnet ? dotnet : "dotnet")
         {
             RedirectStandardOutput = true,
@@ -188,7 +192,8 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -17,6 +17,13 @@ public sealed partial class BackendPools : IDisposable
 
     [Inject] public required BackendRouter Router { get; init; }
 
+    [Inject] public required BackendDrains Drains { get; init; }
+
+    [Inject] public required ILogger<BackendPools> Logger { get; init; }
+
+    /// <summary>Why the last drain or undrain could not be saved (shown above the tables).</summary>
+    private string? _error;
+
     protected override void OnInitialized()
     {
         foreach (var pool in Router.Pools)
@@ -32,15 +39,26 @@ public sealed partial class BackendPools : IDisposable
 
     private void OnChanged() => _ = InvokeAsync(StateHasChanged);
 
-    private static void Toggle(BackendPool pool, BackendState backend)
+    /// <summary>Drain state is shared by every replica through the database; this one applies the change at once.</summary>
+    private async Task Toggle(BackendPool pool, BackendState backend)
     {
-        if (backend.Drained)
+        try
         {
-            pool.Undrain(backend.Index);
+            if (backend.Drained)
+            {
+                await Drains.UndrainAsync(pool, backend, CancellationToken.None);
+            }
+            else
+            {
+                await Drains.DrainAsync(pool, backend, CancellationToken.None);
+            }
+
+            _error = null;
         }
-        else
+        catch (Exception ex) when (ex is Microsoft.EntityFrameworkCore.DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
         {
-            pool.Drain(backend.Index);
+            Logger.LogWarning(ex, "Saving the drain state of backend {Index} of {Model} failed", backend.Index, pool.ModelId);
+            _error = $"The drain state of backend {backend.Index} of {pool.ModelId} could not be saved: {ex.Message}";
         }
     }
 

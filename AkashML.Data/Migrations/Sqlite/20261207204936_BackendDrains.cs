@@ -1,0 +1,35 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace AkashML.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class BackendDrains : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "BackendDrains",
+                columns: table => new
+                {
+                    ModelId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    BackendIndex = table.Column<int>(type: "INTEGER", nullable: false),
+                    Target = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    DrainedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BackendDrains", x => new { x.ModelId, x.BackendIndex });
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "BackendDrains");
+        }
+    }
+}
