@@ -74,9 +74,10 @@ public sealed class AccountLock(AkashDbContext db, SqliteWriteGate sqliteGate, T
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (!StorageFull.IsCause(ex) && !DatabaseOutage.IsCause(ex))
         {
-            // Another request created it first: the row exists, which is all we need.
+            // Another request created it first: the row exists, which is all we need. A full or unreachable database is
+            // not that, and goes on to the caller as what it is.
         }
 
         db.ChangeTracker.Clear();

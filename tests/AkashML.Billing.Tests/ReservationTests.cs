@@ -314,6 +314,41 @@ public sealed class ReservationTests(TestDatabases databases) : IClassFixture<Te
         await AssertBooksBalance(host);
     }
 
+    [Theory]
+    [PostgresData]
+    public async Task A_full_disk_while_a_billing_account_is_created_reaches_the_caller_as_a_full_disk(string provider)
+    {
+        // A user's first hold creates the billing account, and a failed insert there is taken for a concurrent creation
+        // only when it is not a full (or unreachable) database: the caller must see the full disk to answer 507.
+        var database = await databases.GetAsync(provider);
+        await using var host = await BillingTestHost.StartAsync(database);
+        var userId = await host.CreateUserAsync();
+        await using var admin = new NpgsqlConnection(database.PostgresConnectionString);
+        await admin.OpenAsync();
+        await using (var install = new NpgsqlCommand("""
+            CREATE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$;
+            CREATE TRIGGER test_disk_full BEFORE INSERT ON "BillingAccounts" FOR EACH ROW EXECUTE FUNCTION test_disk_full();
+            """, admin))
+        {
+            await install.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            var thrown = await Assert.ThrowsAnyAsync<Exception>(() => Reserve(host, userId, "inf-full", 1_000));
+            Assert.True(StorageFull.IsCause(thrown), thrown.ToString());
+        }
+        finally
+        {
+            await using var remove = new NpgsqlCommand("""DROP TRIGGER test_disk_full ON "BillingAccounts"; DROP FUNCTION test_disk_full();""", admin);
+            await remove.ExecuteNonQueryAsync();
+        }
+
+        Assert.False((await Reserve(host, userId, "inf-space-back", 1_000)).IsReserved);
+        Assert.Equal(0, (await Balance(host, userId)).UsableMicros);
+    }
+
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, object value)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
