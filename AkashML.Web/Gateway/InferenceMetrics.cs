@@ -2,12 +2,14 @@ using System.Diagnostics.Metrics;
 using AkashML.Inference.Runtime.Caching;
 using AkashML.Inference.Serving;
 using AkashML.Inference.Serving.Batching;
+using AkashML.Web.Backends;
 
 namespace AkashML.Web.Gateway;
 
 /// <summary>
 /// Meter <c>AkashML.Inference</c>: what the gateway served, per model (recorded once per call when it settles, see
-/// <see cref="GatewayCall"/>), and the models' live load, read from their batch schedulers only when scraped.
+/// <see cref="GatewayCall"/>), and the live load of the models (their batch schedulers) and of their backend pools
+/// (health, drain, in flight, served), read only when scraped.
 /// </summary>
 /// <remarks>
 /// The per-call path adds a few counter and histogram updates with stack-held tags: no allocation beyond them, no lock.
@@ -24,7 +26,7 @@ public sealed class InferenceMetrics
     private readonly Histogram<double> _interTokenLatency;
     private readonly UpDownCounter<long> _inFlight;
 
-    public InferenceMetrics(IMeterFactory meters, ModelHost models)
+    public InferenceMetrics(IMeterFactory meters, ModelHost models, BackendRouter backends)
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(MeterName);
@@ -42,6 +44,10 @@ public sealed class InferenceMetrics
         meter.CreateObservableGauge("akashml.prefix_cache.bytes", () => PrefixCaches(models, s => s.Bytes), "By", "KV bytes the model's prefix cache holds");
         meter.CreateObservableGauge("akashml.prefix_cache.blocks", () => PrefixCaches(models, s => s.Blocks), "{block}", "Blocks the model's prefix cache holds");
         meter.CreateObservableGauge("akashml.model.loaded", () => Health(models), "{model}", "Per model and engine: 1 while loaded and serving, 0 while not loaded (yet, or it failed to load)");
+        meter.CreateObservableGauge("akashml.backend.healthy", () => Backends(backends, b => b.Healthy ? 1 : 0), "{backend}", "Per model and backend: 1 while its health checks pass, 0 once marked down");
+        meter.CreateObservableGauge("akashml.backend.drained", () => Backends(backends, b => b.Drained ? 1 : 0), "{backend}", "Per model and backend: 1 while an administrator has drained it");
+        meter.CreateObservableGauge("akashml.backend.in_flight", () => Backends(backends, b => b.InFlight), "{request}", "Per model and backend: requests it is serving now");
+        meter.CreateObservableCounter("akashml.backend.served", () => Backends(backends, b => b.Served), "{request}", "Per model and backend: requests it has served since this process started");
     }
 
     /// <summary>A call's model is known: it counts as in flight until <see cref="Settled"/>.</summary>
@@ -112,6 +118,22 @@ public sealed class InferenceMetrics
             if (model is TextModel { PrefixCaching: { } statistics })
             {
                 yield return new Measurement<long>(read(statistics), new KeyValuePair<string, object?>("model", model.Descriptor.Id));
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<T>> Backends<T>(BackendRouter router, Func<BackendState, T> read)
+        where T : struct
+    {
+        foreach (var pool in router.Pools)
+        {
+            foreach (var backend in pool.Backends)
+            {
+                yield return new Measurement<T>(read(backend),
+                    new KeyValuePair<string, object?>("model", pool.ModelId),
+                    new KeyValuePair<string, object?>("backend", backend.Index),
+                    new KeyValuePair<string, object?>("kind", backend.Kind),
+                    new KeyValuePair<string, object?>("target", backend.Target));
             }
         }
     }

@@ -14,7 +14,8 @@ namespace AkashML.Web.IntegrationTests.Faults;
 /// Four processes on 127.0.0.1: two gateway-role hosts sharing one PostgreSQL and two inference-role nodes behind both.
 /// One node is SIGKILLed while streams run through both gateways: every stream either completes or ends with an error
 /// event (none hangs or is cut without one), later requests all succeed on the survivor, and every call is recorded and
-/// charged once in the shared database.
+/// charged once in the shared database. Restarted on its port, the node is taken in again by both gateways' health
+/// checks and serves for both.
 /// </summary>
 [Collection(AloneCollection.Name)]
 public sealed class ClusterTests(ITestOutputHelper output)
@@ -23,7 +24,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     private const int Streams = 12;
 
     [Theory, PostgresData]
-    public async Task Killing_an_inference_node_under_load_ends_its_streams_cleanly_and_the_survivor_takes_the_traffic(DatabaseKind kind)
+    public async Task Killing_an_inference_node_under_load_ends_its_streams_cleanly_the_survivor_takes_the_traffic_and_the_restarted_node_gets_it_back(DatabaseKind kind)
     {
         await using var shared = await TestDatabase.CreateAsync(kind);
         await using var firstNodeData = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
@@ -31,7 +32,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
         // Streams long enough to be running when the node dies (the model's default output cap is lower).
         var outputCap = $"Models:Entries:{Model}:MaxOutputTokens";
         var node = new Dictionary<string, string?> { ["Host:Role"] = "inference", ["Nodes:SharedSecret"] = InferenceNodeFixture.Secret, [outputCap] = "4096" };
-        await using var firstNode = await HostProcess.StartAsync(firstNodeData, node);
+        var firstPort = HostProcess.FreePort();
+        await using var firstNode = await HostProcess.StartAsync(firstNodeData, node, firstPort);
         await using var secondNode = await HostProcess.StartAsync(secondNodeData, node);
 
         var gateway = new Dictionary<string, string?>
@@ -39,6 +41,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
             ["Host:Role"] = "gateway",
             ["Backends:HealthCheck:Interval"] = "00:00:00.250",
             ["Backends:HealthCheck:UnhealthyThreshold"] = "1",
+            ["Backends:HealthCheck:HealthyThreshold"] = "2",
+            ["Telemetry:Metrics"] = "Anyone",
             [outputCap] = "4096",
         };
         foreach (var (address, i) in new[] { firstNode.Address, secondNode.Address }.Select((a, i) => (a, i)))
@@ -122,6 +126,53 @@ public sealed class ClusterTests(ITestOutputHelper output)
         await using var open = new NpgsqlCommand("""SELECT COUNT(*) FROM "CreditReservations" WHERE "Status" = 'Open'""", connection);
         Assert.Equal(0L, (long)(await open.ExecuteScalarAsync())!);
         output.WriteLine($"{count} usage records, {cost} micro-dollars charged");
+
+        // The killed node comes back on its port: both gateways' health checks take it in again and send it traffic,
+        // as their own /metrics count it.
+        await using var restartedNode = await HostProcess.StartAsync(firstNodeData, node, firstPort);
+        var gateways = new[] { viaFirst, viaSecond };
+        foreach (var client in gateways)
+        {
+            await UntilAsync(async () => await BackendMetricAsync(client, "akashml_backend_healthy") == 1, "the restarted node healthy again on a gateway");
+        }
+
+        var servedBefore = await Task.WhenAll(gateways.Select(c => BackendMetricAsync(c, "akashml_backend_served")));
+        for (var round = 0; ; round++)
+        {
+            var served = await Task.WhenAll(gateways.Select(c => BackendMetricAsync(c, "akashml_backend_served")));
+            if (served.Zip(servedBefore).All(s => s.First > s.Second))
+            {
+                output.WriteLine($"after the restart the node served {served[0] - servedBefore[0]} and {served[1] - servedBefore[1]} requests of the two gateways");
+                break;
+            }
+
+            Assert.True(round < 10, $"the restarted node served nothing for a gateway in {round} rounds of concurrent requests");
+            var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+            {
+                using var response = await gateways[i % 2].PostAsJsonAsync("v1/chat/completions", Chat("After the restart", 16, stream: false));
+                return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+            }));
+            Assert.All(responses, r => Assert.True(r.StatusCode == HttpStatusCode.OK, $"{(int)r.StatusCode}: {r.Body}"));
+        }
+    }
+
+    /// <summary>The value of a per-backend metric of the first backend (the restarted node) in the gateway's /metrics.</summary>
+    private static async Task<double> BackendMetricAsync(HttpClient gateway, string name)
+    {
+        var text = await gateway.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal) && l.Contains("backend=\"0\"", StringComparison.Ordinal));
+        Assert.True(line is not null, $"no {name} for backend 0 in /metrics:\n{text}");
+        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out after 60 s waiting for " + what);
+            await Task.Delay(100);
+        }
     }
 
     private enum StreamEnd
