@@ -3,6 +3,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using AkashML.Web.Backends;
+using Anthropic;
+using Anthropic.Core;
+using Anthropic.Models.Messages;
 using AkashML.Web.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
@@ -66,6 +69,56 @@ public sealed class OpenAiBackendTests(UpstreamFixture fixture) : IClassFixture<
 
         Assert.Equal(before - costs.Sum(), await gateway.BalanceMicrosAsync());
         Assert.Equal(4, gateway.Pool.Backends[0].Served);
+    }
+
+    [Theory]
+    [SqliteData]
+    [PostgresData]
+    public async Task The_anthropic_route_streamed_or_not_is_served_upstream_with_its_usage_and_charged(DatabaseKind kind)
+    {
+        // The gateway speaks Anthropic to the caller and OpenAI to the upstream; the caller is charged what the upstream counted.
+        await using var gateway = await KeyedHost.StartAsync(kind, KeyedHost.Backends(("openai", Upstream.ApiBase, Upstream.ApiKey, 8, 16, true)));
+        var before = await gateway.BalanceMicrosAsync();
+        var anthropic = new AnthropicClient(new ClientOptions { BaseUrl = new Uri(gateway.BaseAddress, "anthropic").ToString(), ApiKey = gateway.ApiKey, MaxRetries = 0 });
+        MessageCreateParams Ask(string text) => new()
+        {
+            Model = KeyedHost.Model,
+            MaxTokens = 8,
+            Messages = [new MessageParam(new UserMessageParam(text), null)],
+        };
+
+        var counts = await CountsAsync(gateway);
+        var message = await anthropic.Messages.Create(Ask("Say hello"), CancellationToken.None);
+        Assert.True(message.Content[0].TryPickText(out var text) && text!.Text.Length > 0);
+        var costs = new List<long> { await AssertSameUsageAsync(gateway, counts, (int)message.Usage.InputTokens, (int)message.Usage.OutputTokens) };
+
+        counts = await CountsAsync(gateway);
+        long? inputTokens = null;
+        long? outputTokens = null;
+        var streamedText = new StringBuilder();
+        await foreach (var streamed in anthropic.Messages.CreateStreaming(Ask("Count to five"), CancellationToken.None))
+        {
+            if (streamed.TryPickStart(out var start))
+            {
+                inputTokens = start!.Message.Usage.InputTokens;
+            }
+
+            if (streamed.TryPickContentBlockDelta(out var delta) && delta!.Delta.TryPickText(out var textDelta))
+            {
+                streamedText.Append(textDelta!.Text);
+            }
+
+            if (streamed.TryPickDelta(out var messageDelta))
+            {
+                outputTokens = messageDelta!.Usage.OutputTokens;
+            }
+        }
+
+        Assert.NotEqual("", streamedText.ToString());
+        costs.Add(await AssertSameUsageAsync(gateway, counts, (int)inputTokens!.Value, (int)outputTokens!.Value));
+        Assert.True((await gateway.NextUsageAsync(1)).Streamed);
+        Assert.Equal(before - costs.Sum(), await gateway.BalanceMicrosAsync());
+        Assert.Equal(2, gateway.Pool.Backends[0].Served);
     }
 
     [Fact]
