@@ -1,6 +1,6 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace AkashML.Web.Api;
 
@@ -8,34 +8,91 @@ namespace AkashML.Web.Api;
 /// Finds tool calls in generated text in the format tool-capable templates teach the model (Hermes/Qwen style):
 /// <c>&lt;tool_call&gt;{"name": ..., "arguments": {...}}&lt;/tool_call&gt;</c>.
 /// </summary>
-public static partial class ToolCallParser
+public static class ToolCallParser
 {
+    public const string OpenTag = "<tool_call>";
+    public const string CloseTag = "</tool_call>";
+
     public sealed record ParsedToolCall(string Id, string Name, JsonObject Arguments);
 
     public static (string Text, IReadOnlyList<ParsedToolCall> Calls) Parse(string output)
     {
+        ArgumentNullException.ThrowIfNull(output);
         var calls = new List<ParsedToolCall>();
-        var text = ToolCallBlock().Replace(output, match =>
+        var text = new StringBuilder();
+        var at = 0;
+        while (output.IndexOf(OpenTag, at, StringComparison.Ordinal) is var open and >= 0
+            && CloseTagIndex(output, open) is var close and >= 0)
         {
-            try
+            text.Append(output, at, open - at);
+            var block = output[open..(close + CloseTag.Length)];
+            if (TryReadCall(block) is { } call)
             {
-                if (JsonNode.Parse(match.Groups[1].Value) is JsonObject obj && obj["name"] is JsonValue name && name.GetValueKind() == JsonValueKind.String)
-                {
-                    var arguments = obj["arguments"] as JsonObject ?? new JsonObject();
-                    calls.Add(new ParsedToolCall("call_" + Guid.NewGuid().ToString("N")[..24], name.GetValue<string>(), (JsonObject)arguments.DeepClone()));
-                    return "";
-                }
+                calls.Add(call);
             }
-            catch (JsonException)
+            else
             {
-                // Not a well-formed call: leave the text as the model wrote it.
+                text.Append(block);
             }
 
-            return match.Value;
-        });
-        return (text.Trim(), calls);
+            at = close + CloseTag.Length;
+        }
+
+        text.Append(output, at, output.Length - at);
+        return (text.ToString().Trim(), calls);
     }
 
-    [GeneratedRegex(@"<tool_call>\s*(\{.*?\})\s*</tool_call>", RegexOptions.Singleline)]
-    private static partial Regex ToolCallBlock();
+    /// <summary>
+    /// Where the block opened at <paramref name="open"/> closes: the first closing tag outside the JSON strings of the
+    /// call, so an argument that contains the tag does not end it; -1 while it has not closed.
+    /// </summary>
+    public static int CloseTagIndex(string text, int open)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var inString = false;
+        for (var i = open + OpenTag.Length; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (c == '"')
+            {
+                inString = true;
+            }
+            else if (c == '<' && text.AsSpan(i).StartsWith(CloseTag, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The call a whole <c>&lt;tool_call&gt;…&lt;/tool_call&gt;</c> block holds; null when it is not a well-formed one.</summary>
+    private static ParsedToolCall? TryReadCall(string block)
+    {
+        try
+        {
+            if (JsonNode.Parse(block[OpenTag.Length..^CloseTag.Length]) is JsonObject obj && obj["name"] is JsonValue name && name.GetValueKind() == JsonValueKind.String)
+            {
+                var arguments = obj["arguments"] as JsonObject ?? new JsonObject();
+                return new ParsedToolCall("call_" + Guid.NewGuid().ToString("N")[..24], name.GetValue<string>(), (JsonObject)arguments.DeepClone());
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a well-formed call: the text stays as the model wrote it.
+        }
+
+        return null;
+    }
 }

@@ -9,8 +9,8 @@ namespace AkashML.Web.Api.OpenAi;
 /// </summary>
 public sealed class ToolCallStream
 {
-    private const string Open = "<tool_call>";
-    private const string Close = "</tool_call>";
+    private const string Open = ToolCallParser.OpenTag;
+    private const string Close = ToolCallParser.CloseTag;
 
     private readonly StringBuilder _pending = new();
 
@@ -36,7 +36,7 @@ public sealed class ToolCallStream
             }
 
             ready.Append(pending, 0, open);
-            var close = pending.IndexOf(Close, open, StringComparison.Ordinal);
+            var close = ToolCallParser.CloseTagIndex(pending, open);
             if (close < 0)
             {
                 _pending.Remove(0, open);
