@@ -1,5 +1,3 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Net.Http.Headers;
 using AkashML.Billing.Ledger;
 using AkashML.Data;
@@ -9,7 +7,6 @@ using AkashML.Web.Accounts;
 using AkashML.Web.IntegrationTests.Infrastructure;
 using AkashML.Web.Keys;
 using Anthropic;
-using Anthropic.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
@@ -50,11 +47,9 @@ public sealed class ApiHostFixture : IAsyncLifetime
 
     public Task DisposeAsync() => Host.DisposeAsync().AsTask();
 
-    public OpenAIClient OpenAi(string? key = null) =>
-        new(new ApiKeyCredential(key ?? ApiKey), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "v1"), RetryPolicy = new ClientRetryPolicy(0) });
+    public OpenAIClient OpenAi(string? key = null) => SdkClients.OpenAi(BaseAddress, key ?? ApiKey);
 
-    public AnthropicClient Anthropic(string? key = null) =>
-        new(new ClientOptions { BaseUrl = new Uri(BaseAddress, "anthropic").ToString(), ApiKey = key ?? ApiKey, MaxRetries = 0 });
+    public AnthropicClient Anthropic(string? key = null) => SdkClients.Anthropic(BaseAddress, key ?? ApiKey);
 
     /// <summary>A plain HTTP client for raw wire checks, authenticated with the fixture's key.</summary>
     public HttpClient Http(string? key = null)

@@ -1,5 +1,3 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -12,7 +10,6 @@ using AkashML.Web.Accounts;
 using AkashML.Web.IntegrationTests.Infrastructure;
 using AkashML.Web.Keys;
 using Anthropic;
-using Anthropic.Core;
 using Anthropic.Models.Messages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,7 +42,7 @@ public sealed class PrefixCacheTests
             ["Inference:PrefixCache:BlockTokens"] = Block.ToString(CultureInfo.InvariantCulture),
         }, realHttp: true);
         var (userId, secret) = await NewAccountAsync(host);
-        var chat = new OpenAIClient(new ApiKeyCredential(secret), new OpenAIClientOptions { Endpoint = new Uri(host.RealAddress!, "v1"), RetryPolicy = new ClientRetryPolicy(0) })
+        var chat = SdkClients.OpenAi(host.RealAddress!, secret)
             .GetChatClient(ApiHostFixture.Model);
         var question = LongText("openai");
         var options = new ChatCompletionOptions { MaxOutputTokenCount = 4, Temperature = 0 };
@@ -80,7 +77,7 @@ public sealed class PrefixCacheTests
         Assert.Equal(cached, streamed!.InputTokenDetails.CachedTokenCount);
 
         // Anthropic: input_tokens are the tokens not read from the cache, as Anthropic counts them.
-        var anthropic = new AnthropicClient(new ClientOptions { BaseUrl = new Uri(host.RealAddress!, "anthropic").ToString(), ApiKey = secret, MaxRetries = 0 });
+        var anthropic = SdkClients.Anthropic(host.RealAddress!, secret);
         var parameters = new MessageCreateParams
         {
             Model = ApiHostFixture.Model,
@@ -109,7 +106,7 @@ public sealed class PrefixCacheTests
             ["Inference:PrefixCache:BlockTokens"] = Block.ToString(CultureInfo.InvariantCulture),
         }, realHttp: true);
         var (_, secret) = await NewAccountAsync(host);
-        var anthropic = new AnthropicClient(new ClientOptions { BaseUrl = new Uri(host.RealAddress!, "anthropic").ToString(), ApiKey = secret, MaxRetries = 0 });
+        var anthropic = SdkClients.Anthropic(host.RealAddress!, secret);
         var system = new MessageCreateParamsSystem([new TextBlockParam { Text = LongText("streamed"), CacheControl = new CacheControlEphemeral() }]);
 
         async Task<(MessageUsage Start, MessageDeltaUsage End)> StreamAsync(string question)

@@ -1,5 +1,3 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -89,8 +87,7 @@ public sealed class KeyedHost(AkashWebHost host, string userId, string apiKey) :
 
     public BackendPool Pool => Host.Services.GetRequiredService<BackendRouter>().Find(Model)!;
 
-    public OpenAIClient OpenAi() =>
-        new(new ApiKeyCredential(ApiKey), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "v1"), RetryPolicy = new ClientRetryPolicy(0) });
+    public OpenAIClient OpenAi() => SdkClients.OpenAi(BaseAddress, ApiKey);
 
     public HttpClient Http()
     {

@@ -11,7 +11,6 @@ using AkashML.Web.IntegrationTests.Infrastructure;
 using AkashML.Web.IntegrationTests.Nodes;
 using AkashML.Web.Nodes;
 using Anthropic;
-using Anthropic.Core;
 using Anthropic.Models.Messages;
 using OpenAI.Chat;
 
@@ -84,7 +83,7 @@ public sealed class NodeGrammarTests(NodeGrammarTests.NodeGateway fixture) : ICl
     public async Task Anthropic_output_config_schema_through_a_node_validates()
     {
         var schema = RandomSchemas.Create(21, strict: true).ToJsonString();
-        var anthropic = new AnthropicClient(new ClientOptions { BaseUrl = new Uri(fixture.Gateway.BaseAddress, "anthropic").ToString(), ApiKey = fixture.Gateway.ApiKey, MaxRetries = 0 });
+        var anthropic = SdkClients.Anthropic(fixture.Gateway.BaseAddress, fixture.Gateway.ApiKey);
         var message = await anthropic.Messages.Create(new MessageCreateParams
         {
             Model = KeyedHost.Model,

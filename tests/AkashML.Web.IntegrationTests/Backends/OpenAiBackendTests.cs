@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AkashML.Web.Backends;
 using Anthropic;
-using Anthropic.Core;
 using Anthropic.Models.Messages;
 using AkashML.Web.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +78,7 @@ public sealed class OpenAiBackendTests(UpstreamFixture fixture) : IClassFixture<
         // The gateway speaks Anthropic to the caller and OpenAI to the upstream; the caller is charged what the upstream counted.
         await using var gateway = await KeyedHost.StartAsync(kind, KeyedHost.Backends(("openai", Upstream.ApiBase, Upstream.ApiKey, 8, 16, true)));
         var before = await gateway.BalanceMicrosAsync();
-        var anthropic = new AnthropicClient(new ClientOptions { BaseUrl = new Uri(gateway.BaseAddress, "anthropic").ToString(), ApiKey = gateway.ApiKey, MaxRetries = 0 });
+        var anthropic = SdkClients.Anthropic(gateway.BaseAddress, gateway.ApiKey);
         MessageCreateParams Ask(string text) => new()
         {
             Model = KeyedHost.Model,

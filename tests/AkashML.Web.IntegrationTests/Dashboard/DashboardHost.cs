@@ -1,5 +1,3 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -75,8 +73,7 @@ public sealed class DashboardHost : IAsyncLifetime
 
     private sealed record BrowserOwner(AkashWebHost Host, string UserId);
 
-    public OpenAIClient OpenAi(string secret) =>
-        new(new ApiKeyCredential(secret), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "v1"), RetryPolicy = new ClientRetryPolicy(0) });
+    public OpenAIClient OpenAi(string secret) => SdkClients.OpenAi(BaseAddress, secret);
 
     public HttpClient Http(string secret)
     {

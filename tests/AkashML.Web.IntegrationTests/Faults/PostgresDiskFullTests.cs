@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -12,7 +11,6 @@ using AkashML.Web.Accounts;
 using AkashML.Web.IntegrationTests.Infrastructure;
 using AkashML.Web.Keys;
 using Anthropic;
-using Anthropic.Core;
 using Anthropic.Exceptions;
 using Anthropic.Models.Messages;
 using Microsoft.EntityFrameworkCore;
@@ -201,11 +199,9 @@ public sealed class PostgresDiskFullTests
         }
     }
 
-    private static OpenAIClient OpenAi(AkashWebHost host, string key) =>
-        new(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(host.RealAddress!, "v1"), RetryPolicy = new ClientRetryPolicy(0) });
+    private static OpenAIClient OpenAi(AkashWebHost host, string key) => SdkClients.OpenAi(host.RealAddress!, key);
 
-    private static AnthropicClient Anthropic(AkashWebHost host, string key) =>
-        new(new ClientOptions { BaseUrl = new Uri(host.RealAddress!, "anthropic").ToString(), ApiKey = key, MaxRetries = 0 });
+    private static AnthropicClient Anthropic(AkashWebHost host, string key) => SdkClients.Anthropic(host.RealAddress!, key);
 
     private static HttpClient Http(AkashWebHost host, string key)
     {

@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -14,7 +13,6 @@ using AkashML.Web.IntegrationTests.Infrastructure;
 using AkashML.Web.Keys;
 using AkashML.Web.Playground;
 using Anthropic;
-using Anthropic.Core;
 using Anthropic.Exceptions;
 using Anthropic.Models.Messages;
 using Microsoft.Extensions.DependencyInjection;
@@ -350,11 +348,9 @@ public sealed class KeyBudgetTests(KeyBudgetHostPool hosts) : IClassFixture<KeyB
         return JsonNode.Parse(text)!;
     }
 
-    private static OpenAIClient OpenAi(AkashWebHost host, string key) =>
-        new(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(host.RealAddress!, "v1"), RetryPolicy = new ClientRetryPolicy(0) });
+    private static OpenAIClient OpenAi(AkashWebHost host, string key) => SdkClients.OpenAi(host.RealAddress!, key);
 
-    private static AnthropicClient Anthropic(AkashWebHost host, string key) =>
-        new(new ClientOptions { BaseUrl = new Uri(host.RealAddress!, "anthropic").ToString(), ApiKey = key, MaxRetries = 0 });
+    private static AnthropicClient Anthropic(AkashWebHost host, string key) => SdkClients.Anthropic(host.RealAddress!, key);
 
     private static HttpClient Http(AkashWebHost host, string key)
     {
