@@ -24,6 +24,7 @@ public static class BillingRegistration
 
         services.AddSingleton<AutoTopUpQueue>();
         services.AddSingleton<SqliteGroupCommit>();
+        services.AddSingleton<PostgresGroupCommit>();
         services.AddSingleton<CreditSnapshots>();
         services.AddScoped<AccountLock>();
         services.AddScoped<CreditLedger>();

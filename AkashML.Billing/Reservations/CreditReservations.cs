@@ -18,13 +18,14 @@ public sealed class CreditReservations(
     AkashDbContext db,
     AccountLock accountLock,
     SqliteGroupCommit sqliteGroup,
+    PostgresGroupCommit postgresGroup,
     CreditSnapshots snapshots,
     AutoTopUpQueue autoTopUps,
     TimeProvider clock,
     IOptions<BillingOptions> options,
     ILogger<CreditReservations> logger)
 {
-    private readonly DirectReservations _direct = new(db, sqliteGroup, snapshots, clock, options.Value);
+    private readonly DirectReservations _direct = new(db, sqliteGroup, postgresGroup, snapshots, clock, options.Value);
 
     /// <summary>Holds <paramref name="maxCostMicros"/> for a request, or says the usable balance cannot cover it.</summary>
     /// <exception cref="UnknownUserException">No such user.</exception>

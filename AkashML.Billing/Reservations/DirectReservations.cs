@@ -18,7 +18,7 @@ namespace AkashML.Billing.Reservations;
 /// rolls back untouched and answers null, and the caller runs the general code instead. An auto top-up is decided on
 /// the read, so one that a concurrent request's charge made due starts at the next settlement that sees it.
 /// </remarks>
-internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sqliteGroup, CreditSnapshots snapshots, TimeProvider clock, BillingOptions options)
+internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sqliteGroup, PostgresGroupCommit postgresGroup, CreditSnapshots snapshots, TimeProvider clock, BillingOptions options)
 {
     private readonly BillingTables _tables = BillingTables.Of(db);
     private readonly CreditStatements _statements = BillingTables.Of(db).Statements;
@@ -39,7 +39,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
         // PostgreSQL's first attempt may stand on this process's snapshot of the user's pools instead of a read round
         // trip; a retry after a failed guard always reads.
         var mayUseSnapshot = _snapshots is not null;
-        return InTransactionAsync<ReservationResult>(async commands =>
+        return InTransactionAsync<ReservationResult>(userId, async commands =>
         {
             var now = commands.Now;
             var snapshot = mayUseSnapshot ? _snapshots!.Get(userId, now) : null;
@@ -88,7 +88,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 reservation.BudgetDay = BudgetCalendar.Day(now);
             }
 
-            var writes = WritesFor(userId, 8);
+            var writes = new List<(Statement, object?[])>(8);
             if (budget is null && keyId is { } unbudgeted && _statements.KeyHasNoBudget is { } noBudget)
             {
                 // Neither a snapshot nor a read taken before the lock can vouch that the key still has no budget: one set
@@ -189,7 +189,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
     /// fails and leaves the case (closed twice, released by a sweep) to <see cref="TryCloseReadAsync"/>.
     /// </summary>
     private Task<SettlementResult?> TryCloseDrawnAsync(CreditHold hold, HoldDraws draws, long cost, bool settle, CancellationToken cancellationToken) =>
-        InTransactionAsync<SettlementResult>(async commands =>
+        InTransactionAsync<SettlementResult>(hold.UserId, async commands =>
         {
             var now = commands.Now;
             if (cost > hold.HeldMicros || draws.Pools.Any(d => !UserPools.IsLive(d.Pool, now)))
@@ -207,7 +207,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 BudgetDay = draws.BudgetDay,
                 Holder = "",
             };
-            var writes = WritesFor(hold.UserId, draws.Pools.Count * 3 + 2);
+            var writes = new List<(Statement, object?[])>(draws.Pools.Count * 3 + 2);
             var returned = AddClosingWrites(writes, draws.Pools, reservation, cost, settle, now);
             try
             {
@@ -223,7 +223,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
         }, cancellationToken);
 
     private Task<SettlementResult?> TryCloseReadAsync(CreditHold hold, long cost, bool settle, CancellationToken cancellationToken) =>
-        InTransactionAsync<SettlementResult>(async commands =>
+        InTransactionAsync<SettlementResult>(hold.UserId, async commands =>
         {
             var now = commands.Now;
             BillingAccount account;
@@ -290,7 +290,7 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
                 return (null, false);
             }
 
-            var writes = WritesFor(hold.UserId, held.Count * 3 + 2);
+            var writes = new List<(Statement, object?[])>(held.Count * 3 + 2);
             var returned = AddClosingWrites(writes, held, reservation, cost, settle, now);
             await commands.WriteAsync(writes, cancellationToken);
             _snapshots?.Apply(hold.UserId, returned);
@@ -299,11 +299,12 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
 
     /// <summary>
     /// Runs <paramref name="work"/>, which keeps its writes when it answers <c>Keep</c>: on SQLite in the next group
-    /// commit (<see cref="SqliteGroupCommit"/>); on PostgreSQL as an unlocked read and a batch that locks the account,
-    /// writes and commits, computed again from a fresh read when a guard finds the read out of date. After
+    /// commit (<see cref="SqliteGroupCommit"/>); on PostgreSQL as an unlocked read and writes in the next
+    /// <see cref="PostgresGroupCommit"/>, which locks the account before them, computed again from a fresh read when a
+    /// guard finds the read out of date. After
     /// <see cref="ConflictAttempts"/> such conflicts it answers null and the general code, which locks before it reads, decides.
     /// </summary>
-    private async Task<T?> InTransactionAsync<T>(Func<CreditCommands, Task<(T? Result, bool Keep)>> work, CancellationToken cancellationToken)
+    private async Task<T?> InTransactionAsync<T>(string userId, Func<CreditCommands, Task<(T? Result, bool Keep)>> work, CancellationToken cancellationToken)
         where T : class
     {
         if (_sqlite)
@@ -311,15 +312,13 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
             return await sqliteGroup.RunAsync<T?>(work, cancellationToken);
         }
 
-        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            var connection = db.Database.GetDbConnection();
             for (var attempt = 0; attempt < ConflictAttempts; attempt++)
             {
                 try
                 {
-                    return (await work(new BatchedCreditCommands(connection, clock.GetUtcNow()))).Result;
+                    return (await work(new BatchedCreditCommands(db.Database, postgresGroup, _statements.LockAccount!, userId, clock.GetUtcNow()))).Result;
                 }
                 catch (CreditWriteConflictException)
                 {
@@ -333,18 +332,6 @@ internal sealed class DirectReservations(AkashDbContext db, SqliteGroupCommit sq
         {
             await db.Database.CloseConnectionAsync();
         }
-    }
-
-    /// <summary>The writes of an operation on <paramref name="userId"/>'s credits, behind the account lock where the provider needs one.</summary>
-    private List<(Statement, object?[])> WritesFor(string userId, int capacity)
-    {
-        var writes = new List<(Statement, object?[])>(capacity + 1);
-        if (_statements.LockAccount is { } lockAccount)
-        {
-            writes.Add((lockAccount, [userId]));
-        }
-
-        return writes;
     }
 
     /// <summary>

@@ -20,4 +20,13 @@ internal sealed class Statement
     public SqlColumn[] Parameters { get; }
 
     public string[] ParameterNames { get; }
+
+    /// <summary>Adds <paramref name="values"/> as this statement's parameters, made through <paramref name="factory"/> by each column's EF type mapping.</summary>
+    public void Bind(System.Data.Common.DbCommand factory, System.Data.Common.DbParameterCollection parameters, object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            parameters.Add(Parameters[i].CreateParameter(factory, ParameterNames[i], values[i]));
+        }
+    }
 }

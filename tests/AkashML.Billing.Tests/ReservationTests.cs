@@ -316,6 +316,52 @@ public sealed class ReservationTests(TestDatabases databases) : IClassFixture<Te
 
     [Theory]
     [PostgresData]
+    public async Task A_hold_whose_guard_fails_inside_a_group_transaction_leaves_the_others_of_that_transaction_committed(string provider)
+    {
+        // PostgreSQL writes every operation through one group transaction. Hold user A's account row from outside so the
+        // writer blocks on A's first hold; queue A's second hold and two holds of B behind it (one group), then spend A's
+        // balance: both of A's holds must fail their guard and be refused on what is left, while B's two, sent in the
+        // same transaction as A's second, are committed.
+        var database = await databases.GetAsync(provider);
+        await using var host = await BillingTestHost.StartAsync(database);
+        var userA = await host.CreateUserAsync();
+        var userB = await host.CreateUserAsync();
+        var poolA = await Grant(host, userA, 1_000_000);
+        var poolB = await Grant(host, userB, 1_000_000);
+        await using var blocker = new NpgsqlConnection(database.PostgresConnectionString);
+        await blocker.OpenAsync();
+        var transaction = await blocker.BeginTransactionAsync();
+        await ExecuteAsync(blocker, transaction, """SELECT 1 FROM "BillingAccounts" WHERE "UserId" = @p FOR UPDATE""", userA);
+
+        var firstA = Reserve(host, userA, "inf-a1", 600_000);
+        await Wait.UntilAsync(() => SessionsWaitingOnALockAsync(database.PostgresConnectionString!, firstA), "the group writer waiting for A's account row");
+        var group = host.Services.GetRequiredService<PostgresGroupCommit>();
+        Task<ReservationResult>[] queued = [Reserve(host, userA, "inf-a2", 600_000), Reserve(host, userB, "inf-b1", 300_000), Reserve(host, userB, "inf-b2", 300_000)];
+        await Wait.UntilAsync(() => Task.FromResult(group.Pending == queued.Length), "the three holds queued for the next group transaction");
+        await ExecuteAsync(blocker, transaction, """UPDATE "CreditPools" SET "RemainingMicros" = "RemainingMicros" - 500000 WHERE "Id" = @p""", poolA.Id);
+        await transaction.CommitAsync();
+
+        foreach (var refused in new[] { await firstA, await queued[0] })
+        {
+            Assert.False(refused.IsReserved);
+            Assert.Equal(500_000, refused.AvailableMicros);
+        }
+
+        Assert.True((await queued[1]).IsReserved);
+        Assert.True((await queued[2]).IsReserved);
+        Assert.Equal(500_000, (await Remaining(host, poolA.Id))[0]);
+        Assert.Equal(400_000, (await Remaining(host, poolB.Id))[0]);
+        var inferences = await host.InScopeAsync(sp => sp.GetRequiredService<AkashDbContext>().CreditReservations
+            .Where(r => r.UserId == userA || r.UserId == userB).Select(r => r.InferenceId).ToListAsync());
+        Assert.Equal(["inf-b1", "inf-b2"], inferences.Order());
+
+        // The outside spend wrote no ledger entry: undo it before checking the books.
+        await ExecuteAsync(blocker, null, """UPDATE "CreditPools" SET "RemainingMicros" = 1000000 WHERE "Id" = @p""", poolA.Id);
+        await AssertBooksBalance(host);
+    }
+
+    [Theory]
+    [PostgresData]
     public async Task A_full_disk_while_a_billing_account_is_created_reaches_the_caller_as_a_full_disk(string provider)
     {
         // A user's first hold creates the billing account, and a failed insert there is taken for a concurrent creation

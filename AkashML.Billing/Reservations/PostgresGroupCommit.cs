@@ -1,0 +1,287 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AkashML.Billing.Reservations;
+
+/// <summary>
+/// Group commit for the credit writes of <see cref="DirectReservations"/> on PostgreSQL: one writer takes the
+/// operations queued meanwhile and sends their guarded writes in one batch, one transaction and one round trip,
+/// locking each user's account row once, and only then answers each caller.
+/// </summary>
+/// <remarks>
+/// Every request holds and settles against its user's account row. With a transaction per operation, one user's
+/// concurrent requests queued on that row lock, each waiting for the previous transaction's commit and a server process
+/// to wake (measured: about 0.9 ms per lock at 64 clients, so one user topped out near 650 requests per second), and
+/// every operation paid its own BEGIN and COMMIT. Here the operations of a batch run one after another in one server
+/// process, which takes the lock once per user and commits once. Accounts are locked in user order, as every group
+/// transaction does, so two gateways' writers never wait on each other in a cycle.
+/// <para>
+/// A guard that finds an operation's read out of date fails its statement (division by zero), which aborts the
+/// transaction: that operation alone is answered with <see cref="CreditWriteConflictException"/> (its caller reads
+/// again) and the others are sent again without it. Each caller learns its outcome only after the commit that made it
+/// durable, so a charge is still committed before its response completes; an operation whose caller gave up before
+/// its batch was sent is never written.
+/// </para>
+/// </remarks>
+public sealed class PostgresGroupCommit(IServiceScopeFactory scopes) : IAsyncDisposable, IDisposable
+{
+    /// <summary>The most operations one transaction carries, so a burst does not hold its accounts' rows for long.</summary>
+    public const int MaxBatch = 64;
+
+    private const string DivisionByZero = "22012";
+    private const string Deadlock = "40P01";
+
+    /// <summary>How many times a batch that the server chose as a deadlock victim is sent again before its callers fail.</summary>
+    private const int DeadlockAttempts = 3;
+
+    // Not single-reader: that form cannot count what it holds (Pending).
+    private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>();
+    private readonly Lock _starting = new();
+    private Task? _writer;
+
+    /// <summary>Operations waiting for the next group transaction (not counting the one being sent).</summary>
+    public int Pending => _queue.Reader.Count;
+
+    /// <summary>
+    /// Writes <paramref name="writes"/> behind <paramref name="lockAccount"/> for <paramref name="userId"/> in the next
+    /// group transaction; returns once it committed, or throws <see cref="CreditWriteConflictException"/> when one of
+    /// the writes changed no row (nothing of the operation was kept).
+    /// </summary>
+    internal Task WriteAsync(Statement lockAccount, string userId, IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_writer is null)
+        {
+            lock (_starting)
+            {
+                // Started on first use: a SQLite host never needs it.
+                _writer ??= Task.Run(WriteLoopAsync, CancellationToken.None);
+            }
+        }
+
+        var operation = new Operation(lockAccount, userId, writes, cancellationToken);
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            throw new ObjectDisposedException(nameof(PostgresGroupCommit));
+        }
+
+        return operation.Done.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_writer is { } writer)
+        {
+            await writer;
+        }
+    }
+
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    private async Task WriteLoopAsync()
+    {
+        // Not cancellable: the loop ends once disposal has closed the queue and everything queued is done.
+        var batch = new List<Operation>(MaxBatch);
+        Writer? writer = null;
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+            {
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation))
+                {
+                    if (operation.CancellationToken.IsCancellationRequested)
+                    {
+                        operation.Done.TrySetCanceled(operation.CancellationToken);
+                    }
+                    else
+                    {
+                        batch.Add(operation);
+                    }
+                }
+
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    writer ??= await Writer.OpenAsync(scopes);
+                    await CommitAsync(writer.Connection, batch);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Nothing of the transaction was kept: every caller in it learns so, and why. The connection may be
+                    // what failed, so the next batch starts on a fresh one.
+                    foreach (var operation in batch)
+                    {
+                        operation.Done.TrySetException(ex);
+                    }
+
+                    if (writer is not null)
+                    {
+                        await writer.DisposeAsync();
+                        writer = null;
+                    }
+                }
+
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            if (writer is not null)
+            {
+                await writer.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Commits the batch's operations, sending it again without any whose guard failed (answered with a conflict) and
+    /// after a deadlock; throws when the transaction failed for any other reason.
+    /// </summary>
+    private static async Task CommitAsync(DbConnection connection, List<Operation> batch)
+    {
+        // In user order (stable, so one user's operations keep theirs): the order every group transaction locks in.
+        var pending = batch.OrderBy(o => o.UserId, StringComparer.Ordinal).ToList();
+        var deadlocks = 0;
+        while (pending.Count > 0)
+        {
+            var owners = new List<Operation>(pending.Count * 6);
+            try
+            {
+                if (await SendAsync(connection, pending, owners) is ({ } failed, { } cause))
+                {
+                    owners[failed].Done.TrySetException(new CreditWriteConflictException(cause));
+                    pending.Remove(owners[failed]);
+                    continue;
+                }
+            }
+            catch (DbException ex) when (ex.SqlState == Deadlock && ++deadlocks < DeadlockAttempts)
+            {
+                continue;
+            }
+
+            foreach (var operation in pending)
+            {
+                operation.Done.TrySetResult();
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>
+    /// One round trip: BEGIN, each user's account lock then its operations' writes, COMMIT. Answers the position of the
+    /// write whose guard failed, with the server's error, when one did (the transaction then kept nothing).
+    /// </summary>
+    private static async Task<(int? Failed, DbException? Cause)> SendAsync(DbConnection connection, List<Operation> pending, List<Operation> owners)
+    {
+        // Npgsql sends BEGIN with the batch; disposing the transaction after a failure rolls it back.
+        await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+
+        // Parameters come from the column's EF type mapping, which makes them through a command.
+        await using var factory = connection.CreateCommand();
+        string? locked = null;
+        foreach (var operation in pending)
+        {
+            if (operation.UserId != locked)
+            {
+                Add(batch, factory, operation.LockAccount, [operation.UserId]);
+                owners.Add(operation);
+                locked = operation.UserId;
+            }
+
+            foreach (var (statement, values) in operation.Writes)
+            {
+                Add(batch, factory, statement, values);
+                owners.Add(operation);
+            }
+        }
+
+        var commit = batch.CreateBatchCommand();
+        commit.CommandText = "COMMIT";
+        batch.BatchCommands.Add(commit);
+        try
+        {
+            await batch.ExecuteNonQueryAsync(CancellationToken.None);
+            return (null, null);
+        }
+        catch (DbException ex) when (ex.SqlState == DivisionByZero && FirstNotRun(batch) is var index && index >= 0 && index < owners.Count)
+        {
+            return (index, ex);
+        }
+    }
+
+    /// <summary>
+    /// The position of the command the server stopped at. Npgsql 10 leaves the exception's <c>BatchCommand</c> unset when
+    /// the batch runs as a non-query, but marks each command whose completion it read with its statement type.
+    /// </summary>
+    private static int FirstNotRun(DbBatch batch)
+    {
+        for (var i = 0; i < batch.BatchCommands.Count; i++)
+        {
+            if (batch.BatchCommands[i] is Npgsql.NpgsqlBatchCommand { StatementType: Npgsql.StatementType.Unknown })
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void Add(DbBatch batch, DbCommand factory, Statement statement, object?[] values)
+    {
+        var command = batch.CreateBatchCommand();
+        command.CommandText = statement.Text;
+        statement.Bind(factory, command.Parameters, values);
+        batch.BatchCommands.Add(command);
+    }
+
+    /// <summary>The writer's connection, open from one batch to the next, with the pooled context it belongs to.</summary>
+    private sealed class Writer(AsyncServiceScope scope, AkashDbContext db) : IAsyncDisposable
+    {
+        public DbConnection Connection { get; } = db.Database.GetDbConnection();
+
+        public static async Task<Writer> OpenAsync(IServiceScopeFactory scopes)
+        {
+            var scope = scopes.CreateAsyncScope();
+            try
+            {
+                var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
+                await db.Database.OpenConnectionAsync(CancellationToken.None);
+                return new Writer(scope, db);
+            }
+            catch
+            {
+                await scope.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await db.Database.CloseConnectionAsync();
+            await scope.DisposeAsync();
+        }
+    }
+
+    private sealed class Operation(Statement lockAccount, string userId, IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken)
+    {
+        public Statement LockAccount { get; } = lockAccount;
+
+        public string UserId { get; } = userId;
+
+        public IReadOnlyList<(Statement Statement, object?[] Values)> Writes { get; } = writes;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        // Callers continue on their own threads, not on the writer's.
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
