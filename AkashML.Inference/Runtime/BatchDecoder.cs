@@ -37,6 +37,13 @@ internal sealed unsafe class BatchDecoder : IDisposable
     private byte[] _positions = [];
     private byte[] _mask = [];
     private readonly PaddedPast? _padded;
+    // Tensors over our own memory that ORT reads and writes in place, kept from run to run: creating and releasing one
+    // per KV tensor and the logits on every step showed in the profile. KV views of the first B slots (steps) are kept
+    // per B, those of one slot (prefill) per slot; all go when the buffers move (growth, trim).
+    private readonly IntPtr[]?[] _stepViews;
+    private readonly IntPtr[]?[] _slotViews;
+    private readonly IntPtr[] _logitsViews;
+    private IntPtr _logitsBuffer;
     private int _capacity;
     private bool _disposed;
 
@@ -66,6 +73,9 @@ internal sealed unsafe class BatchDecoder : IDisposable
         _inputs = new IntPtr[model.InputNames.Length];
         _outputs = new IntPtr[model.OutputNames.Length];
         _padded = model.Config.Search.PastPresentShareBuffer ? null : new PaddedPast(_signature);
+        _stepViews = new IntPtr[]?[slots];
+        _slotViews = new IntPtr[]?[slots];
+        _logitsViews = new IntPtr[slots];
     }
 
     /// <summary>Positions each slot can hold now; it grows on demand up to the model's context_length.</summary>
@@ -155,6 +165,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
             throw;
         }
 
+        ReleaseViews();
         for (var i = 0; i < _buffers.Length; i++)
         {
             NativeMemory.AlignedFree((void*)_buffers[i]);
@@ -244,7 +255,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
         _lengths[slot] = total;
         if (logits.IsEmpty)
         {
-            OrtTensor.Release(_outputs[0]);
+            ReleaseLogits(_outputs[0]);
             _outputs[0] = IntPtr.Zero;
             return;
         }
@@ -402,6 +413,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
             return;
         }
 
+        ReleaseViews();
         for (var i = 0; i < _buffers.Length; i++)
         {
             NativeMemory.AlignedFree((void*)_buffers[i]);
@@ -419,6 +431,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
         }
 
         _disposed = true;
+        ReleaseViews();
         for (var i = 0; i < _buffers.Length; i++)
         {
             NativeMemory.AlignedFree((void*)_buffers[i]);
@@ -432,9 +445,6 @@ internal sealed unsafe class BatchDecoder : IDisposable
     private void Run(int firstSlot, int rows, int chunk, int width, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var signature = _signature;
-        var heads = signature.KvHeads;
-        var slotBytes = (long)heads * _capacity * signature.HeadSize * _elementSize;
         var owned = 0;
         var outputs = _outputs.AsSpan();
         outputs.Clear();
@@ -445,26 +455,25 @@ internal sealed unsafe class BatchDecoder : IDisposable
             try
             {
                 owned = WrapTokenInputs(ids, positions, mask, rows, chunk, width);
-
-                Span<long> kvShape = [rows, heads, _capacity, signature.HeadSize];
-                for (var i = 0; i < _buffers.Length; i++)
+                var views = KvViews(firstSlot, rows);
+                for (var i = 0; i < views.Length; i++)
                 {
-                    var view = OrtTensor.Wrap((byte*)_buffers[i] + (firstSlot * slotBytes), rows * slotBytes, signature.KvType, kvShape);
-                    _inputs[owned++] = view;
-                    outputs[1 + i] = view;
+                    // Input and output at once: GroupQueryAttention writes the new key/value into the shared buffer.
+                    _inputs[owned + i] = views[i];
+                    outputs[1 + i] = views[i];
                 }
 
+                outputs[0] = LogitsView(firstSlot, rows, chunk);
                 _model.Run(_runOptions, _inputs, outputs, cancellationToken);
             }
             catch
             {
-                OrtTensor.Release(outputs[0]);
+                ReleaseLogits(outputs[0]);
                 outputs[0] = IntPtr.Zero;
                 throw;
             }
             finally
             {
-                // The KV views are inputs and outputs at once; releasing them as inputs frees them once.
                 for (var i = 0; i < owned; i++)
                 {
                     OrtTensor.Release(_inputs[i]);
@@ -474,6 +483,108 @@ internal sealed unsafe class BatchDecoder : IDisposable
         }
     }
 
+    /// <summary>The kept KV views of slots <paramref name="firstSlot"/> .. + <paramref name="rows"/>: a step's first slots, or one slot.</summary>
+    private IntPtr[] KvViews(int firstSlot, int rows)
+    {
+        if (firstSlot != 0 && rows != 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, "Runs cover the first slots or a single slot.");
+        }
+
+        ref var cached = ref firstSlot == 0 ? ref _stepViews[rows - 1] : ref _slotViews[firstSlot];
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        var signature = _signature;
+        var slotBytes = (long)signature.KvHeads * _capacity * signature.HeadSize * _elementSize;
+        Span<long> shape = [rows, signature.KvHeads, _capacity, signature.HeadSize];
+        var views = new IntPtr[_buffers.Length];
+        try
+        {
+            for (var i = 0; i < views.Length; i++)
+            {
+                views[i] = OrtTensor.Wrap((byte*)_buffers[i] + (firstSlot * slotBytes), rows * slotBytes, signature.KvType, shape);
+            }
+        }
+        catch
+        {
+            foreach (var view in views)
+            {
+                OrtTensor.Release(view);
+            }
+
+            throw;
+        }
+
+        cached = views;
+        return views;
+    }
+
+    /// <summary>
+    /// A kept [rows, 1, vocab] tensor over our own buffer for a decode step's logits, so ORT does not allocate them every
+    /// step; zero (ORT allocates) for runs of several tokens, whose logits are too large to keep a buffer for.
+    /// </summary>
+    private IntPtr LogitsView(int firstSlot, int rows, int chunk)
+    {
+        if (firstSlot != 0 || chunk != 1)
+        {
+            return IntPtr.Zero;
+        }
+
+        if (_logitsViews[rows - 1] is var view && view != IntPtr.Zero)
+        {
+            return view;
+        }
+
+        var type = _signature.LogitsType;
+        var rowBytes = (long)_vocabSize * OrtTensor.ElementSize(type);
+        if (_logitsBuffer == IntPtr.Zero)
+        {
+            _logitsBuffer = (IntPtr)NativeMemory.AlignedAlloc((nuint)(_slots * rowBytes), 64);
+        }
+
+        Span<long> shape = [rows, 1, _vocabSize];
+        view = OrtTensor.Wrap((void*)_logitsBuffer, rows * rowBytes, type, shape);
+        _logitsViews[rows - 1] = view;
+        return view;
+    }
+
+    /// <summary>Releases a logits output unless it is one of the kept views.</summary>
+    private void ReleaseLogits(IntPtr value)
+    {
+        if (value != IntPtr.Zero && Array.IndexOf(_logitsViews, value) < 0)
+        {
+            OrtTensor.Release(value);
+        }
+    }
+
+    /// <summary>Drops every kept view (their memory moves or goes); they are made again on demand.</summary>
+    private void ReleaseViews()
+    {
+        foreach (var views in (IntPtr[]?[][])[_stepViews, _slotViews])
+        {
+            for (var v = 0; v < views.Length; v++)
+            {
+                foreach (var view in views[v] ?? [])
+                {
+                    OrtTensor.Release(view);
+                }
+
+                views[v] = null;
+            }
+        }
+
+        for (var v = 0; v < _logitsViews.Length; v++)
+        {
+            OrtTensor.Release(_logitsViews[v]);
+            _logitsViews[v] = IntPtr.Zero;
+        }
+
+        NativeMemory.AlignedFree((void*)_logitsBuffer);
+        _logitsBuffer = IntPtr.Zero;
+    }
 
     /// <summary>
     /// A padded-row append: the chunk in one run on top of the slot's packed past, or, where the graph refuses several
@@ -511,7 +622,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
 
                 if (j > 0)
                 {
-                    OrtTensor.Release(_outputs[0]);
+                    ReleaseLogits(_outputs[0]);
                     _outputs[0] = IntPtr.Zero;
                 }
 
@@ -556,6 +667,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
                     _inputs[owned++] = padded.Pack(i, _buffers[i], _capacity, firstSlot, rows, _lengths, pastWidth);
                 }
 
+                outputs[0] = LogitsView(firstSlot, rows, chunk);
                 _model.Run(_runOptions, _inputs, outputs, cancellationToken);
                 for (var i = 0; i < _buffers.Length; i++)
                 {
@@ -564,7 +676,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
             }
             catch
             {
-                OrtTensor.Release(outputs[0]);
+                ReleaseLogits(outputs[0]);
                 outputs[0] = IntPtr.Zero;
                 throw;
             }
@@ -642,7 +754,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
         }
         finally
         {
-            OrtTensor.Release(value);
+            ReleaseLogits(value);
         }
     }
 

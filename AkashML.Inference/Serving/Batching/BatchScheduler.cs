@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using AkashML.Inference.Runtime;
 using AkashML.Inference.Runtime.Caching;
 
@@ -177,6 +178,8 @@ internal sealed class BatchScheduler : IDisposable
         {
             try
             {
+                // The previous iteration's updates, before a gate may hold the scheduler.
+                PublishUpdates();
                 _gate?.Enter(stop);
                 DropClosed();
                 while (_waiting.TryDequeue(out var sequence))
@@ -244,6 +247,20 @@ internal sealed class BatchScheduler : IDisposable
         Volatile.Write(ref _pendingCount, _pending.Count);
         Volatile.Write(ref _batchSize, _active.Count);
         Volatile.Write(ref _slotsInUse, Occupied);
+    }
+
+    /// <summary>
+    /// Hands the running requests' queued updates to their readers where a hand-off is due (see <see cref="BatchRequest"/>);
+    /// all of them when a gate is shut, so what the iterations so far produced is readable while it holds the scheduler.
+    /// </summary>
+    private void PublishUpdates()
+    {
+        var all = _gate is { IsOpen: false };
+        var now = Stopwatch.GetTimestamp();
+        foreach (var sequence in _active)
+        {
+            sequence.Owner.Publish(now, all);
+        }
     }
 
     private void DropClosed()

@@ -84,6 +84,41 @@ public sealed class ContinuousBatchingTests(BatchingFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task What_the_iterations_run_so_far_produced_is_readable_while_the_scheduler_is_held()
+    {
+        using var timeout = new CancellationTokenSource(Limit);
+        var request = Request("Streamed while it decodes", 40, temperature: 0);
+        var choices = new SortedDictionary<int, StringBuilder>();
+        var enumerator = fixture.Batched.GenerateAsync(request, timeout.Token).GetAsyncEnumerator(timeout.Token);
+        await using (enumerator)
+        {
+            using (var gate = fixture.Batched.GateBatching())
+            {
+                // Reading queues the request; three iterations then give the prefill's token and three steps' tokens,
+                // which are grouped for a fast reader but must not wait for iterations the gate holds back.
+                var first = enumerator.MoveNextAsync();
+                gate.Advance();
+                gate.Advance();
+                gate.Advance();
+                Assert.True(await first);
+                GenerationTranscript.Append(choices, enumerator.Current);
+                while (enumerator.Current.CompletionTokens < 4)
+                {
+                    Assert.True(await enumerator.MoveNextAsync());
+                    GenerationTranscript.Append(choices, enumerator.Current);
+                }
+            }
+
+            while (await enumerator.MoveNextAsync())
+            {
+                GenerationTranscript.Append(choices, enumerator.Current);
+            }
+        }
+
+        Assert.Equal(await GenerationTranscript.CollectAsync(fixture.Alone, request, timeout.Token), choices.ToDictionary(p => p.Key, p => p.Value.ToString()));
+    }
+
+    [Fact]
     public async Task Cancelling_one_sequence_leaves_the_others_untouched()
     {
         using var timeout = new CancellationTokenSource(Limit);
