@@ -4,8 +4,8 @@ namespace AkashML.Billing.Reservations;
 
 /// <summary>
 /// Runs the statements of one credit operation in the way that is cheap for the provider: prepared commands kept with
-/// the connection inside the group commit's transaction on SQLite (<see cref="PreparedCreditCommands"/>), one round trip
-/// for the reads and one for the writes with their commit on PostgreSQL (<see cref="BatchedCreditCommands"/>).
+/// the connection inside the group commit's transaction on SQLite (<see cref="PreparedCreditCommands"/>); on PostgreSQL
+/// one round trip for the reads and the writes in the next group transaction (<see cref="BatchedCreditCommands"/>).
 /// </summary>
 internal abstract class CreditCommands(DateTimeOffset now)
 {
