@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AkashML.Billing.Reservations;
@@ -24,24 +23,20 @@ namespace AkashML.Billing.Reservations;
 /// its batch was sent is never written.
 /// </para>
 /// </remarks>
-public sealed class PostgresGroupCommit(IServiceScopeFactory scopes) : IAsyncDisposable, IDisposable
+public sealed class PostgresGroupCommit : IAsyncDisposable, IDisposable
 {
-    /// <summary>The most operations one transaction carries, so a burst does not hold its accounts' rows for long.</summary>
-    public const int MaxBatch = 64;
-
     private const string DivisionByZero = "22012";
     private const string Deadlock = "40P01";
 
     /// <summary>How many times a batch that the server chose as a deadlock victim is sent again before its callers fail.</summary>
     private const int DeadlockAttempts = 3;
 
-    // Not single-reader: that form cannot count what it holds (Pending).
-    private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>();
-    private readonly Lock _starting = new();
-    private Task? _writer;
+    private readonly GroupCommitQueue<Operation> _queue;
 
-    /// <summary>Operations waiting for the next group transaction (not counting the one being sent).</summary>
-    public int Pending => _queue.Reader.Count;
+    public PostgresGroupCommit(IServiceScopeFactory scopes) => _queue = new GroupCommitQueue<Operation>(scopes, CommitAsync);
+
+    /// <summary>Operations waiting for the next group transaction (not counting those being sent).</summary>
+    public int Pending => _queue.Pending;
 
     /// <summary>
     /// Writes <paramref name="writes"/> behind <paramref name="lockAccount"/> for <paramref name="userId"/> in the next
@@ -51,100 +46,23 @@ public sealed class PostgresGroupCommit(IServiceScopeFactory scopes) : IAsyncDis
     internal Task WriteAsync(Statement lockAccount, string userId, IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (_writer is null)
-        {
-            lock (_starting)
-            {
-                // Started on first use: a SQLite host never needs it.
-                _writer ??= Task.Run(WriteLoopAsync, CancellationToken.None);
-            }
-        }
-
         var operation = new Operation(lockAccount, userId, writes, cancellationToken);
-        if (!_queue.Writer.TryWrite(operation))
-        {
-            throw new ObjectDisposedException(nameof(PostgresGroupCommit));
-        }
-
+        _queue.Enqueue(operation);
         return operation.Done.Task;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        if (_writer is { } writer)
-        {
-            await writer;
-        }
-    }
+    public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
-    public void Dispose() => _queue.Writer.TryComplete();
-
-    private async Task WriteLoopAsync()
-    {
-        // Not cancellable: the loop ends once disposal has closed the queue and everything queued is done.
-        var batch = new List<Operation>(MaxBatch);
-        Writer? writer = null;
-        try
-        {
-            while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
-            {
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation))
-                {
-                    if (operation.CancellationToken.IsCancellationRequested)
-                    {
-                        operation.Done.TrySetCanceled(operation.CancellationToken);
-                    }
-                    else
-                    {
-                        batch.Add(operation);
-                    }
-                }
-
-                if (batch.Count == 0)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    writer ??= await Writer.OpenAsync(scopes);
-                    await CommitAsync(writer.Connection, batch);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // Nothing of the transaction was kept: every caller in it learns so, and why. The connection may be
-                    // what failed, so the next batch starts on a fresh one.
-                    foreach (var operation in batch)
-                    {
-                        operation.Done.TrySetException(ex);
-                    }
-
-                    if (writer is not null)
-                    {
-                        await writer.DisposeAsync();
-                        writer = null;
-                    }
-                }
-
-                batch.Clear();
-            }
-        }
-        finally
-        {
-            if (writer is not null)
-            {
-                await writer.DisposeAsync();
-            }
-        }
-    }
+    public void Dispose() => _queue.Dispose();
 
     /// <summary>
     /// Commits the batch's operations, sending it again without any whose guard failed (answered with a conflict) and
-    /// after a deadlock; throws when the transaction failed for any other reason.
+    /// after a deadlock; throws (failing every caller left) when the transaction failed for any other reason.
     /// </summary>
-    private static async Task CommitAsync(DbConnection connection, List<Operation> batch)
+    private static async Task<bool> CommitAsync(GroupConnection writer, List<Operation> batch)
     {
+        var connection = writer.Connection;
+
         // In user order (stable, so one user's operations keep theirs): the order every group transaction locks in.
         var pending = batch.OrderBy(o => o.UserId, StringComparer.Ordinal).ToList();
         var deadlocks = 0;
@@ -170,8 +88,10 @@ public sealed class PostgresGroupCommit(IServiceScopeFactory scopes) : IAsyncDis
                 operation.Done.TrySetResult();
             }
 
-            return;
+            break;
         }
+
+        return true;
     }
 
     /// <summary>
@@ -243,35 +163,8 @@ public sealed class PostgresGroupCommit(IServiceScopeFactory scopes) : IAsyncDis
         batch.BatchCommands.Add(command);
     }
 
-    /// <summary>The writer's connection, open from one batch to the next, with the pooled context it belongs to.</summary>
-    private sealed class Writer(AsyncServiceScope scope, AkashDbContext db) : IAsyncDisposable
-    {
-        public DbConnection Connection { get; } = db.Database.GetDbConnection();
-
-        public static async Task<Writer> OpenAsync(IServiceScopeFactory scopes)
-        {
-            var scope = scopes.CreateAsyncScope();
-            try
-            {
-                var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
-                await db.Database.OpenConnectionAsync(CancellationToken.None);
-                return new Writer(scope, db);
-            }
-            catch
-            {
-                await scope.DisposeAsync();
-                throw;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await db.Database.CloseConnectionAsync();
-            await scope.DisposeAsync();
-        }
-    }
-
     private sealed class Operation(Statement lockAccount, string userId, IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken)
+        : GroupOperation(cancellationToken)
     {
         public Statement LockAccount { get; } = lockAccount;
 
@@ -279,9 +172,11 @@ public sealed class PostgresGroupCommit(IServiceScopeFactory scopes) : IAsyncDis
 
         public IReadOnlyList<(Statement Statement, object?[] Values)> Writes { get; } = writes;
 
-        public CancellationToken CancellationToken { get; } = cancellationToken;
-
         // Callers continue on their own threads, not on the writer's.
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Cancel() => Done.TrySetCanceled(CancellationToken);
+
+        public override void Fail(Exception exception) => Done.TrySetException(exception);
     }
 }

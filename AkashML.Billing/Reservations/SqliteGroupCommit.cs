@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AkashML.Billing.Reservations;
@@ -18,19 +17,23 @@ namespace AkashML.Billing.Reservations;
 /// touching the others. The writer keeps one connection open and runs every statement from a command prepared once on
 /// it (<see cref="PreparedCommands"/>): parsing and preparing SQL text per operation cost more than running it.
 /// </remarks>
-public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGate gate, TimeProvider clock) : IAsyncDisposable, IDisposable
+public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
 {
-    /// <summary>The most operations one transaction carries, so a burst does not hold the gate for long.</summary>
-    public const int MaxBatch = 64;
-
     // Savepoints through prepared commands too: SqliteTransaction.Save and friends prepare their text on every call.
     private static readonly Statement Save = new("SAVEPOINT credit_operation");
     private static readonly Statement RollBack = new("ROLLBACK TO credit_operation");
     private static readonly Statement Release = new("RELEASE credit_operation");
 
-    private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _starting = new();
-    private Task? _writer;
+    private readonly SqliteWriteGate _gate;
+    private readonly TimeProvider _clock;
+    private readonly GroupCommitQueue<Operation> _queue;
+
+    public SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGate gate, TimeProvider clock)
+    {
+        _gate = gate;
+        _clock = clock;
+        _queue = new GroupCommitQueue<Operation>(scopes, CommitAsync);
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> in the next group transaction; its changes are kept when it answers <c>Keep</c>,
@@ -40,95 +43,31 @@ public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGa
     {
         ArgumentNullException.ThrowIfNull(work);
         cancellationToken.ThrowIfCancellationRequested();
-        if (_writer is null)
-        {
-            lock (_starting)
-            {
-                // Started on first use: a PostgreSQL host never needs it.
-                _writer ??= Task.Run(WriteAsync, CancellationToken.None);
-            }
-        }
-
         var operation = new Operation<T>(work, cancellationToken);
-        if (!_queue.Writer.TryWrite(operation))
-        {
-            throw new ObjectDisposedException(nameof(SqliteGroupCommit));
-        }
-
+        _queue.Enqueue(operation);
         return operation.Task;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        if (_writer is { } writer)
-        {
-            await writer;
-        }
-    }
+    public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
-    public void Dispose() => _queue.Writer.TryComplete();
-
-    private async Task WriteAsync()
-    {
-        // Not cancellable: the loop ends once disposal has closed the queue and everything queued is done.
-        var batch = new List<Operation>(MaxBatch);
-        Writer? writer = null;
-        try
-        {
-            while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
-            {
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation))
-                {
-                    if (operation.CancellationToken.IsCancellationRequested)
-                    {
-                        operation.Cancel();
-                    }
-                    else
-                    {
-                        batch.Add(operation);
-                    }
-                }
-
-                if (batch.Count > 0)
-                {
-                    writer ??= await Writer.OpenAsync(scopes);
-                    if (!await CommitAsync(writer, batch))
-                    {
-                        // The connection may be what failed: the next batch starts on a fresh one.
-                        await writer.DisposeAsync();
-                        writer = null;
-                    }
-
-                    batch.Clear();
-                }
-            }
-        }
-        finally
-        {
-            if (writer is not null)
-            {
-                await writer.DisposeAsync();
-            }
-        }
-    }
+    public void Dispose() => _queue.Dispose();
 
     /// <summary>Runs the batch in one transaction and answers its callers; false when the transaction failed.</summary>
-    private async Task<bool> CommitAsync(Writer writer, List<Operation> batch)
+    private async Task<bool> CommitAsync(GroupConnection writer, List<Operation> batch)
     {
         try
         {
-            using var held = await gate.EnterAsync(CancellationToken.None);
+            using var held = await _gate.EnterAsync(CancellationToken.None);
             await using var transaction = await writer.Connection.BeginTransactionAsync(CancellationToken.None);
             foreach (var operation in batch)
             {
-                await writer.Commands.Get(Save, transaction, []).ExecuteNonQueryAsync(CancellationToken.None);
-                if (!await operation.RunAsync(new PreparedCreditCommands(writer.Commands, transaction, clock.GetUtcNow())))
+                await writer.Prepared.Get(Save, transaction, []).ExecuteNonQueryAsync(CancellationToken.None);
+                if (!await operation.RunAsync(new PreparedCreditCommands(writer.Prepared, transaction, _clock.GetUtcNow())))
                 {
-                    await writer.Commands.Get(RollBack, transaction, []).ExecuteNonQueryAsync(CancellationToken.None);
+                    await writer.Prepared.Get(RollBack, transaction, []).ExecuteNonQueryAsync(CancellationToken.None);
                 }
 
-                await writer.Commands.Get(Release, transaction, []).ExecuteNonQueryAsync(CancellationToken.None);
+                await writer.Prepared.Get(Release, transaction, []).ExecuteNonQueryAsync(CancellationToken.None);
             }
 
             await transaction.CommitAsync(CancellationToken.None);
@@ -155,44 +94,8 @@ public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGa
         return true;
     }
 
-    /// <summary>
-    /// The writer's connection, open from one batch to the next so that its prepared commands last (closing it would
-    /// finalize them), with the pooled context it belongs to (opened through it, so the SQLite tuning applies).
-    /// </summary>
-    private sealed class Writer(AsyncServiceScope scope, AkashDbContext db) : IAsyncDisposable
+    private abstract class Operation(CancellationToken cancellationToken) : GroupOperation(cancellationToken)
     {
-        public DbConnection Connection { get; } = db.Database.GetDbConnection();
-
-        public PreparedCommands Commands { get; } = new(db.Database.GetDbConnection());
-
-        public static async Task<Writer> OpenAsync(IServiceScopeFactory scopes)
-        {
-            var scope = scopes.CreateAsyncScope();
-            try
-            {
-                var db = scope.ServiceProvider.GetRequiredService<AkashDbContext>();
-                await db.Database.OpenConnectionAsync(CancellationToken.None);
-                return new Writer(scope, db);
-            }
-            catch
-            {
-                await scope.DisposeAsync();
-                throw;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Commands.Dispose();
-            await db.Database.CloseConnectionAsync();
-            await scope.DisposeAsync();
-        }
-    }
-
-    private abstract class Operation(CancellationToken cancellationToken)
-    {
-        public CancellationToken CancellationToken { get; } = cancellationToken;
-
         /// <summary>What the work threw, if it did.</summary>
         public abstract Exception? Failure { get; }
 
@@ -201,10 +104,6 @@ public sealed class SqliteGroupCommit(IServiceScopeFactory scopes, SqliteWriteGa
 
         /// <summary>The transaction committed: hand over the work's result (or its own failure).</summary>
         public abstract void Complete();
-
-        public abstract void Fail(Exception exception);
-
-        public abstract void Cancel();
     }
 
     private sealed class Operation<T>(Func<CreditCommands, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)

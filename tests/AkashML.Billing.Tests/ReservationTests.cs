@@ -291,10 +291,8 @@ public sealed class ReservationTests(TestDatabases databases) : IClassFixture<Te
         await using var host = await BillingTestHost.StartAsync(database);
         var userId = await host.CreateUserAsync();
         var pool = await Grant(host, userId, 1_000_000);
-        await using var blocker = new NpgsqlConnection(database.PostgresConnectionString);
-        await blocker.OpenAsync();
-        var transaction = await blocker.BeginTransactionAsync();
-        await ExecuteAsync(blocker, transaction, """SELECT 1 FROM "BillingAccounts" WHERE "UserId" = @p FOR UPDATE""", userId);
+        var (blocker, transaction) = await HoldAccountRowAsync(database, userId);
+        await using var _ = blocker;
 
         var reserving = Reserve(host, userId, "inf-overtaken", 600_000);
         await Wait.UntilAsync(() => SessionsWaitingOnALockAsync(database.PostgresConnectionString!, reserving), "the hold's writes waiting for the account row");
@@ -328,10 +326,8 @@ public sealed class ReservationTests(TestDatabases databases) : IClassFixture<Te
         var userB = await host.CreateUserAsync();
         var poolA = await Grant(host, userA, 1_000_000);
         var poolB = await Grant(host, userB, 1_000_000);
-        await using var blocker = new NpgsqlConnection(database.PostgresConnectionString);
-        await blocker.OpenAsync();
-        var transaction = await blocker.BeginTransactionAsync();
-        await ExecuteAsync(blocker, transaction, """SELECT 1 FROM "BillingAccounts" WHERE "UserId" = @p FOR UPDATE""", userA);
+        var (blocker, transaction) = await HoldAccountRowAsync(database, userA);
+        await using var _ = blocker;
 
         var firstA = Reserve(host, userA, "inf-a1", 600_000);
         await Wait.UntilAsync(() => SessionsWaitingOnALockAsync(database.PostgresConnectionString!, firstA), "the group writer waiting for A's account row");
@@ -400,6 +396,16 @@ public sealed class ReservationTests(TestDatabases databases) : IClassFixture<Te
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("p", value);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Takes <paramref name="userId"/>'s account row from outside the host, as its writes do, until the transaction ends.</summary>
+    private static async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> HoldAccountRowAsync(TestDatabase database, string userId)
+    {
+        var connection = new NpgsqlConnection(database.PostgresConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await ExecuteAsync(connection, transaction, """SELECT 1 FROM "BillingAccounts" WHERE "UserId" = @p FOR UPDATE""", userId);
+        return (connection, transaction);
     }
 
     private static async Task<bool> SessionsWaitingOnALockAsync(string connectionString, Task reserving)
