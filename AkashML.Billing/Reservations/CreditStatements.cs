@@ -84,8 +84,11 @@ internal sealed class CreditStatements
             $"UPDATE {s.Name} SET {spent} = {spent} + @p0 WHERE {s["KeyId"].Name} = @p1 AND {s["Day"].Name} = @p2 AND {spent} + @p0 >= 0",
             s["SpentMicros"], s["KeyId"], s["Day"]));
 
+        // The status is compared through an expression so that the row is found by its key: PostgreSQL's planner
+        // otherwise takes the (Status, CreatedAt) index for "still open", which holds a dead entry for every reservation
+        // closed since the last vacuum (measured: 0.39 ms per close instead of 0.03 at one request at a time).
         var closeReservation = $"UPDATE {r.Name} SET {r["Status"].Name} = @p0, {r["ChargedMicros"].Name} = @p1, {r["UncoveredMicros"].Name} = @p2, {r["ClosedAt"].Name} = @p3 "
-            + $"WHERE {r["Id"].Name} = @p4 AND {r["Status"].Name} = @p5";
+            + $"WHERE {r["Id"].Name} = @p4 AND ({r["Status"].Name} || '') = @p5";
         SqlColumn[] closeParameters = [r["Status"], r["ChargedMicros"], r["UncoveredMicros"], r["ClosedAt"], r["Id"], r["Status"]];
         CloseReservation = Write(new Statement(closeReservation, closeParameters));
         CloseUnbudgetedReservation = Write(new Statement($"{closeReservation} AND {r["BudgetDay"].Name} IS NULL", closeParameters));
