@@ -8,6 +8,11 @@ namespace AkashML.Billing.Reservations;
 /// callers queue operations, and one writer takes those queued meanwhile, at most <see cref="MaxBatch"/>, and commits
 /// them together on a connection it keeps open from one batch to the next.
 /// </summary>
+/// <remarks>
+/// A caller that finds nothing queued and nothing being committed commits its operation itself, on the same connection:
+/// handing a lone operation to the writer and its answer back cost two thread hand-offs (measured at one request at a
+/// time on SQLite: 15–17 context switches per request instead of 7–8).
+/// </remarks>
 internal sealed class GroupCommitQueue<TOperation>(IServiceScopeFactory scopes, Func<GroupConnection, List<TOperation>, Task<bool>> commit)
     : IAsyncDisposable, IDisposable
     where TOperation : GroupOperation
@@ -18,12 +23,41 @@ internal sealed class GroupCommitQueue<TOperation>(IServiceScopeFactory scopes, 
     // Not single-reader: that form cannot count what it holds (Pending).
     private readonly Channel<TOperation> _queue = Channel.CreateUnbounded<TOperation>();
     private readonly Lock _starting = new();
+
+    // Held while a batch is committed, by the writer or by a caller committing its own operation; guards _connection.
+    private readonly SemaphoreSlim _committing = new(1, 1);
+    private GroupConnection? _connection;
     private Task? _writer;
 
     /// <summary>Operations waiting for the next transaction (not counting those being committed).</summary>
     public int Pending => _queue.Reader.Count;
 
-    public void Enqueue(TOperation operation)
+    /// <summary>
+    /// Commits <paramref name="operation"/> now when nothing else is queued or being committed, otherwise queues it for the
+    /// writer; the operation itself tells its caller how it ended.
+    /// </summary>
+    public async ValueTask SubmitAsync(TOperation operation)
+    {
+        if (_queue.Reader.Count == 0 && _committing.Wait(0))
+        {
+            try
+            {
+                if (_queue.Reader.Count == 0)
+                {
+                    await CommitAsync([operation]);
+                    return;
+                }
+            }
+            finally
+            {
+                _committing.Release();
+            }
+        }
+
+        Enqueue(operation);
+    }
+
+    private void Enqueue(TOperation operation)
     {
         if (_writer is null)
         {
@@ -47,6 +81,14 @@ internal sealed class GroupCommitQueue<TOperation>(IServiceScopeFactory scopes, 
         {
             await writer;
         }
+
+        // Held from here on: a caller arriving now finds the queue closed.
+        await _committing.WaitAsync(CancellationToken.None);
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
     }
 
     public void Dispose() => _queue.Writer.TryComplete();
@@ -55,59 +97,65 @@ internal sealed class GroupCommitQueue<TOperation>(IServiceScopeFactory scopes, 
     {
         // Not cancellable: the loop ends once disposal has closed the queue and everything queued is done.
         var batch = new List<TOperation>(MaxBatch);
-        GroupConnection? connection = null;
-        try
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+            await _committing.WaitAsync(CancellationToken.None);
+            try
             {
                 while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var operation))
                 {
-                    if (operation.CancellationToken.IsCancellationRequested)
-                    {
-                        operation.Cancel();
-                    }
-                    else
-                    {
-                        batch.Add(operation);
-                    }
+                    batch.Add(operation);
                 }
 
-                if (batch.Count == 0)
-                {
-                    continue;
-                }
+                await CommitAsync(batch);
+            }
+            finally
+            {
+                _committing.Release();
+            }
 
-                var kept = false;
-                try
-                {
-                    connection ??= await GroupConnection.OpenAsync(scopes);
-                    kept = await commit(connection, batch);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // Nothing of the transaction was kept: every caller in it learns so, and why.
-                    foreach (var failed in batch)
-                    {
-                        failed.Fail(ex);
-                    }
-                }
+            batch.Clear();
+        }
+    }
 
-                if (!kept && connection is not null)
-                {
-                    // The connection may be what failed: the next batch starts on a fresh one.
-                    await connection.DisposeAsync();
-                    connection = null;
-                }
+    /// <summary>Commits the operations whose callers still wait; the caller holds <see cref="_committing"/>.</summary>
+    private async Task CommitAsync(List<TOperation> batch)
+    {
+        batch.RemoveAll(operation =>
+        {
+            if (!operation.CancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
 
-                batch.Clear();
+            operation.Cancel();
+            return true;
+        });
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var kept = false;
+        try
+        {
+            _connection ??= await GroupConnection.OpenAsync(scopes);
+            kept = await commit(_connection, batch);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nothing of the transaction was kept: every caller in it learns so, and why.
+            foreach (var failed in batch)
+            {
+                failed.Fail(ex);
             }
         }
-        finally
+
+        if (!kept && _connection is not null)
         {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
+            // The connection may be what failed: the next batch starts on a fresh one.
+            await _connection.DisposeAsync();
+            _connection = null;
         }
     }
 }

@@ -43,12 +43,12 @@ public sealed class PostgresGroupCommit : IAsyncDisposable, IDisposable
     /// group transaction; returns once it committed, or throws <see cref="CreditWriteConflictException"/> when one of
     /// the writes changed no row (nothing of the operation was kept).
     /// </summary>
-    internal Task WriteAsync(Statement lockAccount, string userId, IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken)
+    internal async Task WriteAsync(Statement lockAccount, string userId, IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var operation = new Operation(lockAccount, userId, writes, cancellationToken);
-        _queue.Enqueue(operation);
-        return operation.Done.Task;
+        await _queue.SubmitAsync(operation);
+        await operation.Done.Task;
     }
 
     public ValueTask DisposeAsync() => _queue.DisposeAsync();

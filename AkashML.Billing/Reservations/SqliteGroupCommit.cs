@@ -39,13 +39,13 @@ public sealed class SqliteGroupCommit : IAsyncDisposable, IDisposable
     /// Runs <paramref name="work"/> in the next group transaction; its changes are kept when it answers <c>Keep</c>,
     /// rolled back otherwise (or when it throws, which the caller then sees). Returns once the transaction committed.
     /// </summary>
-    internal Task<T> RunAsync<T>(Func<CreditCommands, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)
+    internal async Task<T> RunAsync<T>(Func<CreditCommands, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         cancellationToken.ThrowIfCancellationRequested();
         var operation = new Operation<T>(work, cancellationToken);
-        _queue.Enqueue(operation);
-        return operation.Task;
+        await _queue.SubmitAsync(operation);
+        return await operation.Task;
     }
 
     public ValueTask DisposeAsync() => _queue.DisposeAsync();
