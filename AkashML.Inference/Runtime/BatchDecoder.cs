@@ -44,6 +44,9 @@ internal sealed unsafe class BatchDecoder : IDisposable
     private readonly IntPtr[]?[] _slotViews;
     private readonly IntPtr[] _logitsViews;
     private IntPtr _logitsBuffer;
+    // Rows the last step left for StepLogits, and their fp32 copy where several EOS ids are merged.
+    private int _stepRows;
+    private float* _mergedLogits;
     private int _capacity;
     private bool _disposed;
 
@@ -270,6 +273,34 @@ internal sealed unsafe class BatchDecoder : IDisposable
     /// </summary>
     internal void Step(ReadOnlySpan<int> tokens, Span<float> logits, CancellationToken cancellationToken)
     {
+        Step(tokens, cancellationToken);
+        for (var b = 0; b < tokens.Length; b++)
+        {
+            StepLogits(b).CopyTo(logits.Slice(b * _vocabSize, _vocabSize));
+        }
+    }
+
+    /// <summary>
+    /// Row <paramref name="row"/>'s next-token logits of the last <see cref="Step(ReadOnlySpan{int}, CancellationToken)"/>,
+    /// in the model's own type (fp32 when several EOS ids had to be merged); valid until the decoder runs or grows again.
+    /// </summary>
+    internal LogitsRow StepLogits(int row)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)_stepRows, nameof(row));
+        var offset = (long)row * _vocabSize;
+        return _mergedLogits != null
+            ? new LogitsRow(_mergedLogits + offset, _vocabSize)
+            : new LogitsRow((byte*)_logitsBuffer + (offset * OrtTensor.ElementSize(_signature.LogitsType)), _signature.LogitsType, _vocabSize);
+    }
+
+    /// <summary>
+    /// One decode step as above; the rows' logits stay in the step's own buffer for <see cref="StepLogits"/>, so a
+    /// greedy choice need not convert them.
+    /// </summary>
+    internal void Step(ReadOnlySpan<int> tokens, CancellationToken cancellationToken)
+    {
+        _stepRows = 0;
         ObjectDisposedException.ThrowIf(_disposed, this);
         var rows = tokens.Length;
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, _slots);
@@ -317,7 +348,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
             _lengths[b]++;
         }
 
-        ReadLogits(rows, 1, 0, logits);
+        KeepStepLogits(rows);
     }
 
     /// <summary>Moves slot <paramref name="from"/>'s cache into the empty slot <paramref name="to"/>, so the batch stays a prefix.</summary>
@@ -438,6 +469,8 @@ internal sealed unsafe class BatchDecoder : IDisposable
             _buffers[i] = IntPtr.Zero;
         }
 
+        NativeMemory.AlignedFree(_mergedLogits);
+        _mergedLogits = null;
         _padded?.Dispose();
         _runOptions.Dispose();
     }
@@ -563,6 +596,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
     /// <summary>Drops every kept view (their memory moves or goes); they are made again on demand.</summary>
     private void ReleaseViews()
     {
+        _stepRows = 0;
         foreach (var views in (IntPtr[]?[][])[_stepViews, _slotViews])
         {
             for (var v = 0; v < views.Length; v++)
@@ -751,6 +785,45 @@ internal sealed unsafe class BatchDecoder : IDisposable
                 LogitsReader.ConvertToFloat(data + ((((long)r * chunk) + index) * _vocabSize * elementSize), type, row);
                 LogitsReader.MergeEos(row, _eosTokenIds);
             }
+        }
+        finally
+        {
+            ReleaseLogits(value);
+        }
+    }
+
+    /// <summary>Checks a step's logits (always the kept view over <see cref="_logitsBuffer"/>) and merges several EOS ids into an fp32 copy.</summary>
+    private void KeepStepLogits(int rows)
+    {
+        var value = _outputs[0];
+        _outputs[0] = IntPtr.Zero;
+        try
+        {
+            Span<long> shape = stackalloc long[4];
+            var rank = OrtTensor.Shape(value, shape, out var type);
+            if (rank != 3 || shape[0] != rows || shape[1] != 1 || shape[2] != _vocabSize || OrtTensor.Data(value) != (void*)_logitsBuffer)
+            {
+                throw new InvalidOperationException(
+                    $"The logits output has shape [{string.Join(", ", shape[..rank].ToArray())}]; expected [{rows}, 1, {_vocabSize}] in the step's own buffer.");
+            }
+
+            if (_eosTokenIds.Length > 1)
+            {
+                if (_mergedLogits == null)
+                {
+                    _mergedLogits = (float*)NativeMemory.AlignedAlloc((nuint)((long)_slots * _vocabSize * sizeof(float)), 64);
+                }
+
+                var elementSize = OrtTensor.ElementSize(type);
+                for (var r = 0; r < rows; r++)
+                {
+                    var row = new Span<float>(_mergedLogits + ((long)r * _vocabSize), _vocabSize);
+                    LogitsReader.ConvertToFloat((byte*)_logitsBuffer + ((long)r * _vocabSize * elementSize), type, row);
+                    LogitsReader.MergeEos(row, _eosTokenIds);
+                }
+            }
+
+            _stepRows = rows;
         }
         finally
         {
