@@ -31,6 +31,7 @@ internal sealed unsafe class DecoderState : IDisposable
     private readonly int[] _nextPosition;
     private readonly int[] _pendingNextPosition;
     private readonly int[] _lastTokenIndex;
+    private int _lastChunk;
     private readonly int[] _column;
     private readonly long[] _kvShape;
     private byte[] _ids = [];
@@ -437,7 +438,11 @@ internal sealed unsafe class DecoderState : IDisposable
 
         _kvLength = total;
         _pendingNextPosition.CopyTo(_nextPosition.AsSpan());
-        ExtractLastTokenLogits(chunk, logits);
+        _lastChunk = chunk;
+        if (!logits.IsEmpty)
+        {
+            ExtractLastTokenLogits(chunk, logits);
+        }
     }
 
     private void FillIdsPositionsAndMask(ReadOnlySpan<int> tokens, int chunk, int total)
@@ -526,11 +531,41 @@ internal sealed unsafe class DecoderState : IDisposable
     }
 
 
-    private void ExtractLastTokenLogits(int chunk, Span<float> destination)
+    /// <summary>The last run's next-token logits ([rows, vocab], fp32, EOS ids merged), for a run that was given no destination.</summary>
+    internal void ReadLogits(Span<float> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_logits is null)
+        {
+            throw new InvalidOperationException("The model has not run yet; there is no logits output.");
+        }
+
+        ExtractLastTokenLogits(_lastChunk, destination);
+    }
+
+    /// <summary>
+    /// Row <paramref name="row"/>'s next-token logits of the last run in the model's own type, valid until the next run;
+    /// null where several EOS ids must first be merged in fp32 (<see cref="ReadLogits"/> does that).
+    /// </summary>
+    internal LogitsRow? LastTokenLogits(int row)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)_rows, nameof(row));
+        if (_logits is null || _eosTokenIds.Length > 1)
+        {
+            return null;
+        }
+
+        var data = LogitsData(_lastChunk, out var type, out var elementSize);
+        var index = _lastChunk == 1 ? 0 : _lastTokenIndex[row];
+        return new LogitsRow(data + ((((long)row * _lastChunk) + index) * _vocabSize * elementSize), type, _vocabSize);
+    }
+
+    private byte* LogitsData(int chunk, out TensorElementType type, out int elementSize)
     {
         var value = _logits!.DangerousGetHandle();
         Span<long> shape = stackalloc long[4];
-        var rank = OrtTensor.Shape(value, shape, out var type);
+        var rank = OrtTensor.Shape(value, shape, out type);
         if (rank != 3 || shape[0] != _rows || shape[1] != chunk)
         {
             throw new InvalidOperationException(
@@ -543,8 +578,13 @@ internal sealed unsafe class DecoderState : IDisposable
                 $"The logits output has {shape[2]} entries per token but genai_config.json says model.vocab_size is {_vocabSize}.");
         }
 
-        var elementSize = OrtTensor.ElementSize(type);
-        var data = (byte*)OrtTensor.Data(value);
+        elementSize = OrtTensor.ElementSize(type);
+        return (byte*)OrtTensor.Data(value);
+    }
+
+    private void ExtractLastTokenLogits(int chunk, Span<float> destination)
+    {
+        var data = LogitsData(chunk, out var type, out var elementSize);
         for (var r = 0; r < _rows; r++)
         {
             var index = chunk == 1 ? 0 : _lastTokenIndex[r];
