@@ -226,10 +226,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
             WriteInteger(_positions, _signature.PositionIdsType, j, past + j);
         }
 
-        for (var t = 0; t < total; t++)
-        {
-            WriteInteger(_mask, _signature.AttentionMaskType, t, 1);
-        }
+        FillInteger(_mask, _signature.AttentionMaskType, 0, total, 1);
 
         // A single-row generator reads the logits of the last non-pad token of a multi-token chunk; so do we.
         var last = chunk - 1;
@@ -327,10 +324,13 @@ internal sealed unsafe class BatchDecoder : IDisposable
             // GroupQueryAttention: ones over the row's own past and new token; the rest of the common width is padding
             // the graph ignores (seqlens_k and cumsum positions only count the ones). Padded rows: the past is packed to
             // width - 1 and the new token comes last, so the gap between the row's end and the last column is masked.
-            for (var t = 0; t < width; t++)
+            // Filled as runs, not element by element: the mask is rows × width every step.
+            var ones = _padded is null ? _lengths[b] + 1 : _lengths[b];
+            FillInteger(_mask, _signature.AttentionMaskType, b * width, ones, 1);
+            FillInteger(_mask, _signature.AttentionMaskType, (b * width) + ones, width - ones, 0);
+            if (_padded is not null)
             {
-                var one = _padded is null ? t <= _lengths[b] : t < _lengths[b] || t == width - 1;
-                WriteInteger(_mask, _signature.AttentionMaskType, (b * width) + t, one ? 1 : 0);
+                WriteInteger(_mask, _signature.AttentionMaskType, (b * width) + width - 1, 1);
             }
         }
 
@@ -649,10 +649,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
                 var length = past + j;
                 WriteInteger(_ids, _signature.InputIdsType, 0, tokens[j]);
                 WriteInteger(_positions, _signature.PositionIdsType, 0, length);
-                for (var t = 0; t <= length; t++)
-                {
-                    WriteInteger(_mask, _signature.AttentionMaskType, t, 1);
-                }
+                FillInteger(_mask, _signature.AttentionMaskType, 0, length + 1, 1);
 
                 if (j > 0)
                 {
@@ -843,6 +840,18 @@ internal sealed unsafe class BatchDecoder : IDisposable
         else
         {
             MemoryMarshal.Cast<byte, int>(buffer.AsSpan())[index] = (int)value;
+        }
+    }
+
+    private static void FillInteger(byte[] buffer, TensorElementType type, int start, int count, long value)
+    {
+        if (type == TensorElementType.Int64)
+        {
+            MemoryMarshal.Cast<byte, long>(buffer.AsSpan()).Slice(start, count).Fill(value);
+        }
+        else
+        {
+            MemoryMarshal.Cast<byte, int>(buffer.AsSpan()).Slice(start, count).Fill((int)value);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using AkashML.Inference.Native;
 
 namespace AkashML.Inference.Runtime;
@@ -70,6 +71,9 @@ internal readonly unsafe struct LogitsRow
         };
     }
 
+    // Straight to optimised code: a decode step calls it once per row, and tier-0 / instrumented vector code on a 32k row
+    // was visible for the first seconds of a server's (and a benchmark's) life.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryArgMax<T>(ReadOnlySpan<T> bits, T infinityKey, out int index)
         where T : unmanaged, IBinaryInteger<T>, ISignedNumber<T>, IMinMaxValue<T>
     {
@@ -121,10 +125,12 @@ internal readonly unsafe struct LogitsRow
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Key<T>(Vector<T> bits, T magnitude)
         where T : unmanaged, IBinaryInteger<T>, ISignedNumber<T>
         => Vector.ConditionalSelect(Vector.LessThan(bits, Vector<T>.Zero), -(bits & new Vector<T>(magnitude)), bits);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Key<T>(T bits, T magnitude)
         where T : unmanaged, IBinaryInteger<T>, ISignedNumber<T>
         => bits < T.Zero ? -(bits & magnitude) : bits;
