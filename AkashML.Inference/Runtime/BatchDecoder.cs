@@ -47,6 +47,13 @@ internal sealed unsafe class BatchDecoder : IDisposable
     // Rows the last step left for StepLogits, and their fp32 copy where several EOS ids are merged.
     private int _stepRows;
     private float* _mergedLogits;
+    // A step's token ids and positions ([rows, 1]) live in fixed native buffers, so their tensors are kept per row count
+    // instead of being created and released every step; only the mask, whose width grows, is wrapped per run.
+    private readonly byte* _stepIds;
+    private readonly byte* _stepPositions;
+    private readonly IntPtr[] _stepIdViews;
+    private readonly IntPtr[] _stepPositionViews;
+    private readonly bool[] _ownedInputs;
     private int _capacity;
     private bool _disposed;
 
@@ -79,6 +86,11 @@ internal sealed unsafe class BatchDecoder : IDisposable
         _stepViews = new IntPtr[]?[slots];
         _slotViews = new IntPtr[]?[slots];
         _logitsViews = new IntPtr[slots];
+        _stepIds = (byte*)NativeMemory.AllocZeroed((nuint)slots, sizeof(long));
+        _stepPositions = (byte*)NativeMemory.AllocZeroed((nuint)slots, sizeof(long));
+        _stepIdViews = new IntPtr[slots];
+        _stepPositionViews = new IntPtr[slots];
+        _ownedInputs = new bool[_inputs.Length];
     }
 
     /// <summary>Positions each slot can hold now; it grows on demand up to the model's context_length.</summary>
@@ -313,13 +325,11 @@ internal sealed unsafe class BatchDecoder : IDisposable
         }
 
         EnsureCapacity(width);
-        Grow(ref _ids, rows * sizeof(long));
-        Grow(ref _positions, rows * sizeof(long));
         Grow(ref _mask, rows * width * sizeof(long));
         for (var b = 0; b < rows; b++)
         {
-            WriteInteger(_ids, _signature.InputIdsType, b, tokens[b]);
-            WriteInteger(_positions, _signature.PositionIdsType, b, _lengths[b]);
+            WriteInteger(_stepIds, _signature.InputIdsType, b, tokens[b]);
+            WriteInteger(_stepPositions, _signature.PositionIdsType, b, _lengths[b]);
 
             // GroupQueryAttention: ones over the row's own past and new token; the rest of the common width is padding
             // the graph ignores (seqlens_k and cumsum positions only count the ones). Padded rows: the past is packed to
@@ -336,11 +346,11 @@ internal sealed unsafe class BatchDecoder : IDisposable
 
         if (_padded is not null)
         {
-            RunPadded(0, rows, 1, width - 1, cancellationToken);
+            RunPadded(0, rows, 1, width - 1, cancellationToken, step: true);
         }
         else
         {
-            Run(0, rows, 1, width, cancellationToken);
+            Run(0, rows, 1, width, cancellationToken, step: true);
         }
 
         for (var b = 0; b < rows; b++)
@@ -471,11 +481,18 @@ internal sealed unsafe class BatchDecoder : IDisposable
 
         NativeMemory.AlignedFree(_mergedLogits);
         _mergedLogits = null;
+        foreach (var view in (IntPtr[])[.. _stepIdViews, .. _stepPositionViews])
+        {
+            OrtTensor.Release(view);
+        }
+
+        NativeMemory.Free(_stepIds);
+        NativeMemory.Free(_stepPositions);
         _padded?.Dispose();
         _runOptions.Dispose();
     }
 
-    private void Run(int firstSlot, int rows, int chunk, int width, CancellationToken cancellationToken)
+    private void Run(int firstSlot, int rows, int chunk, int width, CancellationToken cancellationToken, bool step = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var owned = 0;
@@ -487,7 +504,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
         {
             try
             {
-                owned = WrapTokenInputs(ids, positions, mask, rows, chunk, width);
+                owned = WrapTokenInputs(ids, positions, mask, rows, chunk, width, step);
                 var views = KvViews(firstSlot, rows);
                 for (var i = 0; i < views.Length; i++)
                 {
@@ -507,11 +524,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
             }
             finally
             {
-                for (var i = 0; i < owned; i++)
-                {
-                    OrtTensor.Release(_inputs[i]);
-                    _inputs[i] = IntPtr.Zero;
-                }
+                ReleaseInputs(owned);
             }
         }
     }
@@ -676,7 +689,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
     /// <paramref name="pastWidth"/> positions, then copies each row's <paramref name="chunk"/> new keys/values from the
     /// end of the presents into its slot at its own length. The caller has written ids, positions and the mask.
     /// </summary>
-    private void RunPadded(int firstSlot, int rows, int chunk, int pastWidth, CancellationToken cancellationToken)
+    private void RunPadded(int firstSlot, int rows, int chunk, int pastWidth, CancellationToken cancellationToken, bool step = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var signature = _signature;
@@ -691,10 +704,11 @@ internal sealed unsafe class BatchDecoder : IDisposable
         {
             try
             {
-                owned = WrapTokenInputs(ids, positions, mask, rows, chunk, width);
+                owned = WrapTokenInputs(ids, positions, mask, rows, chunk, width, step);
 
                 for (var i = 0; i < _buffers.Length; i++)
                 {
+                    _ownedInputs[owned] = true;
                     _inputs[owned++] = padded.Pack(i, _buffers[i], _capacity, firstSlot, rows, _lengths, pastWidth);
                 }
 
@@ -713,11 +727,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
             }
             finally
             {
-                for (var i = 0; i < owned; i++)
-                {
-                    OrtTensor.Release(_inputs[i]);
-                    _inputs[i] = IntPtr.Zero;
-                }
+                ReleaseInputs(owned);
 
                 for (var i = 1; i < outputs.Length; i++)
                 {
@@ -728,20 +738,31 @@ internal sealed unsafe class BatchDecoder : IDisposable
         }
     }
 
-    /// <summary>Wraps ids, the mask and positions (pinned by the caller) as the run's first inputs; returns how many.</summary>
-    private int WrapTokenInputs(byte* ids, byte* positions, byte* mask, int rows, int chunk, int width)
+    /// <summary>
+    /// Puts ids, the mask and positions (pinned by the caller) first among the run's inputs: a step's ids and positions
+    /// as the kept tensors over the step buffers, anything else wrapped for this run. Returns how many; the caller hands
+    /// that count to <see cref="ReleaseInputs"/>.
+    /// </summary>
+    private int WrapTokenInputs(byte* ids, byte* positions, byte* mask, int rows, int chunk, int width, bool step)
     {
         var signature = _signature;
         var count = 0;
         try
         {
             Span<long> shape = [rows, chunk];
-            _inputs[count++] = OrtTensor.Wrap(ids, (long)rows * chunk * OrtTensor.ElementSize(signature.InputIdsType), signature.InputIdsType, shape);
+            _ownedInputs[count] = !step;
+            _inputs[count++] = step
+                ? StepInput(_stepIdViews, _stepIds, rows, signature.InputIdsType)
+                : OrtTensor.Wrap(ids, (long)rows * chunk * OrtTensor.ElementSize(signature.InputIdsType), signature.InputIdsType, shape);
             Span<long> maskShape = [rows, width];
+            _ownedInputs[count] = true;
             _inputs[count++] = OrtTensor.Wrap(mask, (long)rows * width * OrtTensor.ElementSize(signature.AttentionMaskType), signature.AttentionMaskType, maskShape);
             if (signature.PositionIds is not null)
             {
-                _inputs[count++] = OrtTensor.Wrap(positions, (long)rows * chunk * OrtTensor.ElementSize(signature.PositionIdsType), signature.PositionIdsType, shape);
+                _ownedInputs[count] = !step;
+                _inputs[count++] = step
+                    ? StepInput(_stepPositionViews, _stepPositions, rows, signature.PositionIdsType)
+                    : OrtTensor.Wrap(positions, (long)rows * chunk * OrtTensor.ElementSize(signature.PositionIdsType), signature.PositionIdsType, shape);
             }
 
             return count;
@@ -749,13 +770,35 @@ internal sealed unsafe class BatchDecoder : IDisposable
         catch
         {
             // The caller's cleanup only sees what this returns.
-            for (var i = 0; i < count; i++)
+            ReleaseInputs(count);
+            throw;
+        }
+    }
+
+    /// <summary>The kept [rows, 1] tensor over a step buffer.</summary>
+    private static IntPtr StepInput(IntPtr[] views, byte* buffer, int rows, TensorElementType type)
+    {
+        if (views[rows - 1] == IntPtr.Zero)
+        {
+            Span<long> shape = [rows, 1];
+            views[rows - 1] = OrtTensor.Wrap(buffer, (long)rows * OrtTensor.ElementSize(type), type, shape);
+        }
+
+        return views[rows - 1];
+    }
+
+    /// <summary>Releases the first <paramref name="count"/> inputs that were made for one run, and clears them all.</summary>
+    private void ReleaseInputs(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (_ownedInputs[i])
             {
                 OrtTensor.Release(_inputs[i]);
-                _inputs[i] = IntPtr.Zero;
             }
 
-            throw;
+            _ownedInputs[i] = false;
+            _inputs[i] = IntPtr.Zero;
         }
     }
 
@@ -840,6 +883,18 @@ internal sealed unsafe class BatchDecoder : IDisposable
         else
         {
             MemoryMarshal.Cast<byte, int>(buffer.AsSpan())[index] = (int)value;
+        }
+    }
+
+    private static void WriteInteger(byte* buffer, TensorElementType type, int index, long value)
+    {
+        if (type == TensorElementType.Int64)
+        {
+            ((long*)buffer)[index] = value;
+        }
+        else
+        {
+            ((int*)buffer)[index] = (int)value;
         }
     }
 
