@@ -35,6 +35,8 @@ public sealed class Generator : IDisposable
     private readonly bool[] _seenToken;
     private int _length;
     private bool _logitsReady;
+    // A decode run leaves its logits in the model's output; _scores gets them only when something needs fp32 (see Scores).
+    private bool _scoresPending;
     private bool _rewound;
     private bool _beamIndicesPending;
     private int _notDoneCount;
@@ -178,6 +180,7 @@ public sealed class Generator : IDisposable
         }
 
         _state.Run(expanded, perRow, _scores, cancellationToken);
+        _scoresPending = false;
 
         for (var r = 0; r < _rows; r++)
         {
@@ -235,6 +238,11 @@ public sealed class Generator : IDisposable
 
         EnsureLogits(cancellationToken);
         _logitsReady = false;
+        if (TrySelectGreedyFromModelRows())
+        {
+            return;
+        }
+
         ApplyMinLength();
         ApplyRepetitionPenalty();
         ApplyNoRepeatNgram();
@@ -258,7 +266,7 @@ public sealed class Generator : IDisposable
         }
 
         EnsureLogits(cancellationToken);
-        return _scores;
+        return Scores();
     }
 
     /// <summary>Replaces the next-token scores ([rows, vocab_size]); the next GenerateNextToken selects from them without running the model.</summary>
@@ -271,6 +279,7 @@ public sealed class Generator : IDisposable
         }
 
         logits.CopyTo(_scores);
+        _scoresPending = false;
         _logitsReady = true;
     }
 
@@ -346,6 +355,7 @@ public sealed class Generator : IDisposable
         _length = length;
         _state.Truncate(length);
         _logitsReady = false;
+        _scoresPending = false;
         _rewound = length > 0;
     }
 
@@ -370,7 +380,8 @@ public sealed class Generator : IDisposable
         if (_rewound)
         {
             // GenAI re-appends the token that sat at the rewind point and runs it.
-            _state.Run(_nextTokens, 1, _scores, cancellationToken);
+            _state.Run(_nextTokens, 1, [], cancellationToken);
+            _scoresPending = true;
             for (var r = 0; r < _rows; r++)
             {
                 _sequences[(r * _maxLength) + _length] = _nextTokens[r];
@@ -392,10 +403,75 @@ public sealed class Generator : IDisposable
                 _nextTokens[r] = _sequences[(r * _maxLength) + _length - 1];
             }
 
-            _state.Run(_nextTokens, 1, _scores, cancellationToken);
+            _state.Run(_nextTokens, 1, [], cancellationToken);
+            _scoresPending = true;
         }
 
         _logitsReady = true;
+    }
+
+    /// <summary>The next-token scores as fp32, converted from the model's output on first use after a decode run.</summary>
+    private Span<float> Scores()
+    {
+        if (_scoresPending)
+        {
+            _state.ReadLogits(_scores);
+            _scoresPending = false;
+        }
+
+        return _scores;
+    }
+
+    /// <summary>
+    /// Plain greedy decoding (GenAI's default: no beams, penalties, n-gram ban or custom selectors, one EOS id) picks
+    /// each row's first maximum straight from the model's fp16/fp32 output, with min_length's EOS ban scored on its own:
+    /// the same token as converting the row and taking <see cref="GreedyTokenSelector.ArgMax"/>, without the conversion.
+    /// False, having changed nothing, where a row needs the fp32 path (non-finite maximum, EOS at the maximum under min_length).
+    /// </summary>
+    private bool TrySelectGreedyFromModelRows()
+    {
+        if (!_scoresPending
+            || _beamScorer is not null
+            || _defaultSelector is not GreedyTokenSelector
+            || _params.RepetitionPenalty != 1f
+            || (_params.NoRepeatNgramSize > 0 && _length + 1 >= _params.NoRepeatNgramSize)
+            || _eosTokenIds.Length != 1
+            || Array.Exists(_selectors, selector => selector is not null))
+        {
+            return false;
+        }
+
+        var eos = _eosTokenIds[0];
+        var banEos = _length < _params.MinLength;
+        Span<int> tokens = _batchSize <= 64 ? stackalloc int[_batchSize] : new int[_batchSize];
+
+        for (var b = 0; b < _batchSize; b++)
+        {
+            if (_eosSeen[b])
+            {
+                continue;
+            }
+
+            if (_state.LastTokenLogits(b) is not { } row || !row.TryArgMax(out var best) || (banEos && best == eos))
+            {
+                return false;
+            }
+
+            if (banEos && (uint)eos < (uint)_vocabSize)
+            {
+                // min_length scores EOS float.MinValue; the first maximum still wins a tie.
+                var top = row[best];
+                if (float.MinValue > top || (float.MinValue == top && eos < best))
+                {
+                    best = eos;
+                }
+            }
+
+            tokens[b] = best;
+        }
+
+        CommitPerRow(tokens);
+        return true;
     }
 
     private void ResetDone()
@@ -414,7 +490,7 @@ public sealed class Generator : IDisposable
 
         for (var r = 0; r < _rows; r++)
         {
-            var row = _scores.AsSpan(r * _vocabSize, _vocabSize);
+            var row = Scores().Slice(r * _vocabSize, _vocabSize);
             foreach (var eos in _eosTokenIds)
             {
                 row[eos] = float.MinValue;
@@ -432,7 +508,7 @@ public sealed class Generator : IDisposable
 
         for (var r = 0; r < _rows; r++)
         {
-            var row = _scores.AsSpan(r * _vocabSize, _vocabSize);
+            var row = Scores().Slice(r * _vocabSize, _vocabSize);
             var sequence = _sequences.AsSpan(r * _maxLength, _length);
             foreach (var token in sequence)
             {
@@ -466,7 +542,7 @@ public sealed class Generator : IDisposable
 
         for (var r = 0; r < _rows; r++)
         {
-            var row = _scores.AsSpan(r * _vocabSize, _vocabSize);
+            var row = Scores().Slice(r * _vocabSize, _vocabSize);
             var sequence = _sequences.AsSpan(r * _maxLength, _length);
             var prefix = sequence[(_length - n + 1)..];
             for (var start = 0; start + n <= _length; start++)
@@ -485,6 +561,30 @@ public sealed class Generator : IDisposable
 
     private void SelectPerRow()
     {
+        Span<int> tokens = _batchSize <= 64 ? stackalloc int[_batchSize] : new int[_batchSize];
+        for (var b = 0; b < _batchSize; b++)
+        {
+            if (_eosSeen[b])
+            {
+                continue;
+            }
+
+            var selector = _selectors[b] ?? _defaultSelector;
+            var token = selector.SelectToken(Scores().Slice(b * _vocabSize, _vocabSize), _sequences.AsSpan(b * _maxLength, _length));
+            if ((uint)token >= (uint)_vocabSize)
+            {
+                throw new InvalidOperationException($"The token selector returned {token}, outside [0, {_vocabSize}).");
+            }
+
+            tokens[b] = token;
+        }
+
+        CommitPerRow(tokens);
+    }
+
+    /// <summary>Appends each open row's chosen token (pad after a row's EOS) and updates which rows, and whether all, are done.</summary>
+    private void CommitPerRow(ReadOnlySpan<int> tokens)
+    {
         for (var b = 0; b < _batchSize; b++)
         {
             if (_eosSeen[b])
@@ -493,13 +593,7 @@ public sealed class Generator : IDisposable
                 continue;
             }
 
-            var selector = _selectors[b] ?? _defaultSelector;
-            var token = selector.SelectToken(_scores.AsSpan(b * _vocabSize, _vocabSize), _sequences.AsSpan(b * _maxLength, _length));
-            if ((uint)token >= (uint)_vocabSize)
-            {
-                throw new InvalidOperationException($"The token selector returned {token}, outside [0, {_vocabSize}).");
-            }
-
+            var token = tokens[b];
             _nextTokens[b] = token;
             if (Array.IndexOf(_eosTokenIds, token) >= 0)
             {
@@ -534,7 +628,7 @@ public sealed class Generator : IDisposable
         var topK = 2 * _numBeams;
         for (var r = 0; r < _rows; r++)
         {
-            var row = _scores.AsSpan(r * _vocabSize, _vocabSize);
+            var row = Scores().Slice(r * _vocabSize, _vocabSize);
             LogSoftmax(row);
             var beamScore = scorer.NextScores[r];
             for (var v = 0; v < row.Length; v++)
@@ -548,7 +642,7 @@ public sealed class Generator : IDisposable
             var scores = _candidateScores.AsSpan(batch * topK, topK);
             var tokens = _candidateTokens.AsSpan(batch * topK, topK);
             var beams = _candidateBeams.AsSpan(batch * topK, topK);
-            var all = _scores.AsSpan(batch * _numBeams * _vocabSize, _numBeams * _vocabSize);
+            var all = Scores().Slice(batch * _numBeams * _vocabSize, _numBeams * _vocabSize);
             var count = 0;
             for (var i = 0; i < all.Length; i++)
             {

@@ -44,6 +44,16 @@ internal sealed unsafe class BatchDecoder : IDisposable
     private readonly IntPtr[]?[] _slotViews;
     private readonly IntPtr[] _logitsViews;
     private IntPtr _logitsBuffer;
+    // Rows the last step left for StepLogits, and their fp32 copy where several EOS ids are merged.
+    private int _stepRows;
+    private float* _mergedLogits;
+    // A step's token ids and positions ([rows, 1]) live in fixed native buffers, so their tensors are kept per row count
+    // instead of being created and released every step; only the mask, whose width grows, is wrapped per run.
+    private readonly byte* _stepIds;
+    private readonly byte* _stepPositions;
+    private readonly IntPtr[] _stepIdViews;
+    private readonly IntPtr[] _stepPositionViews;
+    private readonly bool[] _ownedInputs;
     private int _capacity;
     private bool _disposed;
 
@@ -76,6 +86,11 @@ internal sealed unsafe class BatchDecoder : IDisposable
         _stepViews = new IntPtr[]?[slots];
         _slotViews = new IntPtr[]?[slots];
         _logitsViews = new IntPtr[slots];
+        _stepIds = (byte*)NativeMemory.AllocZeroed((nuint)slots, sizeof(long));
+        _stepPositions = (byte*)NativeMemory.AllocZeroed((nuint)slots, sizeof(long));
+        _stepIdViews = new IntPtr[slots];
+        _stepPositionViews = new IntPtr[slots];
+        _ownedInputs = new bool[_inputs.Length];
     }
 
     /// <summary>Positions each slot can hold now; it grows on demand up to the model's context_length.</summary>
@@ -223,10 +238,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
             WriteInteger(_positions, _signature.PositionIdsType, j, past + j);
         }
 
-        for (var t = 0; t < total; t++)
-        {
-            WriteInteger(_mask, _signature.AttentionMaskType, t, 1);
-        }
+        FillInteger(_mask, _signature.AttentionMaskType, 0, total, 1);
 
         // A single-row generator reads the logits of the last non-pad token of a multi-token chunk; so do we.
         var last = chunk - 1;
@@ -270,6 +282,34 @@ internal sealed unsafe class BatchDecoder : IDisposable
     /// </summary>
     internal void Step(ReadOnlySpan<int> tokens, Span<float> logits, CancellationToken cancellationToken)
     {
+        Step(tokens, cancellationToken);
+        for (var b = 0; b < tokens.Length; b++)
+        {
+            StepLogits(b).CopyTo(logits.Slice(b * _vocabSize, _vocabSize));
+        }
+    }
+
+    /// <summary>
+    /// Row <paramref name="row"/>'s next-token logits of the last <see cref="Step(ReadOnlySpan{int}, CancellationToken)"/>,
+    /// in the model's own type (fp32 when several EOS ids had to be merged); valid until the decoder runs or grows again.
+    /// </summary>
+    internal LogitsRow StepLogits(int row)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)_stepRows, nameof(row));
+        var offset = (long)row * _vocabSize;
+        return _mergedLogits != null
+            ? new LogitsRow(_mergedLogits + offset, _vocabSize)
+            : new LogitsRow((byte*)_logitsBuffer + (offset * OrtTensor.ElementSize(_signature.LogitsType)), _signature.LogitsType, _vocabSize);
+    }
+
+    /// <summary>
+    /// One decode step as above; the rows' logits stay in the step's own buffer for <see cref="StepLogits"/>, so a
+    /// greedy choice need not convert them.
+    /// </summary>
+    internal void Step(ReadOnlySpan<int> tokens, CancellationToken cancellationToken)
+    {
+        _stepRows = 0;
         ObjectDisposedException.ThrowIf(_disposed, this);
         var rows = tokens.Length;
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, _slots);
@@ -285,31 +325,32 @@ internal sealed unsafe class BatchDecoder : IDisposable
         }
 
         EnsureCapacity(width);
-        Grow(ref _ids, rows * sizeof(long));
-        Grow(ref _positions, rows * sizeof(long));
         Grow(ref _mask, rows * width * sizeof(long));
         for (var b = 0; b < rows; b++)
         {
-            WriteInteger(_ids, _signature.InputIdsType, b, tokens[b]);
-            WriteInteger(_positions, _signature.PositionIdsType, b, _lengths[b]);
+            WriteInteger(_stepIds, _signature.InputIdsType, b, tokens[b]);
+            WriteInteger(_stepPositions, _signature.PositionIdsType, b, _lengths[b]);
 
             // GroupQueryAttention: ones over the row's own past and new token; the rest of the common width is padding
             // the graph ignores (seqlens_k and cumsum positions only count the ones). Padded rows: the past is packed to
             // width - 1 and the new token comes last, so the gap between the row's end and the last column is masked.
-            for (var t = 0; t < width; t++)
+            // Filled as runs, not element by element: the mask is rows × width every step.
+            var ones = _padded is null ? _lengths[b] + 1 : _lengths[b];
+            FillInteger(_mask, _signature.AttentionMaskType, b * width, ones, 1);
+            FillInteger(_mask, _signature.AttentionMaskType, (b * width) + ones, width - ones, 0);
+            if (_padded is not null)
             {
-                var one = _padded is null ? t <= _lengths[b] : t < _lengths[b] || t == width - 1;
-                WriteInteger(_mask, _signature.AttentionMaskType, (b * width) + t, one ? 1 : 0);
+                WriteInteger(_mask, _signature.AttentionMaskType, (b * width) + width - 1, 1);
             }
         }
 
         if (_padded is not null)
         {
-            RunPadded(0, rows, 1, width - 1, cancellationToken);
+            RunPadded(0, rows, 1, width - 1, cancellationToken, step: true);
         }
         else
         {
-            Run(0, rows, 1, width, cancellationToken);
+            Run(0, rows, 1, width, cancellationToken, step: true);
         }
 
         for (var b = 0; b < rows; b++)
@@ -317,7 +358,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
             _lengths[b]++;
         }
 
-        ReadLogits(rows, 1, 0, logits);
+        KeepStepLogits(rows);
     }
 
     /// <summary>Moves slot <paramref name="from"/>'s cache into the empty slot <paramref name="to"/>, so the batch stays a prefix.</summary>
@@ -438,11 +479,20 @@ internal sealed unsafe class BatchDecoder : IDisposable
             _buffers[i] = IntPtr.Zero;
         }
 
+        NativeMemory.AlignedFree(_mergedLogits);
+        _mergedLogits = null;
+        foreach (var view in (IntPtr[])[.. _stepIdViews, .. _stepPositionViews])
+        {
+            OrtTensor.Release(view);
+        }
+
+        NativeMemory.Free(_stepIds);
+        NativeMemory.Free(_stepPositions);
         _padded?.Dispose();
         _runOptions.Dispose();
     }
 
-    private void Run(int firstSlot, int rows, int chunk, int width, CancellationToken cancellationToken)
+    private void Run(int firstSlot, int rows, int chunk, int width, CancellationToken cancellationToken, bool step = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var owned = 0;
@@ -454,7 +504,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
         {
             try
             {
-                owned = WrapTokenInputs(ids, positions, mask, rows, chunk, width);
+                owned = WrapTokenInputs(ids, positions, mask, rows, chunk, width, step);
                 var views = KvViews(firstSlot, rows);
                 for (var i = 0; i < views.Length; i++)
                 {
@@ -474,11 +524,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
             }
             finally
             {
-                for (var i = 0; i < owned; i++)
-                {
-                    OrtTensor.Release(_inputs[i]);
-                    _inputs[i] = IntPtr.Zero;
-                }
+                ReleaseInputs(owned);
             }
         }
     }
@@ -563,6 +609,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
     /// <summary>Drops every kept view (their memory moves or goes); they are made again on demand.</summary>
     private void ReleaseViews()
     {
+        _stepRows = 0;
         foreach (var views in (IntPtr[]?[][])[_stepViews, _slotViews])
         {
             for (var v = 0; v < views.Length; v++)
@@ -615,10 +662,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
                 var length = past + j;
                 WriteInteger(_ids, _signature.InputIdsType, 0, tokens[j]);
                 WriteInteger(_positions, _signature.PositionIdsType, 0, length);
-                for (var t = 0; t <= length; t++)
-                {
-                    WriteInteger(_mask, _signature.AttentionMaskType, t, 1);
-                }
+                FillInteger(_mask, _signature.AttentionMaskType, 0, length + 1, 1);
 
                 if (j > 0)
                 {
@@ -645,7 +689,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
     /// <paramref name="pastWidth"/> positions, then copies each row's <paramref name="chunk"/> new keys/values from the
     /// end of the presents into its slot at its own length. The caller has written ids, positions and the mask.
     /// </summary>
-    private void RunPadded(int firstSlot, int rows, int chunk, int pastWidth, CancellationToken cancellationToken)
+    private void RunPadded(int firstSlot, int rows, int chunk, int pastWidth, CancellationToken cancellationToken, bool step = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var signature = _signature;
@@ -660,10 +704,11 @@ internal sealed unsafe class BatchDecoder : IDisposable
         {
             try
             {
-                owned = WrapTokenInputs(ids, positions, mask, rows, chunk, width);
+                owned = WrapTokenInputs(ids, positions, mask, rows, chunk, width, step);
 
                 for (var i = 0; i < _buffers.Length; i++)
                 {
+                    _ownedInputs[owned] = true;
                     _inputs[owned++] = padded.Pack(i, _buffers[i], _capacity, firstSlot, rows, _lengths, pastWidth);
                 }
 
@@ -682,11 +727,7 @@ internal sealed unsafe class BatchDecoder : IDisposable
             }
             finally
             {
-                for (var i = 0; i < owned; i++)
-                {
-                    OrtTensor.Release(_inputs[i]);
-                    _inputs[i] = IntPtr.Zero;
-                }
+                ReleaseInputs(owned);
 
                 for (var i = 1; i < outputs.Length; i++)
                 {
@@ -697,20 +738,31 @@ internal sealed unsafe class BatchDecoder : IDisposable
         }
     }
 
-    /// <summary>Wraps ids, the mask and positions (pinned by the caller) as the run's first inputs; returns how many.</summary>
-    private int WrapTokenInputs(byte* ids, byte* positions, byte* mask, int rows, int chunk, int width)
+    /// <summary>
+    /// Puts ids, the mask and positions (pinned by the caller) first among the run's inputs: a step's ids and positions
+    /// as the kept tensors over the step buffers, anything else wrapped for this run. Returns how many; the caller hands
+    /// that count to <see cref="ReleaseInputs"/>.
+    /// </summary>
+    private int WrapTokenInputs(byte* ids, byte* positions, byte* mask, int rows, int chunk, int width, bool step)
     {
         var signature = _signature;
         var count = 0;
         try
         {
             Span<long> shape = [rows, chunk];
-            _inputs[count++] = OrtTensor.Wrap(ids, (long)rows * chunk * OrtTensor.ElementSize(signature.InputIdsType), signature.InputIdsType, shape);
+            _ownedInputs[count] = !step;
+            _inputs[count++] = step
+                ? StepInput(_stepIdViews, _stepIds, rows, signature.InputIdsType)
+                : OrtTensor.Wrap(ids, (long)rows * chunk * OrtTensor.ElementSize(signature.InputIdsType), signature.InputIdsType, shape);
             Span<long> maskShape = [rows, width];
+            _ownedInputs[count] = true;
             _inputs[count++] = OrtTensor.Wrap(mask, (long)rows * width * OrtTensor.ElementSize(signature.AttentionMaskType), signature.AttentionMaskType, maskShape);
             if (signature.PositionIds is not null)
             {
-                _inputs[count++] = OrtTensor.Wrap(positions, (long)rows * chunk * OrtTensor.ElementSize(signature.PositionIdsType), signature.PositionIdsType, shape);
+                _ownedInputs[count] = !step;
+                _inputs[count++] = step
+                    ? StepInput(_stepPositionViews, _stepPositions, rows, signature.PositionIdsType)
+                    : OrtTensor.Wrap(positions, (long)rows * chunk * OrtTensor.ElementSize(signature.PositionIdsType), signature.PositionIdsType, shape);
             }
 
             return count;
@@ -718,13 +770,35 @@ internal sealed unsafe class BatchDecoder : IDisposable
         catch
         {
             // The caller's cleanup only sees what this returns.
-            for (var i = 0; i < count; i++)
+            ReleaseInputs(count);
+            throw;
+        }
+    }
+
+    /// <summary>The kept [rows, 1] tensor over a step buffer.</summary>
+    private static IntPtr StepInput(IntPtr[] views, byte* buffer, int rows, TensorElementType type)
+    {
+        if (views[rows - 1] == IntPtr.Zero)
+        {
+            Span<long> shape = [rows, 1];
+            views[rows - 1] = OrtTensor.Wrap(buffer, (long)rows * OrtTensor.ElementSize(type), type, shape);
+        }
+
+        return views[rows - 1];
+    }
+
+    /// <summary>Releases the first <paramref name="count"/> inputs that were made for one run, and clears them all.</summary>
+    private void ReleaseInputs(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (_ownedInputs[i])
             {
                 OrtTensor.Release(_inputs[i]);
-                _inputs[i] = IntPtr.Zero;
             }
 
-            throw;
+            _ownedInputs[i] = false;
+            _inputs[i] = IntPtr.Zero;
         }
     }
 
@@ -758,6 +832,45 @@ internal sealed unsafe class BatchDecoder : IDisposable
         }
     }
 
+    /// <summary>Checks a step's logits (always the kept view over <see cref="_logitsBuffer"/>) and merges several EOS ids into an fp32 copy.</summary>
+    private void KeepStepLogits(int rows)
+    {
+        var value = _outputs[0];
+        _outputs[0] = IntPtr.Zero;
+        try
+        {
+            Span<long> shape = stackalloc long[4];
+            var rank = OrtTensor.Shape(value, shape, out var type);
+            if (rank != 3 || shape[0] != rows || shape[1] != 1 || shape[2] != _vocabSize || OrtTensor.Data(value) != (void*)_logitsBuffer)
+            {
+                throw new InvalidOperationException(
+                    $"The logits output has shape [{string.Join(", ", shape[..rank].ToArray())}]; expected [{rows}, 1, {_vocabSize}] in the step's own buffer.");
+            }
+
+            if (_eosTokenIds.Length > 1)
+            {
+                if (_mergedLogits == null)
+                {
+                    _mergedLogits = (float*)NativeMemory.AlignedAlloc((nuint)((long)_slots * _vocabSize * sizeof(float)), 64);
+                }
+
+                var elementSize = OrtTensor.ElementSize(type);
+                for (var r = 0; r < rows; r++)
+                {
+                    var row = new Span<float>(_mergedLogits + ((long)r * _vocabSize), _vocabSize);
+                    LogitsReader.ConvertToFloat((byte*)_logitsBuffer + ((long)r * _vocabSize * elementSize), type, row);
+                    LogitsReader.MergeEos(row, _eosTokenIds);
+                }
+            }
+
+            _stepRows = rows;
+        }
+        finally
+        {
+            ReleaseLogits(value);
+        }
+    }
+
     private byte* SlotStart(int tensor, int slot) =>
         (byte*)_buffers[tensor] + ((long)slot * _signature.KvHeads * _capacity * _signature.HeadSize * _elementSize);
 
@@ -770,6 +883,30 @@ internal sealed unsafe class BatchDecoder : IDisposable
         else
         {
             MemoryMarshal.Cast<byte, int>(buffer.AsSpan())[index] = (int)value;
+        }
+    }
+
+    private static void WriteInteger(byte* buffer, TensorElementType type, int index, long value)
+    {
+        if (type == TensorElementType.Int64)
+        {
+            ((long*)buffer)[index] = value;
+        }
+        else
+        {
+            ((int*)buffer)[index] = (int)value;
+        }
+    }
+
+    private static void FillInteger(byte[] buffer, TensorElementType type, int start, int count, long value)
+    {
+        if (type == TensorElementType.Int64)
+        {
+            MemoryMarshal.Cast<byte, long>(buffer.AsSpan()).Slice(start, count).Fill(value);
+        }
+        else
+        {
+            MemoryMarshal.Cast<byte, int>(buffer.AsSpan()).Slice(start, count).Fill((int)value);
         }
     }
 

@@ -31,10 +31,17 @@ internal sealed unsafe class DecoderState : IDisposable
     private readonly int[] _nextPosition;
     private readonly int[] _pendingNextPosition;
     private readonly int[] _lastTokenIndex;
+    private int _lastChunk;
     private readonly int[] _column;
     private readonly long[] _kvShape;
     private byte[] _ids = [];
     private byte[] _positions = [];
+    // A one-token run's ids and positions ([rows, 1]) live in fixed native buffers under tensors kept for the state's
+    // life, instead of two tensors created and released every decode step; only the growing mask is wrapped per run.
+    private readonly byte* _stepIds;
+    private readonly byte* _stepPositions;
+    private readonly IntPtr _stepIdsView;
+    private readonly IntPtr _stepPositionsView;
     private byte[] _mask = [];
     private OrtValueHandle? _logits;
     private int _kvLength;
@@ -69,6 +76,15 @@ internal sealed unsafe class DecoderState : IDisposable
         _kvShape = _signature.CombinedKv
             ? [2, rows, _signature.KvHeads, 0, _signature.HeadSize]
             : [rows, _signature.KvHeads, 0, _signature.HeadSize];
+
+        _stepIds = (byte*)NativeMemory.AllocZeroed((nuint)rows, sizeof(long));
+        _stepPositions = (byte*)NativeMemory.AllocZeroed((nuint)rows, sizeof(long));
+        Span<long> stepShape = [rows, 1];
+        _stepIdsView = OrtTensor.Wrap(_stepIds, (long)rows * OrtTensor.ElementSize(_signature.InputIdsType), _signature.InputIdsType, stepShape);
+        if (_signature.PositionIds is not null)
+        {
+            _stepPositionsView = OrtTensor.Wrap(_stepPositions, (long)rows * OrtTensor.ElementSize(_signature.PositionIdsType), _signature.PositionIdsType, stepShape);
+        }
 
         var seqAxis = _kvShape.Length - 2;
         _kvShape[seqAxis] = _sharedBuffer ? maxLength : 0;
@@ -319,6 +335,10 @@ internal sealed unsafe class DecoderState : IDisposable
         }
 
         _logits?.Dispose();
+        OrtTensor.Release(_stepIdsView);
+        OrtTensor.Release(_stepPositionsView);
+        NativeMemory.Free(_stepIds);
+        NativeMemory.Free(_stepPositions);
         _runOptions.Dispose();
     }
 
@@ -356,7 +376,7 @@ internal sealed unsafe class DecoderState : IDisposable
         FillIdsPositionsAndMask(tokens, chunk, total);
 
         var inputValueCount = 0;
-        var ownedInputs = 0;
+        var tokenInputs = 0;
         var outputs = _outputs.AsSpan();
         outputs.Clear();
         fixed (byte* ids = _ids)
@@ -365,20 +385,22 @@ internal sealed unsafe class DecoderState : IDisposable
         {
             try
             {
+                // The model's input order: ids, mask, positions. A one-token run's ids and positions are the kept tensors.
                 Span<long> shape = [_rows, chunk];
-                _inputs[inputValueCount++] = OrtTensor.Wrap(ids, (long)cells * idsSize, signature.InputIdsType, shape);
-                ownedInputs++;
+                var step = chunk == 1;
+                _inputs[inputValueCount++] = step ? _stepIdsView : OrtTensor.Wrap(ids, (long)cells * idsSize, signature.InputIdsType, shape);
+                tokenInputs++;
                 if (signature.AttentionMask is not null)
                 {
                     Span<long> maskShape = [_rows, total];
                     _inputs[inputValueCount++] = OrtTensor.Wrap(mask, (long)_rows * total * maskSize, signature.AttentionMaskType, maskShape);
-                    ownedInputs++;
+                    tokenInputs++;
                 }
 
                 if (signature.PositionIds is not null)
                 {
-                    _inputs[inputValueCount++] = OrtTensor.Wrap(positions, (long)cells * positionSize, signature.PositionIdsType, shape);
-                    ownedInputs++;
+                    _inputs[inputValueCount++] = step ? _stepPositionsView : OrtTensor.Wrap(positions, (long)cells * positionSize, signature.PositionIdsType, shape);
+                    tokenInputs++;
                 }
 
                 for (var i = 0; i < _past.Length; i++)
@@ -411,9 +433,13 @@ internal sealed unsafe class DecoderState : IDisposable
             }
             finally
             {
-                for (var i = 0; i < ownedInputs; i++)
+                for (var i = 0; i < tokenInputs; i++)
                 {
-                    OrtTensor.Release(_inputs[i]);
+                    if (_inputs[i] != _stepIdsView && _inputs[i] != _stepPositionsView)
+                    {
+                        OrtTensor.Release(_inputs[i]);
+                    }
+
                     _inputs[i] = IntPtr.Zero;
                 }
 
@@ -437,7 +463,11 @@ internal sealed unsafe class DecoderState : IDisposable
 
         _kvLength = total;
         _pendingNextPosition.CopyTo(_nextPosition.AsSpan());
-        ExtractLastTokenLogits(chunk, logits);
+        _lastChunk = chunk;
+        if (!logits.IsEmpty)
+        {
+            ExtractLastTokenLogits(chunk, logits);
+        }
     }
 
     private void FillIdsPositionsAndMask(ReadOnlySpan<int> tokens, int chunk, int total)
@@ -446,6 +476,8 @@ internal sealed unsafe class DecoderState : IDisposable
         var idsAreLong = signature.InputIdsType == TensorElementType.Int64;
         var positionsAreLong = signature.PositionIdsType == TensorElementType.Int64;
         var maskIsLong = signature.AttentionMaskType == TensorElementType.Int64;
+        var idsTarget = chunk == 1 ? new Span<byte>(_stepIds, _rows * sizeof(long)) : _ids.AsSpan();
+        var positionsTarget = chunk == 1 ? new Span<byte>(_stepPositions, _rows * sizeof(long)) : _positions.AsSpan();
 
         // A batched prompt (rows > 1, empty cache): trailing pads get mask 0 and position 0; the last non-pad token and
         // everything left of it get mask 1 and their absolute index (GenAI pads on the right).
@@ -487,20 +519,20 @@ internal sealed unsafe class DecoderState : IDisposable
                 var cell = (r * chunk) + j;
                 if (idsAreLong)
                 {
-                    MemoryMarshal.Cast<byte, long>(_ids.AsSpan())[cell] = row[j];
+                    MemoryMarshal.Cast<byte, long>(idsTarget)[cell] = row[j];
                 }
                 else
                 {
-                    MemoryMarshal.Cast<byte, int>(_ids.AsSpan())[cell] = row[j];
+                    MemoryMarshal.Cast<byte, int>(idsTarget)[cell] = row[j];
                 }
 
                 if (positionsAreLong)
                 {
-                    MemoryMarshal.Cast<byte, long>(_positions.AsSpan())[cell] = position;
+                    MemoryMarshal.Cast<byte, long>(positionsTarget)[cell] = position;
                 }
                 else
                 {
-                    MemoryMarshal.Cast<byte, int>(_positions.AsSpan())[cell] = (int)position;
+                    MemoryMarshal.Cast<byte, int>(positionsTarget)[cell] = (int)position;
                 }
             }
 
@@ -526,11 +558,41 @@ internal sealed unsafe class DecoderState : IDisposable
     }
 
 
-    private void ExtractLastTokenLogits(int chunk, Span<float> destination)
+    /// <summary>The last run's next-token logits ([rows, vocab], fp32, EOS ids merged), for a run that was given no destination.</summary>
+    internal void ReadLogits(Span<float> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_logits is null)
+        {
+            throw new InvalidOperationException("The model has not run yet; there is no logits output.");
+        }
+
+        ExtractLastTokenLogits(_lastChunk, destination);
+    }
+
+    /// <summary>
+    /// Row <paramref name="row"/>'s next-token logits of the last run in the model's own type, valid until the next run;
+    /// null where several EOS ids must first be merged in fp32 (<see cref="ReadLogits"/> does that).
+    /// </summary>
+    internal LogitsRow? LastTokenLogits(int row)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)_rows, nameof(row));
+        if (_logits is null || _eosTokenIds.Length > 1)
+        {
+            return null;
+        }
+
+        var data = LogitsData(_lastChunk, out var type, out var elementSize);
+        var index = _lastChunk == 1 ? 0 : _lastTokenIndex[row];
+        return new LogitsRow(data + ((((long)row * _lastChunk) + index) * _vocabSize * elementSize), type, _vocabSize);
+    }
+
+    private byte* LogitsData(int chunk, out TensorElementType type, out int elementSize)
     {
         var value = _logits!.DangerousGetHandle();
         Span<long> shape = stackalloc long[4];
-        var rank = OrtTensor.Shape(value, shape, out var type);
+        var rank = OrtTensor.Shape(value, shape, out type);
         if (rank != 3 || shape[0] != _rows || shape[1] != chunk)
         {
             throw new InvalidOperationException(
@@ -543,8 +605,13 @@ internal sealed unsafe class DecoderState : IDisposable
                 $"The logits output has {shape[2]} entries per token but genai_config.json says model.vocab_size is {_vocabSize}.");
         }
 
-        var elementSize = OrtTensor.ElementSize(type);
-        var data = (byte*)OrtTensor.Data(value);
+        elementSize = OrtTensor.ElementSize(type);
+        return (byte*)OrtTensor.Data(value);
+    }
+
+    private void ExtractLastTokenLogits(int chunk, Span<float> destination)
+    {
+        var data = LogitsData(chunk, out var type, out var elementSize);
         for (var r = 0; r < _rows; r++)
         {
             var index = chunk == 1 ? 0 : _lastTokenIndex[r];

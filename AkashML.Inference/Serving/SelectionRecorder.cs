@@ -1,5 +1,6 @@
 using AkashML.Inference.Generation;
 using AkashML.Inference.Generation.Sampling;
+using AkashML.Inference.Runtime;
 
 namespace AkashML.Inference.Serving;
 
@@ -17,13 +18,37 @@ internal sealed class SelectionRecorder(TokenSelector selector, int? topLogprobs
 
     public int SelectToken(ReadOnlySpan<float> logits, ReadOnlySpan<int> sequence)
     {
-        if (_scratch.Length != logits.Length)
+        // The selector edits logits in place (bias, penalties, masks); the generator's buffer is read-only.
+        logits.CopyTo(Scratch(logits.Length));
+        return Select();
+    }
+
+    /// <summary>Selects from a row in the model's own type: greedy without log-probabilities reads it as it is, the rest from an fp32 copy.</summary>
+    internal int SelectToken(LogitsRow row)
+    {
+        if (topLogprobs is null && selector.TrySelectGreedy(row, out var token))
         {
-            _scratch = new float[logits.Length];
+            LastChoice = new TokenChoice(token, float.NaN, []);
+            selector.Observe(token, isPrompt: false);
+            return token;
         }
 
-        // The selector edits logits in place (bias, penalties, masks); the generator's buffer is read-only.
-        logits.CopyTo(_scratch);
+        row.CopyTo(Scratch(row.Length));
+        return Select();
+    }
+
+    private Span<float> Scratch(int length)
+    {
+        if (_scratch.Length != length)
+        {
+            _scratch = new float[length];
+        }
+
+        return _scratch;
+    }
+
+    private int Select()
+    {
         LastChoice = selector.Select(_scratch, topLogprobs);
         selector.Observe(LastChoice.TokenId, isPrompt: false);
         return LastChoice.TokenId;

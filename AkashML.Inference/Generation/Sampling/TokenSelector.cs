@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using AkashML.Inference.Runtime;
 
 namespace AkashML.Inference.Generation.Sampling;
 
@@ -146,6 +147,48 @@ public sealed class TokenSelector
 
         var logNormalizer = max + (float)Math.Log(unitTotal);
         return new TokenChoice(tokenId, logits[tokenId] - logNormalizer, TopAlternatives(logits, alternatives, logNormalizer));
+    }
+
+    /// <summary>
+    /// Greedy choice straight from the model's row when nothing but logit bias touches the scores: the row's own
+    /// maximum, then each biased token scored as <see cref="Select(Span{float}, int?)"/> would (bias, then NaN as −∞ and
+    /// +∞ as the largest float), the first maximum winning. Saves converting and copying the whole vocabulary. False
+    /// when <see cref="Select(Span{float}, int?)"/> must decide: sampling, penalties, a constraint, a non-finite row
+    /// maximum, or a biased token at that maximum.
+    /// </summary>
+    internal bool TrySelectGreedy(LogitsRow row, out int tokenId)
+    {
+        tokenId = -1;
+        if (!_options.IsGreedy
+            || _constraint is not null
+            || _options.RepetitionPenalty != 1f
+            || _options.FrequencyPenalty != 0f
+            || _options.PresencePenalty != 0f
+            || row.Length != _vocabularySize
+            || !row.TryArgMax(out var best))
+        {
+            return false;
+        }
+
+        var bestScore = row[best];
+        foreach (var (id, bias) in _bias)
+        {
+            if (id == best)
+            {
+                return false;
+            }
+
+            var score = bias <= -SamplingOptions.MaxLogitBiasMagnitude ? float.NegativeInfinity : row[id] + bias;
+            score = float.IsNaN(score) ? float.NegativeInfinity : float.IsPositiveInfinity(score) ? float.MaxValue : score;
+            if (score > bestScore || (score == bestScore && id < best))
+            {
+                best = id;
+                bestScore = score;
+            }
+        }
+
+        tokenId = best;
+        return true;
     }
 
     private void ApplyBiasAndPenalties(Span<float> logits)

@@ -45,7 +45,6 @@ internal sealed class BatchScheduler : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lifetime = new();
     private readonly float[] _prefillLogits;
-    private readonly float[] _stepLogits;
     private readonly int[] _tokens;
     private readonly int _chunkTokens;
     private readonly PrefixCache? _cache;
@@ -82,7 +81,6 @@ internal sealed class BatchScheduler : IDisposable
         _name = name;
         _vocabSize = model.VocabSize;
         _prefillLogits = new float[_vocabSize];
-        _stepLogits = new float[maxBatchSize * _vocabSize];
         _tokens = new int[maxBatchSize];
     }
 
@@ -510,7 +508,7 @@ internal sealed class BatchScheduler : IDisposable
 
         try
         {
-            _decoder.Step(_tokens.AsSpan(0, rows), _stepLogits, stop);
+            _decoder.Step(_tokens.AsSpan(0, rows), stop);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -532,7 +530,7 @@ internal sealed class BatchScheduler : IDisposable
             bool finished;
             try
             {
-                finished = sequence.Accept(_stepLogits.AsSpan(b * _vocabSize, _vocabSize));
+                finished = sequence.Accept(_decoder.StepLogits(b));
             }
             catch (Exception ex)
             {

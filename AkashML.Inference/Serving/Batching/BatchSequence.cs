@@ -1,3 +1,4 @@
+using AkashML.Inference.Runtime;
 using AkashML.Inference.Runtime.Caching;
 
 namespace AkashML.Inference.Serving.Batching;
@@ -28,6 +29,18 @@ internal sealed class BatchSequence(BatchRequest owner, int[] prompt, SelectionR
     public bool Accept(ReadOnlySpan<float> logits)
     {
         LastToken = recorder.SelectToken(logits, []);
+        return Emit();
+    }
+
+    /// <summary>As <see cref="Accept(ReadOnlySpan{float})"/>, from a decode step's row in the model's own type.</summary>
+    public bool Accept(LogitsRow logits)
+    {
+        LastToken = recorder.SelectToken(logits);
+        return Emit();
+    }
+
+    private bool Emit()
+    {
         output.Accept(recorder.LastChoice, owner.Write);
         if (output.IsFinished)
         {

@@ -30,6 +30,36 @@ public sealed class GeneratorBehaviourTests
         Assert.Equal(shared, Generate(share: false));
     }
 
+    [NeedsSharedTheory("models")]
+    [InlineData("models/tiny-random-LlamaForCausalLM-fp16", 2)]
+    [InlineData("models/tiny-random-gpt2-fp32", 1)]
+    public void Greedy_choice_from_the_models_own_logits_matches_choosing_from_fp32_scores(string folder, int batchSize)
+    {
+        using var model = Model.Load(SharedTestData.PathOf(folder));
+        int[][] Generate(bool throughScores)
+        {
+            // min_length bans EOS for part of the run, as the bare benchmark's generator does.
+            using var generator = new Generator(model, new GeneratorParams(model) { BatchSize = batchSize, MaxLength = 48, MinLength = 30 });
+            for (var b = 0; throughScores && b < batchSize; b++)
+            {
+                // Any selector of its own makes the generator convert the row to fp32 first.
+                generator.SetTokenSelector(b, new Fp32Greedy());
+            }
+
+            generator.AppendTokens([.. Enumerable.Range(0, batchSize).SelectMany(b => new[] { 5 + b, 195, 731, 29 + b })]);
+            while (!generator.IsDone)
+            {
+                generator.GenerateNextToken();
+            }
+
+            return [.. Enumerable.Range(0, batchSize).Select(b => generator.GetSequence(b).ToArray())];
+        }
+
+        var fromModelRows = Generate(throughScores: false);
+        Assert.True(fromModelRows[0].Length > 30);
+        Assert.Equal(Generate(throughScores: true), fromModelRows);
+    }
+
     [NeedsSharedFact("models/tiny-random-LlamaForCausalLM-fp16")]
     public void A_multi_token_chunk_that_the_graph_rejects_is_fed_token_by_token()
     {
@@ -214,5 +244,10 @@ public sealed class GeneratorBehaviourTests
 
             return GreedyTokenSelector.ArgMax(logits);
         }
+    }
+
+    private sealed class Fp32Greedy : ITokenSelector
+    {
+        public int SelectToken(ReadOnlySpan<float> logits, ReadOnlySpan<int> sequence) => GreedyTokenSelector.ArgMax(logits);
     }
 }
