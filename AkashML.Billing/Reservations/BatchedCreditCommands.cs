@@ -19,7 +19,7 @@ internal sealed class BatchedCreditCommands(DatabaseFacade database, PostgresGro
 {
     public override async Task<DbDataReader> QueryAsync(Statement statement, object?[] values, CancellationToken cancellationToken)
     {
-        // Opened once here and closed when the operation ends (DirectReservations).
+        // Opened here and closed before the writes, or when the operation ends (DirectReservations).
         var connection = database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open)
         {
@@ -33,6 +33,11 @@ internal sealed class BatchedCreditCommands(DatabaseFacade database, PostgresGro
         return await command.ExecuteReaderAsync(cancellationToken);
     }
 
-    public override Task WriteAsync(IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken) =>
-        group.WriteAsync(lockAccount, userId, writes, cancellationToken);
+    public override async Task WriteAsync(IReadOnlyList<(Statement Statement, object?[] Values)> writes, CancellationToken cancellationToken)
+    {
+        // The read is done: its connection goes back to the pool before the operation waits for the group writer, which
+        // needs a connection of the same pool (holding both exhausted the pool under 200 parallel holds).
+        await database.CloseConnectionAsync();
+        await group.WriteAsync(lockAccount, userId, writes, cancellationToken);
+    }
 }

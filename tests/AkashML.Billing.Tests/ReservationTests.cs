@@ -18,6 +18,23 @@ public sealed class ReservationTests(TestDatabases databases) : IClassFixture<Te
     public async Task Two_hundred_parallel_reservations_against_a_balance_for_fifty_admit_exactly_fifty(string provider)
     {
         await using var host = await BillingTestHost.StartAsync(await databases.GetAsync(provider));
+        await AdmitExactlyFiftyOfTwoHundredAsync(host);
+    }
+
+    [Theory]
+    [PostgresData]
+    public async Task Two_hundred_parallel_reservations_through_a_pool_of_four_connections_all_finish_and_admit_exactly_fifty(string provider)
+    {
+        // A hold reads on a pooled connection and then waits for the group writer, which holds a connection of the same
+        // pool: the read's connection must go back first, or 200 waiting holds keep every connection and the writer none.
+        var database = await databases.GetAsync(provider);
+        var pool = new NpgsqlConnectionStringBuilder(database.PostgresConnectionString) { MaxPoolSize = 4 };
+        await using var host = await BillingTestHost.StartAsync(database with { PostgresConnectionString = pool.ConnectionString });
+        await AdmitExactlyFiftyOfTwoHundredAsync(host);
+    }
+
+    private static async Task AdmitExactlyFiftyOfTwoHundredAsync(BillingTestHost host)
+    {
         var userId = await host.CreateUserAsync();
         const long cost = 20_000;
         await Grant(host, userId, 50 * cost);
