@@ -12,8 +12,9 @@ namespace AkashML.Billing.Reservations;
 /// <remarks>
 /// It writes under the same lock as <see cref="AccountLock"/> (the SQLite gate through <see cref="SqliteGroupCommit"/>,
 /// or on PostgreSQL the account row <c>FOR UPDATE</c>, taken by the group transaction of <see cref="PostgresGroupCommit"/>
-/// right before the writes, so that the row is never held across a round trip: the reads run before it, and guarded writes catch a read that went out of date) and writes the
-/// same rows and ledger entries as the general code in <see cref="CreditReservations"/>. Anything unusual (no billing
+/// right before the writes, so that the row is never held across a round trip: the reads run before it, and guarded
+/// writes catch a read that went out of date) and writes the same rows and ledger entries as the general code in
+/// <see cref="CreditReservations"/>. Anything unusual (no billing
 /// account yet, a pool that expired, usage beyond the hold, a reservation no longer open, an auto top-up to start)
 /// rolls back untouched and answers null, and the caller runs the general code instead. An auto top-up is decided on
 /// the read, so one that a concurrent request's charge made due starts at the next settlement that sees it.
